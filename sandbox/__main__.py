@@ -1,0 +1,33 @@
+"""`python -m sandbox --host 127.0.0.1 --port 8077 [--seed 42] [--auth-shape sanctum|seed]
+[--rate-limit 600] [--expires-in 3600]`. Credentials come from SANDBOX_PHONE / SANDBOX_PASSWORD."""
+
+from __future__ import annotations
+
+import argparse
+
+from sandbox.app import create_app
+from sandbox.config import AUTH_SHAPES, SandboxConfig
+from sandbox.serving import make_server
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m sandbox", description="Local CargoTech API sandbox")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8077)
+    parser.add_argument("--seed", type=int, default=42, help="same seed, same cargos")
+    parser.add_argument("--auth-shape", choices=AUTH_SHAPES, default="sanctum",
+                        help="login answer: the real API's Sanctum token, or the seed document's OAuth-like pair")
+    parser.add_argument("--rate-limit", type=int, default=600, help="API calls per minute for the account")
+    parser.add_argument("--expires-in", type=int, default=3600, help="seed shape: access token lifetime, s")
+    parser.add_argument("--log-level", default="info")
+    args = parser.parse_args(argv)
+    try:
+        config = SandboxConfig(seed=args.seed, auth_shape=args.auth_shape, rate_limit=args.rate_limit,
+                               expires_in=args.expires_in)
+    except ValueError as exc:
+        parser.error(str(exc))
+    make_server(create_app(config), host=args.host, port=args.port, log_level=args.log_level).run()
+
+
+if __name__ == "__main__":
+    main()
