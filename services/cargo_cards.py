@@ -1,0 +1,33 @@
+"""Cargo → card view model (contract 2.2): only display strings, small enough for UI state."""
+
+from __future__ import annotations
+
+from services import formatting as fmt
+from services.cargotech.models import CargoItem
+
+
+def _type_names(types: list) -> str:
+    return ", ".join(t.name for t in types if t.name)
+
+
+def card_view(cargo: CargoItem) -> dict[str, str]:
+    start, finish = cargo.points.start, cargo.points.finish
+    price = cargo.shown_price
+    per_km = cargo.price_per_km
+    if not per_km and price and cargo.distance:
+        per_km = round(price / cargo.distance)
+    return {
+        "id": cargo.id,
+        "route": f"{start.city.name or '—'} → {finish.city.name or '—'}",
+        "from_city": start.city.name,
+        "to_city": finish.city.name,
+        "dates": fmt.date_range(start.first_date, start.last_date),
+        "weight": fmt.tonnes(cargo.weight),
+        "volume": fmt.cubic_metres(cargo.volume),
+        "body": _type_names(cargo.truck_types),
+        "loading": _type_names(cargo.load_types),
+        "distance": fmt.kilometres(cargo.distance),
+        "price": fmt.rub(price),
+        "price_per_km": fmt.rub_per_km(per_km),
+        "company": cargo.company.name if cargo.company else "",
+    }

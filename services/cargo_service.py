@@ -1,0 +1,208 @@
+"""Shared cargo cache (contract 2.3, improved): one entry per normalised upstream query, for all
+drivers, so a thousand drivers cost about as much as one.
+
+Stale-while-revalidate: an entry is fresh for `list_fresh_s`; after that it is still served at
+once while one background refresh runs (one per key across all workers, through a lock). When
+CargoTech is down, entries up to `stale_max_s` old are served flagged with their age, so the UI
+can say «данные от 14:05». Concurrent misses for one key make one upstream call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import logging
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Generic, TypeVar
+
+from pydantic import TypeAdapter
+
+from services.cache_backend import CacheBackend
+from services.cargotech.client import CargoTechClient
+from services.cargotech.errors import CargoNotFound, CargoTechError
+from services.cargotech.models import CargoDetail, CargoPage, DictionaryPoint, TypeRef
+from services.filters import query_key
+from services.locks import LockFactory, LockTimeout
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+GONE_TTL_S = 120  # a removed cargo stays "gone" briefly instead of being asked for again
+
+
+@dataclasses.dataclass(frozen=True)
+class Served(Generic[T]):
+    value: T
+    fetched_at: float  # epoch seconds of the upstream answer
+    stale: bool  # True when served because CargoTech is failing
+
+    def age_s(self, now: float | None = None) -> float:
+        return (now or time.time()) - self.fetched_at
+
+
+@dataclasses.dataclass(frozen=True)
+class Policy:
+    fresh_s: float
+    keep_s: float  # how long an entry may be served when CargoTech is down
+
+
+@dataclasses.dataclass
+class CacheStats:
+    hits: Counter = dataclasses.field(default_factory=Counter)
+    misses: Counter = dataclasses.field(default_factory=Counter)
+    stale: Counter = dataclasses.field(default_factory=Counter)
+
+    def snapshot(self) -> dict[str, dict[str, int]]:
+        kinds = set(self.hits) | set(self.misses) | set(self.stale)
+        return {k: {"hits": self.hits[k], "misses": self.misses[k], "stale": self.stale[k]} for k in sorted(kinds)}
+
+
+class CargoService:
+    def __init__(
+        self,
+        client: CargoTechClient,
+        cache: CacheBackend,
+        locks: LockFactory,
+        *,
+        list_fresh_s: float = 60,
+        detail_fresh_s: float = 15 * 60,
+        dictionary_fresh_s: float = 24 * 3600,
+        stale_max_s: float = 24 * 3600,
+        upstream_ok: Callable[[], bool] = lambda: True,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.client = client
+        self._cache = cache
+        self._locks = locks
+        self._clock = clock
+        self._upstream_ok = upstream_ok  # False while the circuit breaker is open
+        self._list = Policy(list_fresh_s, stale_max_s)
+        self._detail = Policy(detail_fresh_s, stale_max_s)
+        self._dictionary = Policy(dictionary_fresh_s, stale_max_s + dictionary_fresh_s)
+        self._inflight: dict[str, asyncio.Task] = {}
+        self._failing: dict[str, float] = {}  # key → when its last refresh failed
+        self._background: set[asyncio.Task] = set()
+        self.stats = CacheStats()
+
+    async def list_page(self, query: Mapping[str, str]) -> Served[CargoPage]:
+        key = f"list:{query_key(query)}"
+        return await self._serve("list", key, self._list, CargoPage, lambda: self.client.list_cargos(query))
+
+    async def detail(self, cargo_id: str) -> Served[CargoDetail]:
+        key = f"detail:{cargo_id}"
+        if await self._cache.get(f"gone:{cargo_id}") is not None:
+            raise CargoNotFound(f"cargo {cargo_id} is gone (cached)")
+        try:
+            return await self._serve("detail", key, self._detail, CargoDetail, lambda: self.client.get_cargo(cargo_id))
+        except CargoNotFound:
+            await self._cache.set(f"gone:{cargo_id}", b"1", GONE_TTL_S)
+            await self._cache.delete(key)
+            raise
+
+    async def points(self, name: str) -> Served[list[DictionaryPoint]]:
+        needle = " ".join(name.lower().split())
+        return await self._serve(
+            "dictionary", f"points:{needle}", self._dictionary, list[DictionaryPoint],
+            lambda: self.client.search_points(needle),
+        )
+
+    async def truck_types(self) -> Served[list[TypeRef]]:
+        return await self._serve("dictionary", "truck_types", self._dictionary, list[TypeRef], self.client.truck_types)
+
+    async def load_types(self) -> Served[list[TypeRef]]:
+        return await self._serve("dictionary", "load_types", self._dictionary, list[TypeRef], self.client.load_types)
+
+    async def aclose(self) -> None:
+        for task in list(self._background):
+            task.cancel()
+
+    # --- the stale-while-revalidate core ----------------------------------------------------
+
+    async def _serve(
+        self, kind: str, key: str, policy: Policy, shape: type, load: Callable[[], Awaitable[object]]
+    ) -> Served:
+        adapter = TypeAdapter(shape)
+        entry = await self._read(key, adapter)
+        now = self._clock()
+        if entry is not None and now - entry.fetched_at < policy.fresh_s:
+            self.stats.hits[kind] += 1
+            return entry
+        if entry is not None and now - entry.fetched_at < policy.keep_s:
+            self.stats.hits[kind] += 1
+            self._refresh_in_background(key, policy, adapter, load)
+            if key in self._failing or not self._upstream_ok():
+                self.stats.stale[kind] += 1
+                return dataclasses.replace(entry, stale=True)
+            return entry
+        self.stats.misses[kind] += 1
+        try:
+            return await self._fill(key, policy, adapter, load)
+        except CargoTechError:
+            if entry is None:
+                raise
+            self.stats.stale[kind] += 1  # older than keep_s but still better than nothing
+            return dataclasses.replace(entry, stale=True)
+
+    async def _fill(self, key: str, policy: Policy, adapter: TypeAdapter, load) -> Served:
+        """One upstream call per key however many callers wait: coalesced in this process by a
+        shared task, across processes by a lock and a re-read of the cache."""
+        task = self._inflight.get(key)
+        if task is None:
+            task = asyncio.ensure_future(self._fill_once(key, policy, adapter, load))
+            self._inflight[key] = task
+            task.add_done_callback(lambda _: self._inflight.pop(key, None))
+        return await asyncio.shield(task)
+
+    async def _fill_once(self, key: str, policy: Policy, adapter: TypeAdapter, load) -> Served:
+        started = self._clock()
+        async with self._locks.hold(f"fill:{key}", ttl_s=15, wait_s=15):
+            entry = await self._read(key, adapter)
+            if entry is not None and entry.fetched_at >= started - 0.001:
+                return entry  # another worker filled it while we waited
+            try:
+                value = await load()
+            except CargoNotFound:
+                raise  # an answer, not an outage
+            except CargoTechError:
+                self._failing[key] = self._clock()
+                raise
+            self._failing.pop(key, None)
+            served = Served(value=value, fetched_at=self._clock(), stale=False)
+            await self._write(key, served, policy, adapter)
+            return served
+
+    def _refresh_in_background(self, key: str, policy: Policy, adapter: TypeAdapter, load) -> None:
+        if key in self._inflight:
+            return
+
+        async def refresh() -> None:
+            try:
+                # wait_s=0: if another worker is already refreshing this key, let it.
+                async with self._locks.hold(f"refresh:{key}", ttl_s=15, wait_s=0):
+                    await self._fill(key, policy, adapter, load)
+            except (LockTimeout, CargoTechError) as exc:
+                log.debug("background refresh of %s skipped: %s", key, exc)
+
+        task = asyncio.ensure_future(refresh())
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _read(self, key: str, adapter: TypeAdapter) -> Served | None:
+        raw = await self._cache.get(key)
+        if raw is None:
+            return None
+        try:
+            envelope = json.loads(raw)
+            return Served(value=adapter.validate_python(envelope["v"]), fetched_at=float(envelope["t"]), stale=False)
+        except (ValueError, KeyError, TypeError):
+            log.warning("dropping unreadable cache entry %s", key)
+            await self._cache.delete(key)
+            return None
+
+    async def _write(self, key: str, served: Served, policy: Policy, adapter: TypeAdapter) -> None:
+        payload = {"t": served.fetched_at, "v": adapter.dump_python(served.value, mode="json")}
+        await self._cache.set(key, json.dumps(payload, ensure_ascii=False).encode(), policy.keep_s)
+

@@ -1,0 +1,1 @@
+"""CargoTech API integration: models, HTTP client, errors."""

@@ -1,0 +1,167 @@
+"""Async CargoTech API client (contract 2.1): list, detail and dictionaries.
+
+Every call passes, in order: the shared rate bucket (600/min across all workers), the circuit
+breaker (fail fast while CargoTech is down), the token source (one shared token, never sent
+anywhere but CargoTech), and the retry policy (429/502/503/504/timeouts, within the caller's
+deadline). A 401 means the token was revoked: one re-login (single flight), one repeat.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+import httpx
+
+from services.cargotech.errors import CargoNotFound, CargoTechUnavailable, InvalidCargoId
+from services.cargotech.login import retry_after_seconds
+from services.cargotech.models import CARGO_ID_RE, CargoDetail, CargoPage, DictionaryPoint, TypeRef
+from services.cargotech.retry_policy import RETRYABLE_STATUSES, RetryableUpstream, retrying
+from services.circuit_breaker import CircuitBreaker, CircuitOpen
+from services.rate_bucket import RateBucket, RateBudgetExceeded
+
+log = logging.getLogger(__name__)
+
+
+class TokenSource(Protocol):
+    async def get_token(self) -> str: ...
+
+    async def invalidate(self, token: str) -> None:
+        """Report that `token` was refused; the next get_token() must bring a new one."""
+
+
+class CallObserver(Protocol):
+    """Told about every HTTP exchange with CargoTech (metrics, admin charts)."""
+
+    def upstream_call(self, endpoint: str, status: int | None, latency_s: float) -> None: ...
+
+
+def make_http_client(base_url: str, timeout_s: float) -> httpx.AsyncClient:
+    """One pooled client per process. Explicit timeouts: a hung CargoTech must not hang us."""
+    return httpx.AsyncClient(
+        base_url=base_url,
+        headers={"Accept": "application/json", "User-Agent": "CargoTechDriverWebApp/1.0"},
+        timeout=httpx.Timeout(timeout_s, connect=min(5.0, timeout_s)),
+        limits=httpx.Limits(max_connections=50, max_keepalive_connections=20),
+    )
+
+
+def _endpoint(path: str) -> str:
+    """A low-cardinality name for metrics: ids are cut off."""
+    if path.startswith("/v1/carrier/cargos/"):
+        return "detail"
+    return {"/v2/cargos/views": "list"}.get(path, path.rsplit("/", 1)[-1])
+
+
+class CargoTechClient:
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        tokens: TokenSource,
+        bucket: RateBucket,
+        breaker: CircuitBreaker,
+        *,
+        deadline_s: float = 10.0,
+        observer: CallObserver | None = None,
+    ) -> None:
+        self._http = http
+        self._tokens = tokens
+        self._bucket = bucket
+        self._breaker = breaker
+        self._deadline_s = deadline_s
+        self._observer = observer
+
+    async def list_cargos(self, query: Mapping[str, str], *, deadline_s: float | None = None) -> CargoPage:
+        return CargoPage.model_validate(await self._get("/v2/cargos/views", query, deadline_s))
+
+    async def get_cargo(self, cargo_id: str, *, deadline_s: float | None = None) -> CargoDetail:
+        cargo_id = str(cargo_id)
+        if not CARGO_ID_RE.match(cargo_id):
+            raise InvalidCargoId(f"invalid cargo id {cargo_id[:32]!r}")
+        body = await self._get(f"/v1/carrier/cargos/{cargo_id}", {"source": "1", "include": "contacts"}, deadline_s)
+        return CargoDetail.model_validate(body.get("data", body))
+
+    async def search_points(self, name: str, limit: int = 10) -> list[DictionaryPoint]:
+        body = await self._get(
+            "/v1/dictionaries/points", {"filter[name]": name, "limit": str(limit), "offset": "0"}, None
+        )
+        return [DictionaryPoint.model_validate(item) for item in body.get("data", [])]
+
+    async def truck_types(self) -> list[TypeRef]:
+        body = await self._get("/v1/dictionaries/truck_types", {}, None)
+        return [TypeRef.model_validate(item) for item in body.get("data", [])]
+
+    async def load_types(self) -> list[TypeRef]:
+        body = await self._get("/v1/dictionaries/load_types", {}, None)
+        return [TypeRef.model_validate(item) for item in body.get("data", [])]
+
+    async def _get(self, path: str, params: Mapping[str, str], deadline_s: float | None) -> dict[str, Any]:
+        deadline = time.monotonic() + (deadline_s or self._deadline_s)
+        try:
+            async for attempt in retrying(deadline):
+                with attempt:
+                    response = await self._attempt(path, params, deadline)
+        except RetryableUpstream as exc:
+            raise CargoTechUnavailable(f"{path}: {exc}", retry_after_s=exc.retry_after_s) from exc
+        if response.status_code == 404:
+            raise CargoNotFound(f"{path} is gone")
+        if response.status_code != 200:
+            raise CargoTechUnavailable(f"{path} answered {response.status_code}")
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            self._breaker.record_failure()  # a 200 with garbage is a broken upstream too
+            raise CargoTechUnavailable(f"{path} answered malformed JSON")
+        return body
+
+    async def _attempt(self, path: str, params: Mapping[str, str], deadline: float) -> httpx.Response:
+        token = await self._tokens.get_token()
+        response = await self._send(path, params, token, deadline)
+        if response.status_code == 401:
+            await self._tokens.invalidate(token)
+            response = await self._send(path, params, await self._tokens.get_token(), deadline)
+        if response.status_code in RETRYABLE_STATUSES:
+            retry_after = retry_after_seconds(response)
+            if response.status_code == 429:
+                # Everyone backs off, not just this caller: the budget is the account's.
+                await self._bucket.penalise(retry_after or 1.0)
+            raise RetryableUpstream(f"answered {response.status_code}", retry_after_s=retry_after)
+        return response
+
+    async def _send(self, path: str, params: Mapping[str, str], token: str, deadline: float) -> httpx.Response:
+        remaining = deadline - time.monotonic()
+        try:
+            await self._bucket.acquire(timeout_s=max(0.0, remaining))
+        except RateBudgetExceeded as exc:
+            raise CargoTechUnavailable("request budget exhausted", retry_after_s=exc.retry_in_s) from exc
+        try:
+            self._breaker.before_call()
+        except CircuitOpen as exc:
+            raise CargoTechUnavailable("circuit open", retry_after_s=exc.retry_in_s) from exc
+        started = time.perf_counter()
+        try:
+            response = await self._http.get(
+                path,
+                params=dict(params),
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=max(0.05, deadline - time.monotonic()),
+            )
+        except httpx.HTTPError as exc:
+            self._breaker.record_failure()
+            self._observe(path, None, started)
+            raise RetryableUpstream(type(exc).__name__) from exc
+        self._observe(path, response.status_code, started)
+        # Only server-side trouble opens the breaker; 404 and other 4xx are normal answers.
+        if response.status_code >= 500:
+            self._breaker.record_failure()
+        else:
+            self._breaker.record_success()
+        return response
+
+    def _observe(self, path: str, status: int | None, started: float) -> None:
+        if self._observer is not None:
+            self._observer.upstream_call(_endpoint(path), status, time.perf_counter() - started)

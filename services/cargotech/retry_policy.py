@@ -1,0 +1,48 @@
+"""When and how long to retry a CargoTech call (contract 2.1, cargotech-api.md).
+
+Retried: 429, 502, 503, 504, timeouts and connection errors. Backoff 0.5 s → 1.5 s → 3 s with
+±20 % jitter (so workers that failed together do not retry together), at most 3 retries, never
+shorter than the server's Retry-After and never past the caller's deadline: a retry that could
+not finish in time is not started.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt
+
+BACKOFF_S = (0.5, 1.5, 3.0)
+MAX_RETRIES = 3
+RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
+
+
+class RetryableUpstream(Exception):
+    def __init__(self, message: str, *, retry_after_s: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+def _wait(state: RetryCallState) -> float:
+    base = BACKOFF_S[min(state.attempt_number, len(BACKOFF_S)) - 1]
+    delay = base * random.uniform(0.8, 1.2)
+    error = state.outcome.exception() if state.outcome else None
+    if isinstance(error, RetryableUpstream) and error.retry_after_s:
+        delay = max(delay, error.retry_after_s)
+    return delay
+
+
+def retrying(deadline: float) -> AsyncRetrying:
+    """A tenacity policy for one call that must be answered by `deadline` (time.monotonic())."""
+
+    def past_deadline(state: RetryCallState) -> bool:
+        # tenacity computes the upcoming sleep before asking whether to stop.
+        return time.monotonic() + state.upcoming_sleep >= deadline
+
+    return AsyncRetrying(
+        retry=retry_if_exception_type(RetryableUpstream),
+        wait=_wait,
+        stop=stop_after_attempt(MAX_RETRIES + 1) | past_deadline,
+        reraise=True,
+    )

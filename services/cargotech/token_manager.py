@@ -1,0 +1,260 @@
+"""The one shared CargoTech token: obtained server-side, stored encrypted, never stampeded.
+
+* Single flight: concurrent 401s in any number of workers cause one login. Callers in this
+  process queue on a local lock; processes queue on a named distributed lock (Redis when
+  configured) and re-read the vault after acquiring it, so the first one's login serves all.
+* Logins are rare on purpose (each may mint another token on the account): at most one per
+  `login_interval_s` unless an admin forces one; a 429 pushes the next attempt past
+  Retry-After.
+* The seed's `expires_in` shape is refreshed ahead of expiry; Sanctum tokens live until
+  revoked, which a periodic `/v1/me` probe and 401s on data calls detect.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+import logging
+import time
+
+import httpx
+
+from services.cargotech.errors import CargoTechAuthFailed, CargoTechError, CargoTechUnavailable
+from services.cargotech.login import LoginResult, login, parse_login_answer
+from services.cargotech.token_vault import StoredToken, TokenAudit, TokenVault, utcnow
+from services.locks import LockFactory
+from services.notifier import Notifier
+
+log = logging.getLogger(__name__)
+
+LOGIN_LOCK = "cargotech:login"
+
+
+@dataclasses.dataclass
+class TokenStatus:
+    """What the admin page shows. Never the secret."""
+
+    state: str  # valid | expiring | revoked | login_failing | none
+    token_id: str | None
+    obtained_at: dt.datetime | None
+    expires_at: dt.datetime | None
+    last_verified_at: dt.datetime | None
+    key_id: str
+    last_error: str
+
+
+class TokenManager:
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        phone: str,
+        password: str,
+        vault: TokenVault,
+        locks: LockFactory,
+        notifier: Notifier,
+        *,
+        login_interval_s: float = 60.0,
+        refresh_margin_s: float = 300.0,
+    ) -> None:
+        self._http = http
+        self._phone = phone
+        self._password = password
+        self._vault = vault
+        self._locks = locks
+        self._notifier = notifier
+        self._login_interval_s = login_interval_s
+        self._refresh_margin = dt.timedelta(seconds=refresh_margin_s)
+        self._current: StoredToken | None = None
+        self._local = asyncio.Lock()
+        self._login_not_before = 0.0  # monotonic; set by a 429 Retry-After
+        self._last_verified_at: dt.datetime | None = None
+        self._last_error = ""
+        self._revoked = False
+
+    # --- TokenSource -------------------------------------------------------------------------
+
+    async def get_token(self) -> str:
+        current = self._current
+        if current is not None and not self._expiring(current):
+            return current.token
+        async with self._local:
+            current = self._current
+            if current is not None and not self._expiring(current):
+                return current.token
+            if current is None:
+                stored = await self._vault.latest()
+                if stored is not None and not self._expiring(stored):
+                    self._current = stored
+                    return stored.token
+            return (await self._renew(stale=None)).token
+
+    async def invalidate(self, token: str) -> None:
+        async with self._local:
+            if self._current is not None and self._current.token != token:
+                return  # somebody in this process already replaced it
+            self._current = None
+            await self._renew(stale=token)
+
+    # --- admin and background ---------------------------------------------------------------
+
+    async def force_login(self) -> StoredToken:
+        """An admin's explicit re-login: skips the one-a-minute limit, still single flight."""
+        async with self._local:
+            return await self._renew(stale=self._current.token if self._current else None, force=True)
+
+    async def probe(self) -> bool:
+        """GET /v1/me with the current token. A 401 re-logs in (single flight). True if valid."""
+        token = await self.get_token()
+        started = time.perf_counter()
+        try:
+            response = await self._http.get("/v1/me", headers={"Authorization": f"Bearer {token}"})
+        except httpx.HTTPError as exc:
+            await self._vault.audit("probe", "error", latency_ms=_ms(started), detail=type(exc).__name__)
+            return False
+        token_id = self._current.token_id if self._current else None
+        if response.status_code == 200:
+            self._last_verified_at = utcnow()
+            self._revoked = False
+            await self._vault.audit("probe", "ok", latency_ms=_ms(started), token_id=token_id)
+            return True
+        await self._vault.audit("probe", f"http_{response.status_code}", latency_ms=_ms(started), token_id=token_id)
+        if response.status_code == 401:
+            await self.invalidate(token)
+        return False
+
+    async def run_probe_loop(self, interval_s: float) -> None:
+        """Verify the token periodically; refresh seed-shape tokens ahead of expiry."""
+        while True:
+            await asyncio.sleep(interval_s)
+            try:
+                await self.probe()
+            except CargoTechError as exc:
+                log.warning("token probe failed: %s", exc)
+
+    async def rotate_key(self) -> int:
+        changed = await self._vault.rotate()
+        await self._vault.audit("rotate", "ok", detail=f"{changed} rows re-encrypted to key {self._vault.key_id}")
+        return changed
+
+    async def recent_audit(self, limit: int = 20) -> list[TokenAudit]:
+        return await self._vault.recent_audit(limit)
+
+    async def status(self) -> TokenStatus:
+        current = self._current or await self._vault.latest()
+        if self._last_error:
+            state = "login_failing"
+        elif current is None:
+            state = "revoked" if self._revoked else "none"
+        elif self._expiring(current):
+            state = "expiring"
+        else:
+            state = "valid"
+        return TokenStatus(
+            state=state,
+            token_id=current.token_id if current else None,
+            obtained_at=current.obtained_at if current else None,
+            expires_at=current.expires_at if current else None,
+            last_verified_at=self._last_verified_at,
+            key_id=self._vault.key_id,
+            last_error=self._last_error,
+        )
+
+    # --- internals ------------------------------------------------------------------------------
+
+    def _expiring(self, token: StoredToken) -> bool:
+        return token.expires_at is not None and token.expires_at - utcnow() <= self._refresh_margin
+
+    async def _renew(self, *, stale: str | None, force: bool = False) -> StoredToken:
+        """Replace a missing, revoked (`stale`) or expiring token. Caller holds self._local."""
+        async with self._locks.hold(LOGIN_LOCK, ttl_s=30, wait_s=45):
+            stored = await self._vault.latest()
+            # Another worker may have renewed it while we waited for the lock.
+            if not force and stored is not None and stored.token != stale and not self._expiring(stored):
+                self._current = stored
+                return stored
+            if stored is not None and stale is not None and stored.token == stale:
+                self._revoked = True
+                await self._vault.mark_revoked(stored.row_id)
+                await self._vault.audit("revoked", "ok", token_id=stored.token_id, detail="401 from CargoTech")
+                stored = None
+            if stored is not None and stored.refresh_token and not force:
+                refreshed = await self._try_refresh(stored)
+                if refreshed is not None:
+                    return refreshed
+            await self._check_login_allowed(force)
+            self._current = await self._login()
+            return self._current
+
+    async def _try_refresh(self, stored: StoredToken) -> StoredToken | None:
+        """Seed shape only: POST /v1/auth/refresh; None sends the caller on to a full login."""
+        started = time.perf_counter()
+        try:
+            response = await self._http.post("/v1/auth/refresh", json={"refresh_token": stored.refresh_token})
+            result = parse_login_answer(response.json()) if response.status_code == 200 else None
+        except (httpx.HTTPError, ValueError, CargoTechUnavailable):
+            result = None
+        if result is None:
+            await self._vault.audit("refresh", "error", latency_ms=_ms(started), token_id=stored.token_id)
+            return None
+        self._current = await self._vault.save(result)
+        await self._vault.mark_revoked(stored.row_id)  # the refresh invalidated the old one
+        await self._vault.audit("refresh", "ok", latency_ms=_ms(started), token_id=result.token_id)
+        return self._current
+
+    async def _check_login_allowed(self, force: bool) -> None:
+        if force:
+            return
+        wait = self._login_not_before - time.monotonic()
+        if wait > 0:
+            raise CargoTechUnavailable("CargoTech login is rate limited", retry_after_s=wait)
+        last = await self._vault.last_login_attempt()
+        if last is not None:
+            since = (utcnow() - last.at).total_seconds()
+            if since < self._login_interval_s:
+                raise CargoTechUnavailable(
+                    f"last login {since:.0f} s ago; at most one per {self._login_interval_s:.0f} s",
+                    retry_after_s=self._login_interval_s - since,
+                )
+
+    async def _login(self) -> StoredToken:
+        started = time.perf_counter()
+        try:
+            result: LoginResult = await login(self._http, self._phone, self._password)
+        except CargoTechAuthFailed as exc:
+            await self._login_failed(exc, started)
+            raise
+        except CargoTechUnavailable as exc:
+            if exc.retry_after_s:
+                self._login_not_before = time.monotonic() + exc.retry_after_s
+            self._last_error = str(exc)
+            await self._vault.audit("login", "error", latency_ms=_ms(started), detail=str(exc))
+            log.warning("CargoTech login unavailable: %s", exc)
+            raise
+        stored = await self._vault.save(result)
+        self._last_error = ""
+        self._revoked = False
+        self._last_verified_at = utcnow()
+        await self._vault.audit("login", "ok", latency_ms=_ms(started), token_id=result.token_id)
+        log.info("CargoTech login ok, token id %s", result.token_id)
+        return stored
+
+    async def _login_failed(self, exc: CargoTechAuthFailed, started: float) -> None:
+        # 403 is a suspended account: someone must act now. 401/422: wrong credentials.
+        critical = exc.status == 403
+        self._last_error = str(exc)
+        await self._vault.audit(
+            "login", "critical" if critical else "error", latency_ms=_ms(started), detail=str(exc)
+        )
+        if critical:
+            log.critical("CargoTech account refused (403): suspended?")
+            await self._notifier.alert("critical", "cargotech_login_403", "CargoTech: аккаунт заблокирован (403)")
+        else:
+            log.error("CargoTech login refused (%s): check CARGOTECH_PHONE / CARGOTECH_PASSWORD", exc.status)
+            await self._notifier.alert(
+                "error", "cargotech_login_failed", f"CargoTech: вход отклонён ({exc.status}), проверьте логин и пароль"
+            )
+
+
+def _ms(started: float) -> int:
+    return round((time.perf_counter() - started) * 1000)

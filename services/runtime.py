@@ -1,0 +1,122 @@
+"""The process's shared service objects, one set per event loop.
+
+Reflex runs one event loop per worker process; tests may run several apps in one process,
+each with its own loop. httpx and redis.asyncio clients are bound to the loop that created
+them, so the runtime is keyed by loop, created on first use and closed by the app's lifespan.
+What must be shared across workers (cache, rate bucket, locks) lives in Redis when
+REDIS_URL is set, in-process otherwise.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+
+import httpx
+import redis.asyncio as aioredis
+
+from services.cache_backend import make_cache
+from services.cargo_service import CargoService
+from services.cargotech.client import CargoTechClient, make_http_client
+from services.cargotech.token_manager import TokenManager
+from services.cargotech.token_vault import TokenVault, key_fingerprint
+from services.circuit_breaker import CircuitBreaker
+from services.db import engine_for
+from services.locks import make_locks
+from services.notifier import LogNotifier, Notifier
+from services.rate_bucket import RateBucket, make_rate_bucket
+from services.redis_conn import make_redis_client
+from services.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclasses.dataclass
+class Runtime:
+    settings: Settings
+    http: httpx.AsyncClient
+    redis: aioredis.Redis | None
+    tokens: TokenManager
+    bucket: RateBucket
+    breaker: CircuitBreaker
+    cargos: CargoService
+    notifier: Notifier
+
+    async def aclose(self) -> None:
+        await self.cargos.aclose()
+        await self.http.aclose()
+        if self.redis is not None:
+            await self.redis.aclose()
+
+
+def build_runtime(
+    settings: Settings, *, notifier: Notifier | None = None, clock: Callable[[], float] = time.time
+) -> Runtime:
+    """Wire the services for one event loop. `clock` drives cache freshness (benchmarks speed it up)."""
+    notifier = notifier or LogNotifier()
+    redis = make_redis_client(settings.redis_url) if settings.redis_url else None
+    http = make_http_client(settings.cargotech_base_url, settings.cargotech_timeout_s)
+    locks = make_locks(redis)
+    vault = TokenVault(
+        engine_for(settings.database_url), settings.fernet(), key_fingerprint(settings.encryption_keys()[0])
+    )
+    assert settings.cargotech_phone and settings.cargotech_password  # load_settings guarantees
+    tokens = TokenManager(
+        http,
+        settings.cargotech_phone.get_secret_value(),
+        settings.cargotech_password.get_secret_value(),
+        vault,
+        locks,
+        notifier,
+        login_interval_s=settings.cargotech_login_interval_s,
+    )
+    breaker = CircuitBreaker(
+        failure_threshold=settings.breaker_failure_threshold, reset_after_s=settings.breaker_reset_s
+    )
+    bucket = make_rate_bucket(redis, limit=settings.cargotech_rate_limit_per_min)
+    client = CargoTechClient(
+        http,
+        tokens,
+        bucket,
+        breaker,
+        deadline_s=settings.cargotech_timeout_s,
+    )
+    cargos = CargoService(
+        client,
+        make_cache(redis),
+        locks,
+        list_fresh_s=settings.list_cache_fresh_s,
+        stale_max_s=settings.stale_max_s,
+        upstream_ok=lambda: breaker.state == "closed",
+        clock=clock,
+    )
+    return Runtime(settings, http, redis, tokens, bucket, breaker, cargos, notifier)
+
+
+_runtimes: dict[int, Runtime] = {}
+
+
+def get_runtime() -> Runtime:
+    loop_id = id(asyncio.get_running_loop())
+    runtime = _runtimes.get(loop_id)
+    if runtime is None:
+        runtime = _runtimes[loop_id] = build_runtime(get_settings())
+    return runtime
+
+
+@contextlib.asynccontextmanager
+async def runtime_lifespan() -> AsyncIterator[None]:
+    """Probe the CargoTech token periodically; close this loop's runtime when the server stops."""
+    runtime = get_runtime()
+    probe = asyncio.create_task(runtime.tokens.run_probe_loop(runtime.settings.cargotech_probe_interval_s))
+    try:
+        yield
+    finally:
+        probe.cancel()
+        runtime = _runtimes.pop(id(asyncio.get_running_loop()), None)
+        if runtime is not None:
+            await runtime.aclose()

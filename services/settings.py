@@ -1,0 +1,201 @@
+"""Typed application settings, read from the environment and `.env`.
+
+`APP_ENV=dev` (the default) fills every external system with an embedded default, so a fresh
+clone runs with no accounts: the local CargoTech sandbox, SQLite, in-process cache, and
+dev-only keys. `APP_ENV=prod` refuses to start until every required secret is set, and names
+all missing variables in one message. Secrets are `SecretStr`, so they never appear in
+reprs, logs or tracebacks.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Literal
+
+from cryptography.fernet import Fernet, MultiFernet
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Dev-only values. They are public on purpose: they only ever unlock the local sandbox and
+# the fake Telegram server, and prod refuses to start with any of them missing from the env.
+DEV_SANDBOX_HOST = "127.0.0.1"
+DEV_SANDBOX_PORT = 8077
+DEV_CARGOTECH_PHONE = "+79111111111"
+DEV_CARGOTECH_PASSWORD = "sandbox-password"
+DEV_ENCRYPTION_KEY = "Z-r4rScnA3RWT52s2Y8J1yXVqV59pnOwGnWqmtpwksg="
+DEV_BOT_TOKEN = "100000:dev-bot-token-for-the-local-fake-telegram"
+DEV_WEBHOOK_SECRET = "dev-webhook-secret"
+DEV_SESSION_SECRET = "dev-session-secret-not-for-production"
+
+PROD_CARGOTECH_URL = "https://api.cargotech.pro"
+
+# Variables prod cannot run without, by field name (the env var is the upper-cased name).
+PROD_REQUIRED = (
+    "cargotech_phone",
+    "cargotech_password",
+    "token_encryption_keys",
+    "telegram_bot_token",
+    "telegram_webhook_secret",
+    "session_secret",
+    "dispatcher_chat_id",
+)
+
+
+class SettingsError(RuntimeError):
+    """The configuration cannot be used; the message names every offending variable."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    app_env: Literal["dev", "prod"] = "dev"
+
+    # CargoTech. An empty base URL means "the embedded sandbox" in dev, production in prod.
+    cargotech_base_url: str = ""
+    cargotech_phone: SecretStr | None = None
+    cargotech_password: SecretStr | None = None
+    # Comma-separated Fernet keys: the first encrypts, all decrypt (MultiFernet rotation).
+    token_encryption_keys: SecretStr | None = None
+    cargotech_timeout_s: float = Field(default=10.0, gt=0)
+    cargotech_rate_limit_per_min: int = Field(default=600, gt=0)
+    cargotech_login_interval_s: float = Field(default=60.0, ge=0)
+    cargotech_probe_interval_s: float = Field(default=300.0, gt=0)
+    breaker_failure_threshold: int = Field(default=5, gt=0)
+    breaker_reset_s: float = Field(default=30.0, gt=0)
+    list_cache_fresh_s: float = Field(default=60.0, gt=0)
+    stale_max_s: float = Field(default=24 * 3600.0, gt=0)
+
+    # Telegram.
+    telegram_bot_token: SecretStr | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_api_base_url: str | None = None  # a fake Bot API server in dev and tests
+    dispatcher_chat_id: int | None = None
+    admin_chat_id: int | None = None
+    admin_telegram_ids: str = ""
+
+    # Our own infrastructure.
+    session_secret: SecretStr | None = None
+    redis_url: str | None = None
+    database_url: str = "sqlite:///data/cargo_webapp.db"
+    sandbox_port: int = DEV_SANDBOX_PORT
+
+    @property
+    def is_prod(self) -> bool:
+        return self.app_env == "prod"
+
+    @property
+    def embedded_sandbox_url(self) -> str:
+        return f"http://{DEV_SANDBOX_HOST}:{self.sandbox_port}"
+
+    @property
+    def uses_embedded_sandbox(self) -> bool:
+        """True in dev unless CARGOTECH_BASE_URL points at another server."""
+        return not self.is_prod and self.cargotech_base_url == self.embedded_sandbox_url
+
+    @property
+    def admin_ids(self) -> frozenset[int]:
+        return frozenset(
+            int(part) for part in self.admin_telegram_ids.replace(" ", "").split(",") if part
+        )
+
+    def encryption_keys(self) -> list[str]:
+        assert self.token_encryption_keys is not None, "validated by load_settings"
+        return _split_keys(self.token_encryption_keys.get_secret_value())
+
+    def fernet(self) -> MultiFernet:
+        """The token cipher: the first key encrypts, every listed key decrypts."""
+        return MultiFernet([Fernet(key) for key in self.encryption_keys()])
+
+
+def _split_keys(raw: str) -> list[str]:
+    return [key.strip() for key in raw.split(",") if key.strip()]
+
+
+def _is_blank(value: object) -> bool:
+    if isinstance(value, SecretStr):
+        value = value.get_secret_value()
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _apply_dev_defaults(settings: Settings) -> Settings:
+    defaults = {
+        "cargotech_base_url": settings.embedded_sandbox_url,
+        "cargotech_phone": SecretStr(DEV_CARGOTECH_PHONE),
+        "cargotech_password": SecretStr(DEV_CARGOTECH_PASSWORD),
+        "token_encryption_keys": SecretStr(DEV_ENCRYPTION_KEY),
+        "telegram_bot_token": SecretStr(DEV_BOT_TOKEN),
+        "telegram_webhook_secret": SecretStr(DEV_WEBHOOK_SECRET),
+        "session_secret": SecretStr(DEV_SESSION_SECRET),
+        "dispatcher_chat_id": -1000000000001,
+    }
+    updates = {name: value for name, value in defaults.items() if _is_blank(getattr(settings, name))}
+    return settings.model_copy(update=updates)
+
+
+def _missing(settings: Settings) -> list[str]:
+    return [name.upper() for name in PROD_REQUIRED if _is_blank(getattr(settings, name))]
+
+
+def _invalid(settings: Settings) -> list[str]:
+    invalid = []
+    if settings.token_encryption_keys is not None:
+        keys = _split_keys(settings.token_encryption_keys.get_secret_value())
+        for index, key in enumerate(keys, start=1):
+            try:
+                Fernet(key)
+            except ValueError:
+                # Never echo the key itself, only its position in the list.
+                invalid.append(
+                    f"TOKEN_ENCRYPTION_KEYS (key #{index} is not a Fernet key: "
+                    "32 url-safe base64-encoded bytes)"
+                )
+    try:
+        settings.admin_ids
+    except ValueError:
+        invalid.append("ADMIN_TELEGRAM_IDS (must be comma-separated numeric Telegram ids)")
+    return invalid
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read and validate the settings; raise SettingsError naming every problem at once."""
+    settings = Settings(**overrides)  # type: ignore[arg-type]
+    if not settings.is_prod:
+        settings = _apply_dev_defaults(settings)
+    elif not settings.cargotech_base_url:
+        settings = settings.model_copy(update={"cargotech_base_url": PROD_CARGOTECH_URL})
+    problems = []
+    if missing := _missing(settings):
+        problems.append("missing required variables: " + ", ".join(missing))
+    if invalid := _invalid(settings):
+        problems.append("invalid: " + "; ".join(invalid))
+    if problems:
+        raise SettingsError(f"Cannot start with APP_ENV={settings.app_env}: " + "; ".join(problems) + ".")
+    return settings
+
+
+@functools.cache
+def get_settings() -> Settings:
+    """The process-wide settings, loaded once."""
+    return load_settings()
+
+
+def reset_settings_cache() -> None:
+    """Forget the loaded settings (tests change the environment between cases)."""
+    get_settings.cache_clear()
+
+
+if __name__ == "__main__":
+    # `python -m services.settings embedded-sandbox-port`: the port `make run` should start the
+    # sandbox on, or nothing. Also a quick way to validate a prod environment before deploying.
+    import sys
+
+    try:
+        loaded = load_settings()
+    except SettingsError as exc:
+        sys.exit(str(exc))
+    if sys.argv[1:] == ["embedded-sandbox-port"]:
+        print(loaded.sandbox_port if loaded.uses_embedded_sandbox else "")
+    else:
+        print(f"Settings OK for APP_ENV={loaded.app_env}.")

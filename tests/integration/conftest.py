@@ -1,0 +1,53 @@
+"""Integration tests talk to a real CargoTech sandbox over loopback HTTP, through the same
+service objects the app builds (services.runtime.build_runtime)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterator
+
+import pytest
+
+from sandbox.testing import SandboxServer
+from services.runtime import Runtime, build_runtime
+from services.settings import load_settings
+
+
+@pytest.fixture(scope="session")
+def sandbox_server() -> Iterator[SandboxServer]:
+    with SandboxServer() as server:
+        yield server
+
+
+@pytest.fixture
+def sandbox(sandbox_server: SandboxServer) -> SandboxServer:
+    sandbox_server.reset()
+    return sandbox_server
+
+
+@pytest.fixture
+async def make_runtime(sandbox: SandboxServer, tmp_path) -> AsyncIterator[Callable[..., Runtime]]:
+    """Build runtimes against the sandbox; each test gets its own database file."""
+    built: list[Runtime] = []
+
+    def make(**overrides) -> Runtime:
+        values = {
+            "cargotech_base_url": sandbox.url,
+            "cargotech_phone": sandbox.phone,
+            "cargotech_password": sandbox.password,
+            "database_url": f"sqlite:///{tmp_path / 'app.db'}",
+            "cargotech_timeout_s": 5.0,
+            "cargotech_login_interval_s": 0.0,
+        }
+        values.update(overrides)
+        runtime = build_runtime(load_settings(**values))
+        built.append(runtime)
+        return runtime
+
+    yield make
+    for runtime in built:
+        await runtime.aclose()
+
+
+@pytest.fixture
+def runtime(make_runtime) -> Runtime:
+    return make_runtime()
