@@ -1,0 +1,40 @@
+# Two commands, both idempotent and offline-safe (PyPI, npm and Debian packages only):
+#   make run   – set up and start the app on embedded defaults (CargoTech sandbox, SQLite)
+#   make test  – set up and run the whole suite
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+TOOLS := .tools
+BUN_VERSION := 1.4.5
+BUN := $(TOOLS)/node_modules/.bin/bun
+
+# Reflex would download bun from the internet; use the npm registry's build instead.
+export PATH := $(CURDIR)/$(TOOLS)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
+export REFLEX_USE_SYSTEM_BUN := 1
+
+.PHONY: run test setup system-deps sandbox
+
+run: setup
+	scripts/run-dev.sh
+
+test: setup system-deps
+	scripts/test.sh
+
+setup: $(VENV)/.installed $(BUN)
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
+	touch $@
+
+$(BUN):
+	npm install --prefix $(TOOLS) --no-audit --no-fund --loglevel=error bun@$(BUN_VERSION)
+	$(BUN) --version
+
+# Debian's chromium, redis-server and postgresql for the test suite (installed when missing).
+system-deps:
+	scripts/ensure-system-deps.sh
+
+# The CargoTech sandbox alone, for poking at the API with curl.
+sandbox: setup
+	$(PY) -m sandbox --host 127.0.0.1 --port 8077

@@ -1,0 +1,69 @@
+"""Browser tests: the real production build of the app (`reflex run --env prod --single-port`)
+against a real CargoTech sandbox process, driven by Debian's Chromium through Playwright."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.support.processes import ROOT, free_port, running
+
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def sandbox_url() -> Iterator[str]:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    cmd = [sys.executable, "-m", "sandbox", "--host", "127.0.0.1", "--port", str(port)]
+    with running(cmd, ready_url=f"{url}/__control/stats", log_path=ARTIFACTS / "e2e-sandbox.log"):
+        # Freeze the sandbox's clock so the list cannot shift between the app's fetch and ours.
+        httpx.post(f"{url}/__control/clock", json={"offset_s": 0, "frozen": True}, timeout=10).raise_for_status()
+        yield url
+
+
+@pytest.fixture(scope="session")
+def app_url(sandbox_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = free_port()
+    env = {
+        "APP_ENV": "dev",
+        "CARGOTECH_BASE_URL": sandbox_url,
+        "DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('db') / 'app.db'}",
+        "PATH": f"{ROOT / '.tools/node_modules/.bin'}{os.pathsep}{os.environ['PATH']}",
+        "REFLEX_USE_SYSTEM_BUN": "1",
+    }
+    cmd = [sys.executable, "-m", "reflex", "run", "--env", "prod", "--single-port",
+           "--frontend-port", str(port), "--backend-port", str(port)]
+    log_path = ARTIFACTS / "e2e-app.log"
+    with running(cmd, ready_url=f"http://127.0.0.1:{port}/", env=env, log_path=log_path, timeout_s=300):
+        yield f"http://127.0.0.1:{port}"
+    # A traceback anywhere in the server's output is a failure, even if the page looked fine.
+    assert "Traceback" not in log_path.read_text(errors="replace"), f"server error, see {log_path}"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ru-RU", is_mobile=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
