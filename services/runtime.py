@@ -26,6 +26,7 @@ from services.cargotech.token_manager import TokenManager
 from services.cargotech.token_vault import TokenVault, key_fingerprint
 from services.circuit_breaker import CircuitBreaker
 from services.db import engine_for
+from services.driver_store import DriverStore
 from services.locks import make_locks
 from services.notifier import LogNotifier, Notifier
 from services.rate_bucket import RateBucket, make_rate_bucket
@@ -44,6 +45,7 @@ class Runtime:
     bucket: RateBucket
     breaker: CircuitBreaker
     cargos: CargoService
+    drivers: DriverStore
     notifier: Notifier
 
     async def aclose(self) -> None:
@@ -85,16 +87,17 @@ def build_runtime(
         breaker,
         deadline_s=settings.cargotech_timeout_s,
     )
+    cache = make_cache(redis)
     cargos = CargoService(
         client,
-        make_cache(redis),
+        cache,
         locks,
         list_fresh_s=settings.list_cache_fresh_s,
         stale_max_s=settings.stale_max_s,
         upstream_ok=lambda: breaker.state == "closed",
         clock=clock,
     )
-    return Runtime(settings, http, redis, tokens, bucket, breaker, cargos, notifier)
+    return Runtime(settings, http, redis, tokens, bucket, breaker, cargos, DriverStore(cache), notifier)
 
 
 _runtimes: dict[int, Runtime] = {}

@@ -112,3 +112,11 @@ async def test_redis_shared_cache_and_redis_down_falls_through(make_runtime, san
                 assert len(served.value.data) == 20  # drivers see no error
         assert "Redis unavailable" in caplog.text
         redis_server.start()
+
+
+async def test_per_driver_data_is_kept_per_driver(runtime):
+    await runtime.drivers.put(1, "filters", {"weight_class": "20", "from_name": "Казань"})
+    await runtime.drivers.put(2, "filters", {"weight_class": "1_3"})
+    assert await runtime.drivers.get(1, "filters") == {"weight_class": "20", "from_name": "Казань"}
+    assert (await runtime.drivers.get(2, "filters"))["weight_class"] == "1_3"
+    assert await runtime.drivers.get(3, "filters") is None

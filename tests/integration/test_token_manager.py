@@ -146,3 +146,31 @@ async def test_audit_rows_carry_latency_and_id_never_the_secret(runtime, tmp_pat
     assert login.outcome == "ok" and login.latency_ms is not None and login.token_id == token.split("|")[0]
     dump = sqlite3.connect(tmp_path / "app.db").execute("select * from cargotech_token_audit").fetchall()
     assert token.split("|", 1)[1] not in repr(dump)
+
+
+def test_rotate_command_re_encrypts_with_the_newest_key(sandbox, tmp_path):
+    """The operator's command, run as a process against the same database."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.support.processes import ROOT
+
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    env = {**os.environ, "CARGOTECH_BASE_URL": sandbox.url, "DATABASE_URL": f"sqlite:///{tmp_path / 'ops.db'}"}
+    login = (
+        "import asyncio\n"
+        "from services.runtime import build_runtime\n"
+        "from services.settings import load_settings\n"
+        "async def go():\n"
+        "    runtime = build_runtime(load_settings())\n"
+        "    await runtime.tokens.get_token()\n"
+        "    await runtime.aclose()\n"
+        "asyncio.run(go())\n"
+    )
+    subprocess.run([sys.executable, "-c", login], cwd=ROOT, env={**env, "TOKEN_ENCRYPTION_KEYS": old}, check=True)
+    result = subprocess.run([sys.executable, "-m", "services.cargotech.rotate_keys"], cwd=ROOT,
+                            env={**env, "TOKEN_ENCRYPTION_KEYS": f"{new},{old}"}, capture_output=True, text=True)
+    assert result.returncode == 0 and "Re-encrypted 1" in result.stdout
+    ciphertext = sqlite3.connect(tmp_path / "ops.db").execute("select ciphertext from cargotech_token").fetchone()[0]
+    assert Fernet(new).decrypt(ciphertext.encode())  # readable with the new key alone

@@ -1,0 +1,37 @@
+"""Per-driver data (saved filters, last visit): small JSON documents kept per Telegram user.
+
+Unlike cargo pages, these are private to one driver, so the key carries the driver's id. They
+live in the same cache backend (Redis when configured), for 90 days after the last write.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from services.cache_backend import CacheBackend
+
+KEEP_S = 90 * 24 * 3600
+
+
+class DriverStore:
+    def __init__(self, cache: CacheBackend) -> None:
+        self._cache = cache
+
+    async def get(self, driver_id: int, name: str) -> dict[str, Any] | None:
+        raw = await self._cache.get(self._key(driver_id, name))
+        if raw is None:
+            return None
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            return None
+        return value if isinstance(value, dict) else None
+
+    async def put(self, driver_id: int, name: str, value: dict[str, Any]) -> None:
+        payload = json.dumps(value, ensure_ascii=False, sort_keys=True).encode()
+        await self._cache.set(self._key(driver_id, name), payload, KEEP_S)
+
+    @staticmethod
+    def _key(driver_id: int, name: str) -> str:
+        return f"driver:{int(driver_id)}:{name}"
