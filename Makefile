@@ -6,7 +6,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 TOOLS := .tools
 BUN_VERSION := 1.4.5
-BUN := $(TOOLS)/node_modules/.bin/bun
+# Telegram's telegram-web-app.js, shipped by @twa-dev/sdk: browser tests serve it to the app.
+TWA_SDK_VERSION := 8.0.2
+TOOLS_STAMP := $(TOOLS)/.installed-bun-$(BUN_VERSION)-twa-$(TWA_SDK_VERSION)
 
 # Reflex would download bun from the internet; use the npm registry's build instead.
 export PATH := $(CURDIR)/$(TOOLS)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
@@ -20,16 +22,17 @@ run: setup
 test: setup system-deps
 	scripts/test.sh
 
-setup: $(VENV)/.installed $(BUN)
+setup: $(VENV)/.installed $(TOOLS_STAMP)
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
 	touch $@
 
-$(BUN):
-	npm install --prefix $(TOOLS) --no-audit --no-fund --loglevel=error bun@$(BUN_VERSION)
-	$(BUN) --version
+$(TOOLS_STAMP):
+	npm install --prefix $(TOOLS) --no-audit --no-fund --loglevel=error bun@$(BUN_VERSION) @twa-dev/sdk@$(TWA_SDK_VERSION)
+	$(TOOLS)/node_modules/.bin/bun --version
+	touch $@
 
 # Debian's chromium, redis-server and postgresql for the test suite (installed when missing).
 system-deps:

@@ -2,15 +2,24 @@
 
 import reflex as rx
 
+from cargo_webapp.pages.detail import detail_page
 from cargo_webapp.pages.feed import feed_page
-from cargo_webapp.state.feed_state import FeedState
+from cargo_webapp.pages.responses import responses_page
+from cargo_webapp.state.session_state import SessionState
 from services.runtime import runtime_lifespan
+
+TELEGRAM_WEB_APP_JS = "https://telegram.org/js/telegram-web-app.js"
 
 app = rx.App(
     stylesheets=["/styles.css"],
     head_components=[
         rx.el.meta(name="viewport", content="width=device-width, initial-scale=1, viewport-fit=cover"),
+        # In the real <head>, before the app's code, as Telegram asks.
+        rx.el.script(src=TELEGRAM_WEB_APP_JS),
+        rx.el.script(src="/app.js", defer=True),
     ],
 )
 app.register_lifespan_task(runtime_lifespan)
-app.add_page(feed_page, route="/", title="CargoTech — грузы", on_load=FeedState.on_open)
+app.add_page(feed_page, route="/", title="CargoTech — грузы", on_load=SessionState.open)
+app.add_page(detail_page, route="/cargo/[cargo_id]", title="CargoTech — груз", on_load=SessionState.open)
+app.add_page(responses_page, route="/responses", title="CargoTech — мои отклики", on_load=SessionState.open)

@@ -30,4 +30,10 @@ def card_view(cargo: CargoItem) -> dict[str, str]:
         "price": fmt.rub(price),
         "price_per_km": fmt.rub_per_km(per_km),
         "company": cargo.company.name if cargo.company else "",
+        # Sort keys as text (the view model is str → str); empty sorts last.
+        "sort_price": str(price or ""),
+        "sort_price_per_km": str(per_km or ""),
+        "sort_distance": str(round(cargo.distance)) if cargo.distance else "",
+        "sort_date": start.first_date or "",
+        "status": "",  # the driver's response badge, filled in by the feed
     }

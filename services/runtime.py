@@ -19,6 +19,7 @@ from collections.abc import AsyncIterator, Callable
 import httpx
 import redis.asyncio as aioredis
 
+from services.auth_failures import AuthFailureMonitor
 from services.cache_backend import make_cache
 from services.cargo_service import CargoService
 from services.cargotech.client import CargoTechClient, make_http_client
@@ -31,6 +32,8 @@ from services.locks import make_locks
 from services.notifier import LogNotifier, Notifier
 from services.rate_bucket import RateBucket, make_rate_bucket
 from services.redis_conn import make_redis_client
+from services.responses import LogResponseSink, ResponseService
+from services.sessions import SessionStore
 from services.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -46,6 +49,9 @@ class Runtime:
     breaker: CircuitBreaker
     cargos: CargoService
     drivers: DriverStore
+    sessions: SessionStore
+    auth_monitor: AuthFailureMonitor
+    responses: ResponseService
     notifier: Notifier
 
     async def aclose(self) -> None:
@@ -63,9 +69,8 @@ def build_runtime(
     redis = make_redis_client(settings.redis_url) if settings.redis_url else None
     http = make_http_client(settings.cargotech_base_url, settings.cargotech_timeout_s)
     locks = make_locks(redis)
-    vault = TokenVault(
-        engine_for(settings.database_url), settings.fernet(), key_fingerprint(settings.encryption_keys()[0])
-    )
+    engine = engine_for(settings.database_url)
+    vault = TokenVault(engine, settings.fernet(), key_fingerprint(settings.encryption_keys()[0]))
     assert settings.cargotech_phone and settings.cargotech_password  # load_settings guarantees
     tokens = TokenManager(
         http,
@@ -97,7 +102,20 @@ def build_runtime(
         upstream_ok=lambda: breaker.state == "closed",
         clock=clock,
     )
-    return Runtime(settings, http, redis, tokens, bucket, breaker, cargos, DriverStore(cache), notifier)
+    return Runtime(
+        settings=settings,
+        http=http,
+        redis=redis,
+        tokens=tokens,
+        bucket=bucket,
+        breaker=breaker,
+        cargos=cargos,
+        drivers=DriverStore(cache),
+        sessions=SessionStore(redis),
+        auth_monitor=AuthFailureMonitor(notifier, redis_client=redis),
+        responses=ResponseService(engine, LogResponseSink()),
+        notifier=notifier,
+    )
 
 
 _runtimes: dict[int, Runtime] = {}

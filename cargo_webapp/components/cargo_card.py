@@ -1,36 +1,46 @@
-"""One cargo offer as a card: route, dates, weight, volume, body, price."""
+"""One cargo offer as a card: route, dates, weight, volume, body, price, response badge."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 
-def _chip(text) -> rx.Component:
+def chip(text) -> rx.Component:
     return rx.cond(text != "", rx.el.span(text, class_name="chip"))
 
 
+def status_badge(label) -> rx.Component:
+    return rx.cond(label != "", rx.el.span(label, class_name="badge", data_testid="status-badge"))
+
+
 def cargo_card(card) -> rx.Component:
-    return rx.el.article(
-        rx.el.div(
-            rx.el.h3(card["route"], class_name="card-route"),
-            rx.el.div(card["price"], class_name="card-price"),
-            class_name="card-head",
+    return rx.link(
+        rx.el.article(
+            rx.el.div(
+                rx.el.h3(card["route"], class_name="card-route"),
+                rx.el.div(card["price"], class_name="card-price"),
+                class_name="card-head",
+            ),
+            rx.el.div(
+                rx.el.span(card["dates"], class_name="card-dates"),
+                rx.cond(card["distance"] != "", rx.el.span(" · ", card["distance"])),
+                rx.cond(card["price_per_km"] != "", rx.el.span(" · ", card["price_per_km"])),
+                class_name="card-meta",
+            ),
+            rx.el.div(
+                chip(card["weight"]),
+                chip(card["volume"]),
+                chip(card["body"]),
+                status_badge(card["status"]),
+                class_name="card-chips",
+            ),
+            class_name="cargo-card",
+            data_testid="cargo-card",
+            data_cargo_id=card["id"],
         ),
-        rx.el.div(
-            rx.el.span(card["dates"], class_name="card-dates"),
-            rx.cond(card["distance"] != "", rx.el.span(" · ", card["distance"])),
-            rx.cond(card["price_per_km"] != "", rx.el.span(" · ", card["price_per_km"])),
-            class_name="card-meta",
-        ),
-        rx.el.div(
-            _chip(card["weight"]),
-            _chip(card["volume"]),
-            _chip(card["body"]),
-            class_name="card-chips",
-        ),
-        class_name="cargo-card",
-        data_testid="cargo-card",
-        data_cargo_id=card["id"],
+        href="/cargo/" + card["id"],
+        class_name="card-link",
+        underline="none",
     )
 
 

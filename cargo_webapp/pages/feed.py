@@ -1,10 +1,12 @@
-"""The home page: the cargo feed."""
+"""The home page: the cargo feed with its filters."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from cargo_webapp.components.cargo_card import cargo_card, skeleton_card
+from cargo_webapp.components.filters_panel import filters_panel, weight_chips
+from cargo_webapp.components.layout import screen
 from cargo_webapp.state.feed_state import FeedState
 
 
@@ -26,6 +28,37 @@ def _banners() -> rx.Component:
     )
 
 
+def _toolbar() -> rx.Component:
+    def mode(value: str, label: str) -> rx.Component:
+        return rx.el.button(
+            label,
+            on_click=FeedState.set_mode(value),
+            class_name=rx.cond(FeedState.form["mode"] == value, "seg active", "seg"),
+            type="button",
+        )
+
+    return rx.el.div(
+        rx.el.div(mode("my", "Свои"), mode("all", "Все"), class_name="segmented", role="group"),
+        rx.el.button(
+            "Фильтры",
+            rx.cond(FeedState.active_filters > 0, rx.el.span(FeedState.active_filters, class_name="count")),
+            on_click=FeedState.toggle_filters,
+            class_name="btn-tool",
+            type="button",
+            data_testid="filters-toggle",
+        ),
+        rx.el.select(
+            rx.foreach(FeedState.sort_options, lambda o: rx.el.option(o["label"], value=o["value"])),
+            value=FeedState.sort,
+            on_change=FeedState.set_sort,
+            class_name="select",
+            aria_label="Сортировка среди загруженных",
+        ),
+        rx.el.button("↻", on_click=FeedState.reload, class_name="btn-tool", aria_label="Обновить", type="button"),
+        class_name="toolbar",
+    )
+
+
 def _list() -> rx.Component:
     return rx.cond(
         FeedState.cards.length() > 0,
@@ -35,7 +68,11 @@ def _list() -> rx.Component:
             rx.el.section(*[skeleton_card() for _ in range(4)], class_name="feed-list"),
             rx.cond(
                 FeedState.error == "",
-                rx.el.p("Подходящих грузов пока нет", class_name="empty-state"),
+                rx.el.div(
+                    rx.el.p("Подходящих грузов пока нет"),
+                    rx.el.button("Сбросить фильтры", on_click=FeedState.clear_all, class_name="btn btn-secondary"),
+                    class_name="empty-state",
+                ),
             ),
         ),
     )
@@ -49,19 +86,23 @@ def _more_button() -> rx.Component:
             on_click=FeedState.load_more,
             disabled=FeedState.loading,
             class_name="btn btn-secondary",
+            id="load-more",
         ),
     )
 
 
 def feed_page() -> rx.Component:
-    return rx.el.main(
+    return screen(
         rx.el.header(
             rx.el.h1("Грузы", class_name="page-title"),
             rx.el.span(FeedState.counter, class_name="counter", data_testid="feed-counter"),
             class_name="page-header",
         ),
+        _toolbar(),
+        weight_chips(),
+        rx.cond(FeedState.filters_open, filters_panel()),
         _banners(),
         _list(),
         _more_button(),
-        class_name="page",
+        nav="feed",
     )

@@ -1,26 +1,59 @@
-"""Feed UI state: the current page's card view models and flags. Data lives in services/."""
+"""Feed UI state: filters as the driver typed them, the loaded cards' view models and flags.
+
+Cargo data lives in the services' shared cache; this state holds only what the screen shows.
+Every handler is callable by anyone with any payload, so each one checks the session first
+and validates its arguments.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
 
 import reflex as rx
 
+from cargo_webapp.state.session_state import current_driver
 from services.cargotech.errors import CargoTechError
 from services.feed import load_feed_page
+from services.feed_sort import SORTS, sort_cards
+from services.filters import FIELD_LABELS, WEIGHT_CLASS_LABELS, FilterValidationError, validate_filters
 from services.formatting import stale_note
 from services.runtime import get_runtime
 
 log = logging.getLogger(__name__)
 
+TEXT_FIELDS = frozenset(FIELD_LABELS) - {"truck_types", "load_types"} | {"from_name", "to_name"}
+EMPTY_FORM = {"mode": "all", "weight_class": "any"}
+SAVED = "filters"
+MAX_LOADED = 500  # cards kept in the list; older pages scroll out of memory
+
+
+def _escape_js(value: str) -> str:
+    return json.dumps(value)
+
 
 class FeedState(rx.State):
+    form: dict[str, str] = dict(EMPTY_FORM)
+    truck_types: list[str] = []
+    load_types: list[str] = []
+    errors: dict[str, str] = {}
+    filters_open: bool = False
+    sort: str = "new"
+
+    from_suggestions: list[dict[str, str]] = []
+    to_suggestions: list[dict[str, str]] = []
+    truck_options: list[dict[str, str]] = []
+    load_options: list[dict[str, str]] = []
+
     cards: list[dict[str, str]] = []
     total: int = -1  # -1: CargoTech did not say
     next_offset: int = -1  # -1: no further page
     loading: bool = False
     error: str = ""
     stale: str = ""  # «данные от 14:05, CargoTech недоступен» when the cache serves old data
+    _restored: bool = False
+
+    # --- what the page shows ------------------------------------------------------------------
 
     @rx.var
     def counter(self) -> str:
@@ -28,42 +61,213 @@ class FeedState(rx.State):
             return f"{len(self.cards)} из {self.total}"
         return f"{len(self.cards)}" if self.cards else ""
 
+    @rx.var
+    def active_filters(self) -> int:
+        shown = {k: v for k, v in self.form.items() if v and EMPTY_FORM.get(k) != v and not k.endswith(("_type", "_name"))}
+        return len(shown) + len(self.truck_types) + len(self.load_types)
+
+    @rx.var
+    def weight_chips(self) -> list[dict[str, str]]:
+        chosen = self.form.get("weight_class", "any")
+        return [{"value": k, "label": v, "active": "1" if k == chosen else ""} for k, v in WEIGHT_CLASS_LABELS.items()]
+
+    @rx.var
+    def sort_options(self) -> list[dict[str, str]]:
+        return [{"value": k, "label": v[0]} for k, v in SORTS.items()]
+
+    # --- loading ----------------------------------------------------------------------------
+
     @rx.event
-    async def on_open(self):
-        # on_load runs again on every websocket reconnect; keep what is already shown.
-        if self.cards or self.loading:
+    async def load_first(self):
+        driver = await current_driver(self)
+        if driver is None or self.loading:
             return
+        if not self._restored:
+            self._restored = True
+            await self._restore(driver.driver_id)
+            await self._load_dictionaries()
+        if self.cards:
+            return  # on_load runs again on every reconnect: keep what is shown
         async for update in self._fetch(offset=0):
             yield update
 
     @rx.event
     async def reload(self):
-        if self.loading:
-            return
-        async for update in self._fetch(offset=0):
-            yield update
+        if not self.loading:
+            async for update in self._fetch(offset=0):
+                yield update
 
     @rx.event
     async def load_more(self):
-        if self.loading or self.next_offset < 0:
+        if self.loading or self.next_offset < 0 or len(self.cards) >= MAX_LOADED:
             return
         async for update in self._fetch(offset=self.next_offset):
             yield update
 
+    # --- filters ----------------------------------------------------------------------------
+
+    @rx.event
+    def toggle_filters(self):
+        self.filters_open = not self.filters_open
+
+    @rx.event
+    def set_field(self, name: str, value: str):
+        if name not in TEXT_FIELDS or not isinstance(value, str):
+            return
+        self.form = {**self.form, name: value.strip()[:100]}
+        self.errors = {k: v for k, v in self.errors.items() if k != name}
+
+    @rx.event
+    async def set_mode(self, mode: str):
+        if mode in ("all", "my") and mode != self.form.get("mode"):
+            self.form = {**self.form, "mode": mode}
+            async for update in self._apply():
+                yield update
+
+    @rx.event
+    async def set_weight(self, weight_class: str):
+        if weight_class not in WEIGHT_CLASS_LABELS:
+            return
+        self.form = {**self.form, "weight_class": weight_class}
+        if weight_class != "custom":
+            async for update in self._apply():
+                yield update
+
+    @rx.event
+    def toggle_type(self, kind: str, type_id: str):
+        if kind not in ("truck", "load") or not isinstance(type_id, str) or not type_id.isdigit():
+            return
+        chosen = self.truck_types if kind == "truck" else self.load_types
+        updated = [t for t in chosen if t != type_id] if type_id in chosen else [*chosen, type_id]
+        if kind == "truck":
+            self.truck_types = updated
+        else:
+            self.load_types = updated
+
+    @rx.event
+    async def search_points(self, which: str, text: str):
+        if which not in ("from", "to") or not isinstance(text, str):
+            return
+        # Typing replaces the chosen point: only a picked suggestion carries an id.
+        self.form = {**self.form, f"{which}_name": text.strip()[:100], f"{which}_id": "", f"{which}_type": ""}
+        found: list[dict[str, str]] = []
+        if len(text.strip()) >= 2:
+            try:
+                points = (await get_runtime().cargos.points(text.strip()[:50])).value
+                found = [{"id": str(p.id), "type": str(p.type), "name": p.name} for p in points[:8]]
+            except CargoTechError as exc:
+                log.info("autocomplete failed: %s", exc)
+        if which == "from":
+            self.from_suggestions = found
+        else:
+            self.to_suggestions = found
+
+    @rx.event
+    def choose_point(self, which: str, point: dict):
+        if which not in ("from", "to") or not isinstance(point, dict):
+            return
+        point_id, point_type, name = str(point.get("id", "")), str(point.get("type", "")), str(point.get("name", ""))
+        if not point_id.isdigit() or not point_type.isdigit():
+            return
+        self.form = {**self.form, f"{which}_id": point_id, f"{which}_type": point_type, f"{which}_name": name[:100]}
+        self.from_suggestions, self.to_suggestions = [], []
+
+    @rx.event
+    async def apply(self):
+        async for update in self._apply():
+            yield update
+
+    @rx.event
+    async def clear_all(self):
+        self.form = {**EMPTY_FORM, "mode": self.form.get("mode", "all")}
+        self.truck_types, self.load_types, self.errors = [], [], {}
+        async for update in self._apply():
+            yield update
+
+    @rx.event
+    def set_sort(self, sort: str):
+        if sort in SORTS:
+            self.sort = sort
+            self.cards = sort_cards(self.cards, sort)
+
+    def show_status(self, cargo_id: str, label: str) -> None:
+        """Put a response badge on a loaded card (called when the driver responds)."""
+        self.cards = [{**card, "status": label} if card["id"] == cargo_id else card for card in self.cards]
+
+    # --- internals --------------------------------------------------------------------------
+
+    def _raw_filters(self) -> dict:
+        return {**self.form, "truck_types": list(self.truck_types), "load_types": list(self.load_types)}
+
+    async def _apply(self):
+        driver = await current_driver(self)
+        if driver is None:
+            return
+        try:
+            validate_filters(self._raw_filters())
+        except FilterValidationError as exc:
+            self.errors = exc.errors
+            self.filters_open = True
+            return
+        self.errors = {}
+        self.filters_open = False
+        saved = self._raw_filters()
+        await get_runtime().drivers.put(driver.driver_id, SAVED, saved)
+        yield rx.call_script(
+            "window.Telegram?.WebApp?.CloudStorage?.setItem('filters', " + _escape_js(json.dumps(saved)) + ")"
+        )
+        async for update in self._fetch(offset=0):
+            yield update
+
+    async def _restore(self, driver_id: int) -> None:
+        saved = await get_runtime().drivers.get(driver_id, SAVED)
+        if not saved:
+            return
+        try:
+            validate_filters(saved)
+        except FilterValidationError:
+            return  # e.g. a saved date that has passed: start clean rather than fail
+        self.form = {k: str(v) for k, v in saved.items() if k in TEXT_FIELDS and isinstance(v, str)}
+        self.form.setdefault("mode", "all")
+        self.form.setdefault("weight_class", "any")
+        self.truck_types = [str(t) for t in saved.get("truck_types", []) if str(t).isdigit()]
+        self.load_types = [str(t) for t in saved.get("load_types", []) if str(t).isdigit()]
+
+    async def _load_dictionaries(self) -> None:
+        cargos = get_runtime().cargos
+        try:
+            trucks, loads = (await cargos.truck_types()).value, (await cargos.load_types()).value
+        except CargoTechError as exc:
+            log.info("dictionaries unavailable: %s", exc)
+            return
+        self.truck_options = [{"id": str(t.id), "name": t.name} for t in trucks]
+        self.load_options = [{"id": str(t.id), "name": t.name} for t in loads]
+
     async def _fetch(self, *, offset: int):
+        driver = await current_driver(self)
+        if driver is None:
+            return
+        try:
+            filters = validate_filters(self._raw_filters())
+        except FilterValidationError as exc:
+            self.errors = exc.errors
+            return
         self.loading = True
         self.error = ""
         yield
         try:
-            page = await load_feed_page(get_runtime().cargos, offset=offset)
+            page = await load_feed_page(get_runtime().cargos, filters, offset=offset)
+            statuses = await get_runtime().responses.status_of(driver.driver_id, [c["id"] for c in page.cards])
         except CargoTechError as exc:
             log.warning("feed load failed: %s", exc)
             self.error = exc.user_message
         else:
+            for card in page.cards:
+                card["status"] = statuses[card["id"]].label if card["id"] in statuses else ""
             # Cargos shift between polls: a page may repeat an item, so deduplicate by id.
             known = {card["id"] for card in self.cards} if offset else set()
             fresh = [card for card in page.cards if card["id"] not in known]
-            self.cards = (self.cards + fresh) if offset else fresh
+            self.cards = sort_cards((self.cards + fresh) if offset else fresh, self.sort)
             self.total = page.total if page.total is not None else -1
             self.next_offset = page.next_offset if page.next_offset is not None else -1
             self.stale = stale_note(page.fetched_at) if page.stale else ""

@@ -3,9 +3,11 @@ against a real CargoTech sandbox process, driven by Debian's Chromium through Pl
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -31,13 +33,20 @@ def sandbox_url() -> Iterator[str]:
         yield url
 
 
+@dataclasses.dataclass(frozen=True)
+class AppServer:
+    url: str
+    db_path: Path
+
+
 @pytest.fixture(scope="session")
-def app_url(sandbox_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def app_server(sandbox_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
     port = free_port()
+    db_path = tmp_path_factory.mktemp("db") / "app.db"
     env = {
         "APP_ENV": "dev",
         "CARGOTECH_BASE_URL": sandbox_url,
-        "DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('db') / 'app.db'}",
+        "DATABASE_URL": f"sqlite:///{db_path}",
         "PATH": f"{ROOT / '.tools/node_modules/.bin'}{os.pathsep}{os.environ['PATH']}",
         "REFLEX_USE_SYSTEM_BUN": "1",
     }
@@ -45,9 +54,14 @@ def app_url(sandbox_url: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
            "--frontend-port", str(port), "--backend-port", str(port)]
     log_path = ARTIFACTS / "e2e-app.log"
     with running(cmd, ready_url=f"http://127.0.0.1:{port}/", env=env, log_path=log_path, timeout_s=300):
-        yield f"http://127.0.0.1:{port}"
+        yield AppServer(url=f"http://127.0.0.1:{port}", db_path=db_path)
     # A traceback anywhere in the server's output is a failure, even if the page looked fine.
     assert "Traceback" not in log_path.read_text(errors="replace"), f"server error, see {log_path}"
+
+
+@pytest.fixture(scope="session")
+def app_url(app_server: AppServer) -> str:
+    return app_server.url
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,42 @@
+"""The frame of every screen: sign-in gate, header, bottom navigation."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from cargo_webapp.state.session_state import SessionState
+
+
+def signed_in_only(*children: rx.Component) -> rx.Component:
+    """Screens show their content once the driver is known; a clear message otherwise."""
+    return rx.cond(
+        SessionState.signed_in,
+        rx.fragment(*children),
+        rx.cond(
+            SessionState.auth_error != "",
+            rx.el.div(
+                rx.el.h2("Вход не выполнен", class_name="page-title"),
+                rx.el.p(SessionState.auth_error),
+                class_name="gate",
+                role="alert",
+                data_testid="auth-error",
+            ),
+            rx.el.div(rx.el.p("Входим…", class_name="hint"), class_name="gate"),
+        ),
+    )
+
+
+def bottom_nav(active: str) -> rx.Component:
+    def item(href: str, label: str, name: str) -> rx.Component:
+        return rx.link(label, href=href, class_name="nav-item active" if name == active else "nav-item",
+                       underline="none")
+
+    return rx.el.nav(item("/", "Грузы", "feed"), item("/responses", "Мои отклики", "responses"), class_name="bottom-nav")
+
+
+def screen(*children: rx.Component, nav: str | None = None) -> rx.Component:
+    return rx.el.main(
+        signed_in_only(*children),
+        bottom_nav(nav) if nav else rx.fragment(),
+        class_name="page",
+    )

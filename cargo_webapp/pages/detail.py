@@ -1,0 +1,134 @@
+"""A cargo's full information, its contacts and the driver's response."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from cargo_webapp.components.cargo_card import chip, status_badge
+from cargo_webapp.components.layout import screen
+from cargo_webapp.state.detail_state import DetailState
+
+
+def _row(label: str, value) -> rx.Component:
+    return rx.cond(
+        value != "",
+        rx.el.div(rx.el.dt(label, class_name="hint"), rx.el.dd(value), class_name="detail-row"),
+    )
+
+
+def _contacts() -> rx.Component:
+    return rx.cond(
+        DetailState.contacts.length() > 0,
+        rx.el.section(
+            rx.el.h2("Контакты", class_name="section-title"),
+            rx.foreach(
+                DetailState.contacts,
+                lambda c: rx.el.a(
+                    rx.el.span(c["name"], " ", rx.el.span(c["role"], class_name="hint")),
+                    rx.el.strong(c["phone"]),
+                    href=c["href"],
+                    class_name="contact",
+                    data_testid="contact",
+                ),
+            ),
+            class_name="card-section",
+        ),
+    )
+
+
+def _respond() -> rx.Component:
+    return rx.cond(
+        DetailState.status != "",
+        rx.el.div(
+            rx.el.span("Ваш отклик: "),
+            status_badge(DetailState.status),
+            class_name="card-section respond-done",
+            data_testid="respond-status",
+        ),
+        rx.el.section(
+            rx.el.label("Телефон для связи", class_name="field-label"),
+            rx.el.div(
+                rx.el.input(
+                    value=DetailState.phone,
+                    on_change=DetailState.set_phone.debounce(200),
+                    placeholder="+7 900 000-00-00",
+                    type="tel",
+                    input_mode="tel",
+                    class_name="input",
+                    aria_label="Телефон для связи",
+                    name="phone",
+                ),
+                rx.el.button("Из Telegram", on_click=DetailState.ask_contact, class_name="btn-tool", type="button"),
+                class_name="range-row",
+            ),
+            rx.cond(DetailState.phone_error != "", rx.el.div(DetailState.phone_error, class_name="field-error",
+                                                              role="alert")),
+            rx.el.button(
+                rx.cond(DetailState.sending, "Отправляем…", "Откликнуться"),
+                on_click=DetailState.respond,
+                disabled=DetailState.sending,
+                class_name="btn btn-primary",
+                id="respond-btn",
+                data_sending=rx.cond(DetailState.sending, "true", "false"),
+            ),
+            class_name="card-section",
+        ),
+    )
+
+
+def _cargo() -> rx.Component:
+    cargo = DetailState.cargo
+    return rx.fragment(
+        rx.el.section(
+            rx.el.h1(cargo["route"], class_name="page-title"),
+            rx.el.div(cargo["price"], rx.el.span(" ", cargo["price_per_km"], class_name="hint"), class_name="card-price"),
+            rx.el.div(chip(cargo["weight"]), chip(cargo["volume"]), chip(cargo["distance"]), class_name="card-chips"),
+            class_name="card-section",
+        ),
+        rx.cond(
+            cargo["note"] != "",
+            rx.el.section(
+                rx.el.h2("Условия", class_name="section-title"),
+                # Rendered as text: an extranote is someone else's input, never markup.
+                rx.el.p(cargo["note"], class_name="extranote", data_testid="extranote"),
+                class_name="card-section note-section",
+            ),
+        ),
+        rx.el.dl(
+            _row("Загрузка", cargo["from_address"]),
+            _row("Дата загрузки", cargo["loading"]),
+            _row("Выгрузка", cargo["to_address"]),
+            _row("Дата выгрузки", cargo["unloading"]),
+            _row("Груз", cargo["cargo_type"]),
+            _row("Кузов", cargo["body"]),
+            _row("Загрузка (способ)", cargo["load_types"]),
+            _row("Грузоотправитель", cargo["shipper"]),
+            _row("Заказчик", cargo["company"]),
+            class_name="card-section details",
+        ),
+        _contacts(),
+        _respond(),
+    )
+
+
+def detail_page() -> rx.Component:
+    return screen(
+        rx.el.a("← К списку", href="/", class_name="back-link", on_click=rx.call_script("history.back()"),
+                prevent_default=True),
+        rx.cond(DetailState.stale != "", rx.el.div(DetailState.stale, class_name="banner banner-stale")),
+        rx.cond(
+            DetailState.gone,
+            rx.el.div(
+                rx.el.h1("Груз снят", class_name="page-title"),
+                rx.el.p("Этот груз уже снят с публикации.", class_name="hint"),
+                rx.link("Смотреть другие грузы", href="/", class_name="btn btn-secondary"),
+                class_name="gate",
+                data_testid="cargo-gone",
+            ),
+            rx.cond(
+                DetailState.error != "",
+                rx.el.div(DetailState.error, class_name="banner banner-error", role="alert"),
+                rx.cond(DetailState.cargo.length() > 0, _cargo(), rx.el.p("Загружаем…", class_name="hint")),
+            ),
+        ),
+    )

@@ -1,0 +1,41 @@
+"""«Мои отклики»: every cargo the driver responded to, with its status."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from cargo_webapp.components.cargo_card import status_badge
+from cargo_webapp.components.layout import screen
+from cargo_webapp.state.responses_state import ResponsesState
+from cargo_webapp.state.session_state import SessionState
+
+
+def _item(item) -> rx.Component:
+    return rx.link(
+        rx.el.article(
+            rx.el.div(rx.el.h3(item["route"], class_name="card-route"), rx.el.div(item["price"], class_name="card-price"),
+                      class_name="card-head"),
+            rx.el.div(rx.el.span(item["at"], class_name="hint"), status_badge(item["status"]), class_name="card-chips"),
+            class_name="cargo-card",
+            data_testid="response-item",
+        ),
+        href="/cargo/" + item["cargo_id"],
+        class_name="card-link",
+        underline="none",
+    )
+
+
+def responses_page() -> rx.Component:
+    return screen(
+        rx.el.header(
+            rx.el.h1("Мои отклики", class_name="page-title"),
+            rx.el.span(SessionState.driver_name, class_name="counter", data_testid="driver-name"),
+            class_name="page-header",
+        ),
+        rx.cond(
+            ResponsesState.items.length() > 0,
+            rx.el.section(rx.foreach(ResponsesState.items, _item), class_name="feed-list"),
+            rx.cond(ResponsesState.loaded, rx.el.p("Вы ещё не откликались на грузы", class_name="empty-state")),
+        ),
+        nav="responses",
+    )

@@ -1,0 +1,115 @@
+"""Cargo detail screen: the detail view model, contacts, and the driver's response."""
+
+from __future__ import annotations
+
+import logging
+
+import reflex as rx
+
+from cargo_webapp.state.feed_state import FeedState
+from cargo_webapp.state.session_state import current_driver
+from services.cargo_detail_view import contacts_view, detail_view
+from services.cargotech.errors import CargoNotFound, CargoTechError
+from services.cargotech.models import CARGO_ID_RE
+from services.responses import ResponseError
+from services.runtime import get_runtime
+
+log = logging.getLogger(__name__)
+
+# Telegram's requestContact hands back the phone only in newer clients; '' otherwise.
+REQUEST_CONTACT = """new Promise((resolve) => {
+  const tg = window.Telegram && window.Telegram.WebApp;
+  if (!tg || !tg.requestContact) { resolve(""); return; }
+  try {
+    tg.requestContact((ok, result) => {
+      const contact = result && result.responseUnsafe && result.responseUnsafe.contact;
+      resolve(ok && contact && contact.phone_number ? String(contact.phone_number) : "");
+    });
+  } catch (e) { resolve(""); }
+})"""
+HAPTIC_SUCCESS = "window.Telegram?.WebApp?.HapticFeedback?.notificationOccurred('success')"
+
+
+class DetailState(rx.State):
+    cargo_id: str = ""
+    cargo: dict[str, str] = {}
+    contacts: list[dict[str, str]] = []
+    loading: bool = False
+    error: str = ""
+    gone: bool = False
+    stale: str = ""
+    status: str = ""  # the response badge, «» when the driver has not responded
+    phone: str = ""
+    phone_error: str = ""
+    sending: bool = False
+
+    @rx.event
+    async def load(self):
+        driver = await current_driver(self)
+        cargo_id = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
+        if driver is None or not CARGO_ID_RE.match(cargo_id):
+            self.error = "" if driver is None else "Неверный номер груза."
+            return
+        if cargo_id == self.cargo_id and self.cargo:
+            return
+        self.cargo_id, self.cargo, self.contacts, self.gone, self.error, self.status = cargo_id, {}, [], False, "", ""
+        self.phone_error = ""
+        self.loading = True
+        yield
+        try:
+            served = await get_runtime().cargos.detail(cargo_id)
+            statuses = await get_runtime().responses.status_of(driver.driver_id, [cargo_id])
+        except CargoNotFound:
+            self.gone = True
+        except CargoTechError as exc:
+            self.error = exc.user_message
+        else:
+            self.cargo = detail_view(served.value)
+            self.contacts = contacts_view(served.value.contacts)
+            self.stale = "Показаны сохранённые данные: CargoTech недоступен" if served.stale else ""
+            self.status = statuses[cargo_id].label if cargo_id in statuses else ""
+        finally:
+            self.loading = False
+
+    @rx.event
+    def set_phone(self, phone: str):
+        if isinstance(phone, str):
+            self.phone = phone[:30]
+            self.phone_error = ""
+
+    @rx.event
+    def ask_contact(self):
+        return rx.call_script(REQUEST_CONTACT, callback=DetailState.got_contact)
+
+    @rx.event
+    def got_contact(self, phone: str):
+        if isinstance(phone, str) and phone:
+            self.phone = phone[:30]
+            self.phone_error = ""
+
+    @rx.event
+    async def respond(self):
+        driver = await current_driver(self)
+        if driver is None or not self.cargo or self.sending:
+            return
+        self.sending = True
+        yield
+        try:
+            response, _created = await get_runtime().responses.respond(
+                driver_id=driver.driver_id,
+                cargo_id=self.cargo_id,
+                phone=self.phone,
+                driver_name=driver.driver_name,
+                username=driver.username,
+                route=self.cargo.get("route", ""),
+                price=self.cargo.get("price", ""),
+            )
+        except ResponseError as exc:
+            self.phone_error = str(exc)
+        else:
+            self.status = response.label
+            feed = await self.get_state(FeedState)
+            feed.show_status(self.cargo_id, response.label)
+            yield rx.call_script(HAPTIC_SUCCESS)
+        finally:
+            self.sending = False

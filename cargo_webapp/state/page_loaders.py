@@ -1,0 +1,15 @@
+"""Which event loads a page's data once the driver is signed in."""
+
+from __future__ import annotations
+
+
+def loader_for(path: str):
+    from cargo_webapp.state.detail_state import DetailState
+    from cargo_webapp.state.feed_state import FeedState
+    from cargo_webapp.state.responses_state import ResponsesState
+
+    if path.startswith("/cargo/"):
+        return DetailState.load
+    if path.startswith("/responses"):
+        return ResponsesState.load
+    return FeedState.load_first

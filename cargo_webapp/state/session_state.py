@@ -1,0 +1,94 @@
+"""Who the driver is. The session id is the driver's own opaque handle (kept in localStorage
+so a reload or a reopened web view stays signed in); everything else stays on the server."""
+
+from __future__ import annotations
+
+import logging
+
+import reflex as rx
+
+from services.runtime import get_runtime
+from services.sign_in import SignInRefused, resume, sign_in
+
+log = logging.getLogger(__name__)
+
+# Telegram's script may still be loading when the page hydrates: wait for it briefly, then
+# hand over initData ('' outside Telegram). Also tell Telegram the app is ready and full-height.
+READ_INIT_DATA = """new Promise((resolve) => {
+  let tries = 0;
+  const poll = () => {
+    const tg = window.Telegram && window.Telegram.WebApp;
+    if (tg || tries++ > 30) {
+      if (tg) { try { tg.ready(); tg.expand(); } catch (e) {} }
+      resolve(tg && tg.initData ? tg.initData : "");
+    } else { setTimeout(poll, 50); }
+  };
+  poll();
+})"""
+
+
+class SessionState(rx.State):
+    session_id: str = rx.LocalStorage("", name="ct_session")
+    driver_name: str = ""
+    signed_in: bool = False
+    auth_error: str = ""
+    _driver_id: int = 0
+    _username: str = ""
+
+    @rx.event
+    async def open(self):
+        """on_load of every page: resume the session, or sign in with initData."""
+        if self.signed_in:
+            return self._continue()
+        data = await resume(get_runtime(), self.session_id)
+        if data is not None:
+            self._set_driver(data.driver_id, " ".join(filter(None, [data.first_name, data.last_name])),
+                             data.username or "")
+            return self._continue()
+        return rx.call_script(READ_INIT_DATA, callback=SessionState.exchange)
+
+    @rx.event
+    async def exchange(self, init_data: str):
+        try:
+            session_id, user = await sign_in(get_runtime(), init_data)
+        except SignInRefused as exc:
+            self.auth_error = exc.user_message
+            return
+        self.session_id = session_id
+        self._set_driver(user.id, " ".join(filter(None, [user.first_name, user.last_name])), user.username or "")
+        return self._continue()
+
+    @rx.event
+    async def logout(self):
+        await get_runtime().sessions.revoke(self.session_id)
+        self.session_id = ""
+        self.signed_in = False
+        self._driver_id = 0
+        self.driver_name = ""
+
+    def _set_driver(self, driver_id: int, name: str, username: str) -> None:
+        self._driver_id = driver_id
+        self._username = username
+        self.driver_name = name
+        self.signed_in = True
+        self.auth_error = ""
+
+    def _continue(self):
+        """Load what the current page shows, now that we know the driver."""
+        from cargo_webapp.state.page_loaders import loader_for
+
+        return loader_for(self.router.url.path)
+
+    @property
+    def driver_id(self) -> int:
+        return self._driver_id
+
+    @property
+    def username(self) -> str | None:
+        return self._username or None
+
+
+async def current_driver(state: rx.State) -> SessionState | None:
+    """The signed-in driver's session state, or None: every data handler checks this first."""
+    session = await state.get_state(SessionState)
+    return session if session.signed_in and session.driver_id else None

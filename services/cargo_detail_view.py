@@ -1,0 +1,68 @@
+"""Cargo detail → display strings (contract 2.2 for the detail screen), contacts with tel: links."""
+
+from __future__ import annotations
+
+import re
+
+from services import formatting as fmt
+from services.cargo_cards import card_view
+from services.cargotech.models import CargoDetail, Company, Contact
+
+CONTACT_ORDER = {"broker": 0, "company": 1}  # cargotech-api.md: prefer broker and company
+CONTACT_LABELS = {"broker": "Экспедитор", "company": "Компания", "dispatcher": "Диспетчер", "shipper": "Грузоотправитель"}
+
+
+def tel(raw: str) -> str | None:
+    """+7XXXXXXXXXX for tel: links; 8XXXXXXXXXX and spaced forms are Russian numbers too."""
+    digits = re.sub(r"\D", "", raw)
+    if len(digits) == 11 and digits[0] == "8":
+        digits = "7" + digits[1:]
+    if len(digits) == 10 and digits[0] == "9":
+        digits = "7" + digits
+    return f"+{digits}" if len(digits) == 11 and digits[0] == "7" else (f"+{digits}" if len(digits) >= 10 else None)
+
+
+def phone_display(number: str) -> str:
+    if len(number) == 12 and number.startswith("+7"):
+        d = number[2:]
+        return f"+7 {d[0:3]} {d[3:6]}-{d[6:8]}-{d[8:10]}"
+    return number
+
+
+def contacts_view(contacts: list[Contact]) -> list[dict[str, str]]:
+    ordered = sorted(contacts, key=lambda c: CONTACT_ORDER.get(c.type or "", 9))
+    rows = []
+    for contact in ordered:
+        for raw in contact.phones:
+            number = tel(raw)
+            if number:
+                rows.append({
+                    "name": contact.name or "",
+                    "role": CONTACT_LABELS.get(contact.type or "", ""),
+                    "phone": phone_display(number),
+                    "href": f"tel:{number}",
+                })
+    return rows
+
+
+def _company(company: Company | None) -> str:
+    if company is None or not company.name:
+        return ""
+    return f"{company.name}, ИНН {company.inn}" if company.inn else company.name
+
+
+def detail_view(cargo: CargoDetail) -> dict[str, str]:
+    start, finish = cargo.points.start, cargo.points.finish
+    view = card_view(cargo)
+    view.update({
+        "from_address": start.address or start.city.name,
+        "to_address": finish.address or finish.city.name,
+        "loading": " – ".join(filter(None, [fmt.date_time(start.first_date), fmt.date_time(start.last_date)])),
+        "unloading": " – ".join(filter(None, [fmt.date_time(finish.first_date), fmt.date_time(finish.last_date)])),
+        "load_types": ", ".join(t.name for t in cargo.load_types),
+        "cargo_type": cargo.cargo_type_name,
+        "note": cargo.extra.note or "",
+        "shipper": _company(cargo.shipper),
+        "company": _company(cargo.company),
+    })
+    return view
