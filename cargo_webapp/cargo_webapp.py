@@ -6,11 +6,13 @@ from cargo_webapp.pages.detail import detail_page
 from cargo_webapp.pages.feed import feed_page
 from cargo_webapp.pages.responses import responses_page
 from cargo_webapp.state.session_state import SessionState
+from cargo_webapp.security_headers import with_security_headers
 from services.runtime import runtime_lifespan
 
 TELEGRAM_WEB_APP_JS = "https://telegram.org/js/telegram-web-app.js"
 
 app = rx.App(
+    api_transformer=with_security_headers,
     stylesheets=["/styles.css"],
     head_components=[
         rx.el.meta(name="viewport", content="width=device-width, initial-scale=1, viewport-fit=cover"),

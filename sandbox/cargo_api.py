@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import TYPE_CHECKING
 
@@ -37,7 +38,12 @@ async def cargo_detail(request: Request, state: SandboxState) -> Response:
     if cargo is None:
         return message(404, "Cargo not found.")
     contacts = "contacts" in request.query_params.get("include", "").split(",")
-    return raw_json(b'{"data":' + cargo.encoded(detail=True, contacts=contacts) + b"}")
+    encoded = cargo.encoded(detail=True, contacts=contacts)
+    if cargo.id in state.note_overrides:
+        item = json.loads(encoded)
+        item["extra"] = {**item.get("extra", {}), "note": state.note_overrides[cargo.id]}
+        encoded = dump_json(item)
+    return raw_json(b'{"data":' + encoded + b"}")
 
 
 async def points(request: Request, state: SandboxState) -> Response:

@@ -10,6 +10,7 @@
                                       "expires_in"?, "bad_credentials_status"?: 401|422}
     POST   /__control/rate_limit     {"limit": N, "login_limit"?: M}  (per minute)
     POST   /__control/clock          {"offset_s": N, "frozen"?: false}
+    POST   /__control/cargo_note    {"id": cargo id, "note": text}: serve this extranote in its detail
     POST   /__control/reset          faults, tokens, counters, clock and settings back to the start
     GET    /__control/stats          call counters and live state
 """
@@ -87,6 +88,15 @@ async def clock(request: Request, state: SandboxState) -> Response:
     return json_response({"offset_s": state.clock.offset_s, "frozen": frozen, "now": state.clock.now()})
 
 
+async def cargo_note(request: Request, state: SandboxState) -> Response:
+    body = await _body(request)
+    cargo_id, note = body.get("id"), body.get("note")
+    if isinstance(cargo_id, bool) or not isinstance(cargo_id, int) or not isinstance(note, str):
+        raise ValueError('expected {"id": cargo id, "note": text}')
+    state.note_overrides[cargo_id] = note
+    return json_response({"id": cargo_id, "note": note})
+
+
 async def reset(request: Request, state: SandboxState) -> Response:
     state.reset()
     return json_response({"data": _settings(state)})
@@ -117,6 +127,7 @@ routes = [
     Route("/account", _control(account), methods=["POST"]),
     Route("/rate_limit", _control(rate_limit), methods=["POST"]),
     Route("/clock", _control(clock), methods=["POST"]),
+    Route("/cargo_note", _control(cargo_note), methods=["POST"]),
     Route("/reset", _control(reset), methods=["POST"]),
     Route("/stats", _control(stats), methods=["GET"]),
 ]

@@ -55,6 +55,8 @@ class SandboxState:
         self.stats = Stats()
         self.api_limit = SlidingWindow(config.rate_limit)
         self.login_limit = SlidingWindow(config.login_rate_limit)
+        # Extranotes staged by tests (e.g. an XSS payload) in place of the generated one.
+        self.note_overrides: dict[int, str] = {}
 
     def reconfigure(self, **changes) -> None:
         self.config = self.config.replace(**changes)
@@ -68,6 +70,7 @@ class SandboxState:
         """Back to a fresh start: no faults, tokens, counters or clock shift; initial settings."""
         self.config = self.initial_config
         self.faults.clear()
+        self.note_overrides.clear()
         self.tokens.revoke_all()
         self.stats.clear()
         self.clock.set(0.0, frozen=False)

@@ -132,6 +132,10 @@ class SandboxServer:
         """suspended, password, phone, auth_shape ("sanctum"|"seed"), expires_in, bad_credentials_status."""
         self._control("POST", "/account", settings)
 
+    def set_note(self, cargo_id: int | str, note: str) -> None:
+        """Serve `note` as this cargo's extranote (extra.note) in its detail."""
+        self._control("POST", "/cargo_note", {"id": int(cargo_id), "note": note})
+
     def set_rate_limit(self, limit: int, login_limit: int | None = None) -> None:
         body = {"limit": limit} | ({} if login_limit is None else {"login_limit": login_limit})
         self._control("POST", "/rate_limit", body)

@@ -152,3 +152,13 @@ def test_bad_fault_specs_are_refused(sandbox, spec):
     with pytest.raises(ValueError):
         sandbox.fault(**spec)
     assert sandbox.stats()["faults_pending"] == 0
+
+
+def test_a_staged_note_replaces_the_extranote_until_reset(sandbox, api):
+    cargo_id = api.get("/v2/cargos/views", params={"limit": 1}).json()["data"][0]["id"]
+    sandbox.set_note(cargo_id, "<img src=x onerror=alert(1)>")
+    detail = api.get(f"/v1/carrier/cargos/{cargo_id}").json()["data"]
+    assert detail["extra"]["note"] == "<img src=x onerror=alert(1)>"
+    sandbox.reset()
+    api.headers["Authorization"] = f"Bearer {sandbox.login()}"  # reset revoked the old token
+    assert api.get(f"/v1/carrier/cargos/{cargo_id}").json()["data"]["extra"].get("note") != "<img src=x onerror=alert(1)>"

@@ -1,0 +1,33 @@
+"""What the browser gets: headers that let Telegram frame the app, and cargo text as text."""
+
+import httpx
+from playwright.sync_api import Browser, expect
+
+from tests.e2e.telegram import launch_url, serve_telegram_script
+
+
+def test_headers_allow_telegram_and_restrict_the_rest(app_url: str):
+    for path in ("/", "/cargo/1", "/_health"):
+        response = httpx.get(app_url + path, timeout=10)
+        assert response.headers.get("x-frame-options", "").upper() != "DENY"
+        csp = response.headers["content-security-policy"]
+        assert "https://telegram.org" in csp and "frame-ancestors" in csp and "web.telegram.org" in csp
+
+
+def test_an_xss_payload_in_an_extranote_shows_literally(browser: Browser, app_url: str, sandbox_url: str):
+    payload = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>'
+    with httpx.Client(base_url=sandbox_url, timeout=10) as http:
+        token = http.post("/v1/auth/login", json={"phone": "+79111111111", "password": "sandbox-password"}
+                          ).json()["data"]["token"]
+        cargo_id = http.get("/v2/cargos/views", params={"limit": 1, "offset": 7},
+                            headers={"Authorization": f"Bearer {token}"}).json()["data"][0]["id"]
+        http.post("/__control/cargo_note", json={"id": cargo_id, "note": payload}).raise_for_status()
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    serve_telegram_script(context)
+    page = context.new_page()
+    page.goto(launch_url(app_url, path=f"/cargo/{cargo_id}"))
+    note = page.get_by_test_id("extranote")
+    expect(note).to_have_text(payload, timeout=30_000)
+    assert page.evaluate("window.__pwned") is None
+    assert note.locator("img, script").count() == 0
+    context.close()
