@@ -11,7 +11,11 @@ def signed_in_only(*children: rx.Component) -> rx.Component:
     """Screens show their content once the driver is known; a clear message otherwise."""
     return rx.cond(
         SessionState.signed_in,
-        rx.fragment(*children),
+        rx.fragment(
+            rx.cond(SessionState.notice != "", rx.el.div(SessionState.notice, class_name="banner banner-stale",
+                                                          role="status")),
+            *children,
+        ),
         rx.cond(
             SessionState.auth_error != "",
             rx.el.div(

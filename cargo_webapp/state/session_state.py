@@ -7,6 +7,7 @@ import logging
 
 import reflex as rx
 
+from services.event_limiter import EventLimiter
 from services.runtime import get_runtime
 from services.sign_in import SignInRefused, resume, sign_in
 
@@ -32,6 +33,7 @@ class SessionState(rx.State):
     driver_name: str = ""
     signed_in: bool = False
     auth_error: str = ""
+    notice: str = ""  # e.g. «слишком много действий», shown briefly on any screen
     _driver_id: int = 0
     _username: str = ""
 
@@ -88,7 +90,21 @@ class SessionState(rx.State):
         return self._username or None
 
 
+# Every data handler goes through current_driver, so this one limiter covers them all.
+_limiter = EventLimiter(limit=10, window_s=1.0)
+TOO_FAST = "Слишком много действий подряд — подождите секунду."
+
+
 async def current_driver(state: rx.State) -> SessionState | None:
-    """The signed-in driver's session state, or None: every data handler checks this first."""
+    """The signed-in driver's session state, or None: every data handler checks this first.
+
+    Past 10 events a second a driver gets a gentle notice instead of an answer."""
     session = await state.get_state(SessionState)
-    return session if session.signed_in and session.driver_id else None
+    if not (session.signed_in and session.driver_id):
+        return None
+    if not _limiter.allow(session.driver_id):
+        session.notice = TOO_FAST
+        return None
+    if session.notice:
+        session.notice = ""
+    return session
