@@ -47,6 +47,15 @@ def _toolbar() -> rx.Component:
             type="button",
             data_testid="filters-toggle",
         ),
+        rx.el.button("↻", on_click=FeedState.reload, class_name="btn-tool", aria_label="Обновить", type="button"),
+        class_name="toolbar",
+    )
+
+
+def _sort() -> rx.Component:
+    # CargoTech cannot sort, so the feed sorts what it has loaded, and says so.
+    return rx.el.label(
+        rx.el.span("Сортировка среди загруженных", class_name="hint"),
         rx.el.select(
             rx.foreach(FeedState.sort_options, lambda o: rx.el.option(o["label"], value=o["value"])),
             value=FeedState.sort,
@@ -54,8 +63,7 @@ def _toolbar() -> rx.Component:
             class_name="select",
             aria_label="Сортировка среди загруженных",
         ),
-        rx.el.button("↻", on_click=FeedState.reload, class_name="btn-tool", aria_label="Обновить", type="button"),
-        class_name="toolbar",
+        class_name="sort-row",
     )
 
 
@@ -101,6 +109,7 @@ def feed_page() -> rx.Component:
         _toolbar(),
         weight_chips(),
         rx.cond(FeedState.filters_open, filters_panel()),
+        _sort(),
         _banners(),
         _list(),
         _more_button(),
