@@ -100,6 +100,10 @@ def test_driver_journey_inside_telegram(browser: Browser, app_server, sandbox_ur
 
     # 4. Open a detail from page 3.
     chosen = third_page[0]
+    page.locator(f"[data-cargo-id='{chosen}']").scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    scrolled_to = page.evaluate("window.scrollY")
+    assert scrolled_to > 2000
     page.locator(f"[data-cargo-id='{chosen}']").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("→")
     expect(page.locator("dl")).to_contain_text("Загрузка")
@@ -115,8 +119,9 @@ def test_driver_journey_inside_telegram(browser: Browser, app_server, sandbox_ur
 
     # Telegram's BackButton returns to the list with its filters and loaded pages intact.
     page.evaluate("window.Telegram.WebView.receiveEvent('back_button_pressed')")
-    expect(page.get_by_test_id(CARD).first).to_be_visible()
+    expect(page.get_by_test_id(CARD).first).to_be_attached()
     assert page.get_by_test_id(CARD).count() > 40
+    page.wait_for_function(f"Math.abs(window.scrollY - {scrolled_to}) < 100")  # where the driver left off
     expect(page.locator(f"[data-cargo-id='{chosen}'] [data-testid='status-badge']")).to_have_text("Отправляется")
 
     # 6. Reload: filters and status are kept (server-side), the session too.
