@@ -27,6 +27,7 @@ REQUEST_CONTACT = """new Promise((resolve) => {
     });
   } catch (e) { resolve(""); }
 })"""
+PROFILE = "profile"
 HAPTIC_SUCCESS = "window.Telegram?.WebApp?.HapticFeedback?.notificationOccurred('success')"
 
 
@@ -68,6 +69,9 @@ class DetailState(rx.State):
             self.contacts = contacts_view(served.value.contacts)
             self.stale = "Показаны сохранённые данные: CargoTech недоступен" if served.stale else ""
             self.status = statuses[cargo_id].label if cargo_id in statuses else ""
+            if not self.phone:  # prefilled from the driver's last response
+                profile = await get_runtime().drivers.get(driver.driver_id, PROFILE)
+                self.phone = str((profile or {}).get("phone", ""))
         finally:
             self.loading = False
 
@@ -108,6 +112,7 @@ class DetailState(rx.State):
             self.phone_error = str(exc)
         else:
             self.status = response.label
+            await get_runtime().drivers.put(driver.driver_id, PROFILE, {"phone": self.phone})
             feed = await self.get_state(FeedState)
             feed.show_status(self.cargo_id, response.label)
             yield rx.call_script(HAPTIC_SUCCESS)

@@ -26,6 +26,14 @@ TEXT_FIELDS = frozenset(FIELD_LABELS) - {"truck_types", "load_types"} | {"from_n
 EMPTY_FORM = {"mode": "all", "weight_class": "any"}
 SAVED = "filters"
 MAX_LOADED = 500  # cards kept in the list; older pages scroll out of memory
+# Telegram's CloudStorage answers through the client; give up after 1.5 s outside Telegram.
+READ_CLOUD_FILTERS = """new Promise((resolve) => {
+  const storage = window.Telegram && window.Telegram.WebApp && window.Telegram.WebApp.CloudStorage;
+  if (!storage || !window.Telegram.WebApp.isVersionAtLeast("6.9")) { resolve(""); return; }
+  setTimeout(() => resolve(""), 1500);
+  try { storage.getItem("filters", (error, value) => resolve(error ? "" : (value || ""))); } catch (e) { resolve(""); }
+})"""
+HAPTIC_SELECTION = "window.Telegram?.WebApp?.HapticFeedback?.selectionChanged()"
 
 
 def _escape_js(value: str) -> str:
@@ -84,7 +92,9 @@ class FeedState(rx.State):
             return
         if not self._restored:
             self._restored = True
-            await self._restore(driver.driver_id)
+            if not await self._restore(driver.driver_id):
+                # Nothing saved on our side (e.g. a new server): Telegram may still have a copy.
+                yield rx.call_script(READ_CLOUD_FILTERS, callback=FeedState.restore_from_cloud)
             await self._load_dictionaries()
         if self.cards:
             return  # on_load runs again on every reconnect: keep what is shown
@@ -211,6 +221,7 @@ class FeedState(rx.State):
             return
         self.errors = {}
         self.filters_open = False
+        yield rx.call_script(HAPTIC_SELECTION)
         saved = self._raw_filters()
         await get_runtime().drivers.put(driver.driver_id, SAVED, saved)
         yield rx.call_script(
@@ -219,19 +230,31 @@ class FeedState(rx.State):
         async for update in self._fetch(offset=0):
             yield update
 
-    async def _restore(self, driver_id: int) -> None:
+    @rx.event
+    async def restore_from_cloud(self, raw: str):
+        try:
+            saved = json.loads(raw) if isinstance(raw, str) and raw and len(raw) < 4096 else None
+        except ValueError:
+            saved = None
+        if isinstance(saved, dict) and self._use_saved(saved):
+            async for update in self._apply():
+                yield update
+
+    async def _restore(self, driver_id: int) -> bool:
         saved = await get_runtime().drivers.get(driver_id, SAVED)
-        if not saved:
-            return
+        return bool(saved) and self._use_saved(saved)
+
+    def _use_saved(self, saved: dict) -> bool:
         try:
             validate_filters(saved)
         except FilterValidationError:
-            return  # e.g. a saved date that has passed: start clean rather than fail
+            return False  # e.g. a saved date that has passed: start clean rather than fail
         self.form = {k: str(v) for k, v in saved.items() if k in TEXT_FIELDS and isinstance(v, str)}
         self.form.setdefault("mode", "all")
         self.form.setdefault("weight_class", "any")
         self.truck_types = [str(t) for t in saved.get("truck_types", []) if str(t).isdigit()]
         self.load_types = [str(t) for t in saved.get("load_types", []) if str(t).isdigit()]
+        return True
 
     async def _load_dictionaries(self) -> None:
         cargos = get_runtime().cargos

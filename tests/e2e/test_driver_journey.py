@@ -134,6 +134,10 @@ def test_driver_journey_inside_telegram(browser: Browser, app_server, sandbox_ur
     expect(page.get_by_test_id("response-item")).to_have_count(1)
     expect(page.get_by_test_id("response-item")).to_contain_text("Отправляется")
 
+    # The next response starts with the phone the driver gave last time.
+    page.goto(launch_url(app_server.url, path=f"/cargo/{third_page[1]}"))
+    expect(page.get_by_label("Телефон для связи")).to_have_value("8 916 123-45-67", timeout=30_000)
+
     # The token scan: nothing secret ever reached the browser.
     token = _cargotech_token(app_server.db_path)
     secrets = {
