@@ -13,13 +13,17 @@ CONTACT_LABELS = {"broker": "Экспедитор", "company": "Компания
 
 
 def tel(raw: str) -> str | None:
-    """+7XXXXXXXXXX for tel: links; 8XXXXXXXXXX and spaced forms are Russian numbers too."""
-    digits = re.sub(r"\D", "", raw)
+    """+7XXXXXXXXXX for tel: links from Russian numbers (8…, +7…, or the ten national digits, spaced or
+    not); another country's number as +digits; None for anything that is not one dialable number."""
+    digits = re.sub(r"[^0-9]", "", raw or "")
     if len(digits) == 11 and digits[0] == "8":
         digits = "7" + digits[1:]
-    if len(digits) == 10 and digits[0] == "9":
+    elif len(digits) == 10 and digits[0] in "3489":  # national: 9xx mobiles, 3xx/4xx/8xx landlines, 800
         digits = "7" + digits
-    return f"+{digits}" if len(digits) == 11 and digits[0] == "7" else (f"+{digits}" if len(digits) >= 10 else None)
+    if digits.startswith("7"):  # +7 numbers (Russia, Kazakhstan) always have 11 digits
+        return f"+{digits}" if len(digits) == 11 else None
+    # Written with another country's code: E.164 allows at most 15 digits, and no country code starts with 0.
+    return f"+{digits}" if 10 <= len(digits) <= 15 and digits[0] != "0" else None
 
 
 def phone_display(number: str) -> str:
@@ -32,10 +36,12 @@ def phone_display(number: str) -> str:
 def contacts_view(contacts: list[Contact]) -> list[dict[str, str]]:
     ordered = sorted(contacts, key=lambda c: CONTACT_ORDER.get(c.type or "", 9))
     rows = []
+    seen: set[str] = set()  # the same number often stands under the broker and the company
     for contact in ordered:
         for raw in contact.phones:
             number = tel(raw)
-            if number:
+            if number and number not in seen:
+                seen.add(number)
                 rows.append({
                     "name": contact.name or "",
                     "role": CONTACT_LABELS.get(contact.type or "", ""),

@@ -3,6 +3,9 @@ loaded; the UI says so («среди загруженных»)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 SORTS = {
     "date": ("По дате загрузки", "sort_date", False),
     "price": ("Сначала дороже", "sort_price", True),
@@ -10,14 +13,38 @@ SORTS = {
     "distance": ("Ближе", "sort_distance", False),
     "new": ("Новые", "", False),
 }
+MOSCOW = ZoneInfo("Europe/Moscow")  # a date sent without an offset is the freight market's clock
+
+
+def _moment(text: str) -> float | None:
+    """Epoch seconds of an ISO-8601 date. CargoTech mixes `+03:00` and `Z` dates (cargotech-api.md),
+    so their text does not sort in time order."""
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=MOSCOW)).timestamp()
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
 
 
 def sort_cards(cards: list[dict[str, str]], sort: str) -> list[dict[str, str]]:
     if sort not in SORTS or not SORTS[sort][1]:
         return cards  # "new": the exchange's own order, newest first
     _, field, descending = SORTS[sort]
-    present = [card for card in cards if card.get(field)]
-    missing = [card for card in cards if not card.get(field)]
-    numeric = field != "sort_date"
-    present.sort(key=lambda card: float(card[field]) if numeric else card[field], reverse=descending)
-    return present + missing
+    parse = _moment if field == "sort_date" else _number
+    present: list[tuple[float, dict[str, str]]] = []
+    missing = []
+    for card in cards:
+        key = parse(card[field]) if card.get(field) else None
+        if key is None:
+            missing.append(card)
+        else:
+            present.append((key, card))
+    present.sort(key=lambda pair: pair[0], reverse=descending)  # stable: equal keys keep their order
+    return [card for _, card in present] + missing

@@ -91,6 +91,12 @@ def date_range(first: str | None, last: str | None) -> str:
     return f"{day_month(first)} – {day_month(last)}"
 
 
+def moment(when: dt.datetime, tz: str = "Europe/Moscow") -> str:
+    """«28 ноя, 14:05» for a stored moment (naive means UTC) in the drivers' display timezone."""
+    aware = when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+    return date_time(aware.astimezone(ZoneInfo(tz)).isoformat())
+
+
 def clock_time(epoch_s: float, tz: str = "Europe/Moscow") -> str:
     """«14:05» in the drivers' display timezone (Moscow time is the freight market's clock)."""
     return dt.datetime.fromtimestamp(epoch_s, ZoneInfo(tz)).strftime("%H:%M")

@@ -12,7 +12,7 @@ import logging
 import re
 from typing import Protocol
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import BigInteger, UniqueConstraint
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, select
@@ -30,7 +30,7 @@ STATUS_LABELS = {
     "rejected": "Отклонён",
     "completed": "Выполнен",
 }
-PHONE_RE = re.compile(r"^\+7\d{10}$")
+PHONE_RE = re.compile(r"^\+7[0-9]{10}\Z")
 
 
 class DriverResponse(SQLModel, table=True):
@@ -38,7 +38,8 @@ class DriverResponse(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("driver_id", "cargo_id", name="uq_response_driver_cargo"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    driver_id: int = Field(index=True)
+    # BIGINT: Telegram user ids exceed 2^31 (PostgreSQL's INTEGER would refuse them).
+    driver_id: int = Field(index=True, sa_type=BigInteger)
     cargo_id: str = Field(index=True)
     status: str = "queued"
     phone: str
@@ -86,7 +87,7 @@ class ResponseError(ValueError):
 
 def normalise_phone(raw: str) -> str:
     """+7XXXXXXXXXX from the usual Russian spellings (8 916 …, +7 (916) …, 916…)."""
-    digits = re.sub(r"\D", "", raw or "")
+    digits = re.sub(r"[^0-9]", "", raw or "")  # ASCII only: `\d` would keep full-width digits
     if len(digits) == 11 and digits[0] in "78":
         digits = "7" + digits[1:]
     elif len(digits) == 10:

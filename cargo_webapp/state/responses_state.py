@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cargo_webapp.state.session_state import current_driver
-from services.formatting import date_time
+from services.formatting import moment
 from services.runtime import get_runtime
 
 
@@ -21,7 +21,7 @@ class ResponsesState(rx.State):
         responses = await get_runtime().responses.list_for(driver.driver_id)
         self.items = [
             {"cargo_id": r.cargo_id, "route": r.route, "price": r.price, "status": r.label,
-             "at": date_time(r.created_at.isoformat())}
+             "at": moment(r.created_at)}
             for r in responses
         ]
         self.loaded = True

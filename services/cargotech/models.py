@@ -12,7 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-CARGO_ID_RE = re.compile(r"^\d+$")
+# ASCII digits to the very end: `\d` also takes other scripts' digits, and `$` a trailing newline.
+CARGO_ID_RE = re.compile(r"^[0-9]+\Z")
 
 
 class _Lenient(BaseModel):

@@ -41,3 +41,10 @@ def test_dates_show_wall_clock_as_sent():
     assert fmt.date_range("2026-11-30", "2026-12-02") == f"30{NB}ноя – 2{NB}дек"
     assert fmt.date_range(None, None) == ""
     assert fmt.date_time("garbage") == ""
+
+
+def test_stored_moments_show_in_moscow_time():
+    import datetime as dt
+
+    assert fmt.moment(dt.datetime(2026, 11, 27, 11, 5, tzinfo=dt.UTC)) == f"27{NB}ноя, 14:05"
+    assert fmt.moment(dt.datetime(2026, 11, 27, 22, 30)) == f"28{NB}ноя, 01:30"  # naive = UTC

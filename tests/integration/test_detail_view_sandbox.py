@@ -1,0 +1,75 @@
+"""The detail screen's view model built from real sandbox details, fetched through the runtime.
+
+The sandbox mixes the API's two contact shapes ({phone} and {phones: [...]}) and both number spellings
+(8XXXXXXXXXX and +7XXXXXXXXXX), as cargotech-api.md says the real API does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+from services.cargo_detail_view import CONTACT_ORDER, contacts_view, detail_view
+from services.filters import base_query
+
+TEL = re.compile(r"^tel:\+7\d{10}$")
+SHOWN = re.compile(r"^\+7 \d{3} \d{3}-\d{2}-\d{2}$")
+PAGES = 1  # 20 cargos (the seeded first page) meet every shape and spelling; more would wait on the rate budget
+
+
+async def real_details(runtime) -> list:
+    details = []
+    for page in range(PAGES):
+        listed = (await runtime.cargos.list_page(base_query(offset=page * 20))).value
+        assert listed.data, "the sandbox should list cargos"
+        served = await asyncio.gather(*(runtime.cargos.detail(item.id) for item in listed.data))
+        details += [one.value for one in served]
+    return details
+
+
+async def test_contacts_of_real_details_are_callable(runtime):
+    details = await real_details(runtime)
+    raw_phones = [phone for cargo in details for contact in cargo.contacts for phone in contact.phones]
+    # The sample really holds both spellings, and contacts with several numbers.
+    assert any(p.startswith("8") for p in raw_phones) and any(p.startswith("+7") for p in raw_phones)
+    assert any(len(contact.phones) > 1 for cargo in details for contact in cargo.contacts)
+    # ...and cargos whose company contact comes after a dispatcher, so the ordering really moves it.
+    assert any([c.type for c in cargo.contacts] == ["dispatcher", "company"] for cargo in details)
+
+    for cargo in details:
+        rows = contacts_view(cargo.contacts)
+        assert rows, f"cargo {cargo.id} has no contact to call"
+        # Every sandbox number is a valid Russian one: none may be lost, each becomes a +7 tel: link.
+        assert len(rows) == sum(len(contact.phones) for contact in cargo.contacts)
+        for row in rows:
+            assert TEL.match(row["href"]), row
+            assert SHOWN.match(row["phone"]), row
+            assert row["href"] == "tel:" + row["phone"].replace(" ", "").replace("-", "")
+            assert row["name"] and row["role"]
+        # Broker and company first, as cargotech-api.md asks.
+        ranks = [CONTACT_ORDER.get(contact.type or "", 9) for contact in cargo.contacts for _ in contact.phones]
+        roles = {"Экспедитор": 0, "Компания": 1}
+        assert [roles.get(row["role"], 9) for row in rows] == sorted(ranks)
+        if any(contact.type == "company" for contact in cargo.contacts) and cargo.contacts[0].type != "broker":
+            assert rows[0]["role"] == "Компания"
+
+
+async def test_detail_view_of_real_details(runtime):
+    details = await real_details(runtime)
+    assert any(cargo.points.start.first_date.endswith("Z") for cargo in details)  # both date forms met
+    assert any(cargo.extra.custom_cargo_type for cargo in details)  # both cargo type sources met
+    for cargo in details:
+        view = detail_view(cargo)
+        assert view["id"] == cargo.id
+        for side, city in (("from", view["from_city"]), ("to", view["to_city"])):
+            address = view[f"{side}_address"]
+            assert address.startswith(f"г. {city}, ") and len(address) > len(city) + 6, address
+        assert view["route"] == f"{view['from_city']} → {view['to_city']}"
+        assert view["loading"] and view["unloading"] and view["dates"]
+        assert view["cargo_type"] and view["load_types"] and view["body"]
+        assert view["price"].endswith("₽")
+        assert re.fullmatch(r".+, ИНН \d{10}(\d{2})?", view["shipper"]), view["shipper"]
+        assert re.fullmatch(r".+, ИНН \d{10}(\d{2})?", view["company"]), view["company"]
+        assert view["note"] == (cargo.extra.note or "")
+        assert view["cargo_type"] == (cargo.extra.custom_cargo_type or cargo.cargo_type.name)
+        assert all(isinstance(value, str) for value in view.values())
