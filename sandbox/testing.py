@@ -15,26 +15,20 @@ plain sync calls usable from sync and async tests alike. Control helpers speak H
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from typing import Any
 
 import httpx
 
 from sandbox.app import create_app
+from sandbox.background import BackgroundServer
 from sandbox.config import SandboxConfig
 from sandbox.serving import make_server
-
-START_TIMEOUT_S = 20
-
 
 class SandboxServer:
     def __init__(self, config: SandboxConfig | None = None, **overrides: Any) -> None:
         self.config = (config or SandboxConfig()).replace(**overrides)
         self.url = ""
-        self._server = None
-        self._thread: threading.Thread | None = None
+        self._background: BackgroundServer | None = None
         self._http: httpx.Client | None = None
 
     @property
@@ -48,49 +42,25 @@ class SandboxServer:
     # ---- lifecycle ----------------------------------------------------------------------------
 
     def start(self) -> SandboxServer:
-        # Bind first and hand the socket to uvicorn: the port is ours, no race with other tests.
-        # IPPROTO_TCP explicitly: asyncio only sets TCP_NODELAY on sockets that say they are TCP,
-        # and without it every answer waits ~40 ms for a delayed ACK.
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        sock.bind(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-        self._server = make_server(create_app(self.config), log_level="warning", access_log=False)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
-                                        name=f"sandbox {self.url}", daemon=True)
-        self._thread.start()
+        server = make_server(create_app(self.config), log_level="warning", access_log=False)
+        self._background = BackgroundServer(server, "sandbox")
+        self.url = self._background.start()
         self._http = httpx.Client(base_url=self.url, timeout=10, trust_env=False)
-        self._wait_until_up()
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout=15)
+        """Releases hung requests first (see serving.py), then shuts the server down."""
+        if self._background is not None:
+            self._background.stop()
         if self._http is not None:
             self._http.close()
-        self._server = self._thread = self._http = None
+        self._background = self._http = None
 
     def __enter__(self) -> SandboxServer:
         return self.start()
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
-
-    def _wait_until_up(self) -> None:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while time.monotonic() < deadline:
-            if not self._thread.is_alive():
-                raise RuntimeError("the sandbox server thread died while starting")
-            if self._server.started:
-                try:
-                    self.stats()
-                    return
-                except httpx.TransportError:
-                    pass
-            time.sleep(0.02)
-        self.stop()
-        raise TimeoutError(f"the sandbox at {self.url} did not answer within {START_TIMEOUT_S} s")
 
     # ---- control --------------------------------------------------------------------------------
 
