@@ -6,13 +6,26 @@ from cargo_webapp.pages.detail import detail_page
 from cargo_webapp.pages.feed import feed_page
 from cargo_webapp.pages.responses import responses_page
 from cargo_webapp.state.session_state import SessionState
+from starlette.applications import Starlette
+
+from cargo_webapp.live_status import lifespan_for
 from cargo_webapp.security_headers import with_security_headers
-from services.runtime import runtime_lifespan
+from services.bot.webhook import webhook_route
+from services.runtime import get_runtime, runtime_lifespan
+from services.settings import get_settings
 
 TELEGRAM_WEB_APP_JS = "https://telegram.org/js/telegram-web-app.js"
 
+def http_routes() -> Starlette:
+    """Our own HTTP endpoints next to Reflex's (built per app: AppHarness builds several)."""
+    settings = get_settings()
+    assert settings.telegram_webhook_secret is not None
+    secret = settings.telegram_webhook_secret.get_secret_value()
+    return Starlette(routes=[webhook_route(secret, lambda: get_runtime().bot)])
+
+
 app = rx.App(
-    api_transformer=with_security_headers,
+    api_transformer=[http_routes(), with_security_headers],
     stylesheets=["/styles.css"],
     head_components=[
         rx.el.meta(name="viewport", content="width=device-width, initial-scale=1, viewport-fit=cover"),
@@ -22,6 +35,7 @@ app = rx.App(
     ],
 )
 app.register_lifespan_task(runtime_lifespan)
+app.register_lifespan_task(lifespan_for(app))
 app.add_page(feed_page, route="/", title="CargoTech — грузы", on_load=SessionState.open)
 app.add_page(detail_page, route="/cargo/[cargo_id]", title="CargoTech — груз", on_load=SessionState.open)
 app.add_page(responses_page, route="/responses", title="CargoTech — мои отклики", on_load=SessionState.open)

@@ -37,6 +37,7 @@ def engine_for(url: str) -> Engine:
     engine = make_engine(url)
     # Import the table modules so their metadata is registered before create_all.
     import services.cargotech.token_vault  # noqa: F401
+    import services.outbox  # noqa: F401
     import services.responses  # noqa: F401
 
     SQLModel.metadata.create_all(engine)

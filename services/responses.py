@@ -1,7 +1,9 @@
-"""Drivers' responses to cargos (seed contract 4.1): persisted, one per driver and cargo.
+"""Drivers' responses to cargos (seed contracts 4.1 and 4.2): persisted, one per driver and
+cargo, announced to the dispatchers through the outbox, decided by a small state machine.
 
-A second tap returns the existing response instead of creating another. A new response is
-handed to a ResponseSink; delivery to the dispatcher through the bot is the sink's job.
+A second tap returns the existing response instead of creating another. The response and the
+dispatcher message announcing it are committed together; a status change and the driver's
+notification likewise.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import dataclasses
 import datetime as dt
 import logging
 import re
+from collections.abc import Callable
 from typing import Protocol
 
 from sqlalchemy import BigInteger, UniqueConstraint
@@ -20,6 +23,8 @@ from sqlmodel import Field, Session, SQLModel, select
 from services.cargotech.models import CARGO_ID_RE
 from services.cargotech.token_vault import utcnow
 from services.db import run_db
+from services.outbox import new_message
+from services.response_messages import ACTIONS, buttons_for, dispatcher_text, driver_text
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +52,10 @@ class DriverResponse(SQLModel, table=True):
     username: str | None = None
     route: str = ""  # a summary for the driver's list and the dispatcher's message
     price: str = ""
+    dispatcher_message_id: int | None = Field(default=None, sa_type=BigInteger)
+    dispatcher_text: str = ""  # as sent, so a decision can be appended to it
+    decided_by: str = ""
+    decided_at: dt.datetime | None = None
     created_at: dt.datetime = Field(default_factory=utcnow)
     updated_at: dt.datetime = Field(default_factory=utcnow)
 
@@ -66,15 +75,19 @@ class ResponseView:
                    row.created_at)
 
 
-class ResponseSink(Protocol):
-    async def response_created(self, response: DriverResponse) -> None: ...
+class StatusListener(Protocol):
+    """Told when a response's status changes (the open app's badge updates live)."""
+
+    async def __call__(self, driver_id: int, cargo_id: str, label: str) -> None: ...
 
 
-class LogResponseSink:
-    """Until the bot delivers responses, record that one is waiting."""
+@dataclasses.dataclass(frozen=True)
+class Decision:
+    """The outcome of a dispatcher's button press."""
 
-    async def response_created(self, response: DriverResponse) -> None:
-        log.info("response %s from driver %s to cargo %s queued", response.id, response.driver_id, response.cargo_id)
+    changed: bool
+    message: str  # the answer shown to the dispatcher
+    response: DriverResponse | None = None
 
 
 class ResponseError(ValueError):
@@ -99,9 +112,15 @@ def normalise_phone(raw: str) -> str:
 
 
 class ResponseService:
-    def __init__(self, engine: Engine, sink: ResponseSink) -> None:
+    def __init__(
+        self, engine: Engine, *, dispatcher_chat_id: int, bot_username: str,
+        wake_outbox: Callable[[], None] = lambda: None,
+    ) -> None:
         self._engine = engine
-        self._sink = sink
+        self._dispatcher_chat_id = dispatcher_chat_id
+        self.bot_username = bot_username
+        self.wake_outbox = wake_outbox
+        self.listeners: list[StatusListener] = []
 
     async def respond(
         self, *, driver_id: int, cargo_id: str, phone: str, driver_name: str, username: str | None,
@@ -122,6 +141,14 @@ class ResponseService:
             except IntegrityError:
                 session.rollback()
                 return None
+            assert row.id is not None
+            row.dispatcher_text = dispatcher_text(
+                route=row.route, price=row.price, cargo_id=row.cargo_id, driver_name=row.driver_name,
+                driver_id=row.driver_id, username=row.username, phone=row.phone, bot_username=self.bot_username,
+            )
+            # Same transaction: the announcement exists exactly when the response does.
+            session.add(new_message("dispatcher", row.id, self._dispatcher_chat_id, row.dispatcher_text,
+                                    buttons_for(row.id, row.status)))
             return row
 
         created = await run_db(self._engine, _insert)
@@ -129,8 +156,58 @@ class ResponseService:
             existing = await self._find(driver_id, cargo_id)
             assert existing is not None, "the unique constraint said it exists"
             return ResponseView.of(existing), False
-        await self._sink.response_created(created)
+        self.wake_outbox()
         return ResponseView.of(created), True
+
+    async def mark_announced(self, response_id: int, telegram_message_id: int) -> None:
+        """The dispatcher message went out: queued → sent."""
+
+        def _update(session: Session) -> DriverResponse | None:
+            row = session.get(DriverResponse, response_id)
+            if row is None:
+                return None
+            row.dispatcher_message_id = telegram_message_id
+            if row.status == "queued":
+                row.status, row.updated_at = "sent", utcnow()
+            session.add(row)
+            return row
+
+        row = await run_db(self._engine, _update)
+        if row is not None:
+            await self._notify(row)
+
+    async def decide(self, response_id: int, action: str, *, by_name: str) -> Decision:
+        """Apply a dispatcher's decision if the state machine allows it; queue the driver's message."""
+        if action not in ACTIONS:
+            return Decision(False, "Неизвестное действие")
+        _, target, sources = ACTIONS[action]
+
+        def _apply(session: Session) -> Decision:
+            row = session.get(DriverResponse, response_id)
+            if row is None:
+                return Decision(False, "Отклик не найден")
+            if row.status not in sources:
+                return Decision(False, f"Уже {STATUS_LABELS.get(row.status, row.status).lower()}", row)
+            row.status, row.decided_by, row.decided_at, row.updated_at = target, by_name[:100], utcnow(), utcnow()
+            session.add(row)
+            session.add(new_message("driver", response_id, row.driver_id, driver_text(target, row.route)))
+            return Decision(True, STATUS_LABELS[target], row)
+
+        decision = await run_db(self._engine, _apply)
+        if decision.changed and decision.response is not None:
+            self.wake_outbox()
+            await self._notify(decision.response)
+        return decision
+
+    async def get(self, response_id: int) -> DriverResponse | None:
+        return await run_db(self._engine, lambda session: session.get(DriverResponse, response_id))
+
+    async def _notify(self, row: DriverResponse) -> None:
+        for listener in self.listeners:
+            try:
+                await listener(row.driver_id, row.cargo_id, STATUS_LABELS.get(row.status, row.status))
+            except Exception:  # noqa: BLE001 - a closed browser tab must not fail the bot
+                log.exception("status listener failed")
 
     async def status_of(self, driver_id: int, cargo_ids: list[str]) -> dict[str, ResponseView]:
         def _query(session: Session) -> list[DriverResponse]:

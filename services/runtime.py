@@ -32,7 +32,11 @@ from services.locks import make_locks
 from services.notifier import LogNotifier, Notifier
 from services.rate_bucket import RateBucket, make_rate_bucket
 from services.redis_conn import make_redis_client
-from services.responses import LogResponseSink, ResponseService
+from services.bot.handlers import BotHandlers
+from services.bot.outbox_worker import OutboxWorker
+from services.bot.runner import BotRunner
+from services.outbox import Outbox
+from services.responses import ResponseService
 from services.sessions import SessionStore
 from services.settings import Settings, get_settings
 
@@ -52,9 +56,12 @@ class Runtime:
     sessions: SessionStore
     auth_monitor: AuthFailureMonitor
     responses: ResponseService
+    outbox: Outbox
+    bot: BotRunner
     notifier: Notifier
 
     async def aclose(self) -> None:
+        await self.bot.stop()
         await self.cargos.aclose()
         await self.http.aclose()
         if self.redis is not None:
@@ -102,6 +109,19 @@ def build_runtime(
         upstream_ok=lambda: breaker.state == "closed",
         clock=clock,
     )
+    assert settings.dispatcher_chat_id is not None
+    outbox = Outbox(engine)
+    responses = ResponseService(
+        engine, dispatcher_chat_id=settings.dispatcher_chat_id, bot_username=settings.telegram_bot_username
+    )
+    worker = OutboxWorker(outbox, responses, notifier, max_attempts=settings.outbox_max_attempts,
+                          max_backoff_s=settings.outbox_max_backoff_s)
+    responses.wake_outbox = worker.wake
+    bot = BotRunner(
+        settings,
+        BotHandlers(responses, webapp_url=settings.public_url, dispatcher_chat_id=settings.dispatcher_chat_id),
+        worker,
+    )
     return Runtime(
         settings=settings,
         http=http,
@@ -113,7 +133,9 @@ def build_runtime(
         drivers=DriverStore(cache),
         sessions=SessionStore(redis),
         auth_monitor=AuthFailureMonitor(notifier, redis_client=redis),
-        responses=ResponseService(engine, LogResponseSink()),
+        responses=responses,
+        outbox=outbox,
+        bot=bot,
         notifier=notifier,
     )
 
@@ -133,11 +155,15 @@ def get_runtime() -> Runtime:
 async def runtime_lifespan() -> AsyncIterator[None]:
     """Probe the CargoTech token periodically; close this loop's runtime when the server stops."""
     runtime = get_runtime()
-    probe = asyncio.create_task(runtime.tokens.run_probe_loop(runtime.settings.cargotech_probe_interval_s))
+    tasks = [
+        asyncio.create_task(runtime.tokens.run_probe_loop(runtime.settings.cargotech_probe_interval_s)),
+        asyncio.create_task(runtime.bot.start()),
+    ]
     try:
         yield
     finally:
-        probe.cancel()
+        for task in tasks:
+            task.cancel()
         runtime = _runtimes.pop(id(asyncio.get_running_loop()), None)
         if runtime is not None:
             await runtime.aclose()

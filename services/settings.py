@@ -26,6 +26,8 @@ DEV_ENCRYPTION_KEY = "Z-r4rScnA3RWT52s2Y8J1yXVqV59pnOwGnWqmtpwksg="
 DEV_BOT_TOKEN = "100000:dev-bot-token-for-the-local-fake-telegram"
 DEV_WEBHOOK_SECRET = "dev-webhook-secret"
 DEV_SESSION_SECRET = "dev-session-secret-not-for-production"
+DEV_TELEGRAM_PORT = 8081
+DEV_DISPATCHER_CHAT_ID = -1000000000001
 
 PROD_CARGOTECH_URL = "https://api.cargotech.pro"
 
@@ -38,6 +40,7 @@ PROD_REQUIRED = (
     "telegram_webhook_secret",
     "session_secret",
     "dispatcher_chat_id",
+    "public_url",
 )
 
 
@@ -71,6 +74,14 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = None
     telegram_webhook_secret: SecretStr | None = None
     telegram_api_base_url: str | None = None  # a fake Bot API server in dev and tests
+    telegram_bot_username: str = "cargotech_dev_bot"  # replaced by getMe's answer once the bot starts
+    fake_telegram_port: int = DEV_TELEGRAM_PORT
+    # Where Telegram should post updates. Set here only when the app registers its own webhook
+    # (dev, tests); production registers it with `python -m services.bot.setup`.
+    bot_webhook_url: str = ""
+    public_url: str = ""  # the Mini App's HTTPS address, e.g. https://driver.example.ru
+    outbox_max_attempts: int = Field(default=8, gt=0)
+    outbox_max_backoff_s: float = Field(default=60.0, gt=0)
     dispatcher_chat_id: int | None = None
     admin_chat_id: int | None = None
     admin_telegram_ids: str = ""
@@ -88,6 +99,14 @@ class Settings(BaseSettings):
     @property
     def embedded_sandbox_url(self) -> str:
         return f"http://{DEV_SANDBOX_HOST}:{self.sandbox_port}"
+
+    @property
+    def embedded_telegram_url(self) -> str:
+        return f"http://{DEV_SANDBOX_HOST}:{self.fake_telegram_port}"
+
+    @property
+    def uses_embedded_telegram(self) -> bool:
+        return not self.is_prod and self.telegram_api_base_url == self.embedded_telegram_url
 
     @property
     def uses_embedded_sandbox(self) -> bool:
@@ -128,7 +147,10 @@ def _apply_dev_defaults(settings: Settings) -> Settings:
         "telegram_bot_token": SecretStr(DEV_BOT_TOKEN),
         "telegram_webhook_secret": SecretStr(DEV_WEBHOOK_SECRET),
         "session_secret": SecretStr(DEV_SESSION_SECRET),
-        "dispatcher_chat_id": -1000000000001,
+        "dispatcher_chat_id": DEV_DISPATCHER_CHAT_ID,
+        "telegram_api_base_url": settings.embedded_telegram_url,
+        "public_url": "http://localhost:3000",
+        "bot_webhook_url": "http://127.0.0.1:8000/telegram/webhook",
     }
     updates = {name: value for name, value in defaults.items() if _is_blank(getattr(settings, name))}
     return settings.model_copy(update=updates)
@@ -197,5 +219,7 @@ if __name__ == "__main__":
         sys.exit(str(exc))
     if sys.argv[1:] == ["embedded-sandbox-port"]:
         print(loaded.sandbox_port if loaded.uses_embedded_sandbox else "")
+    elif sys.argv[1:] == ["embedded-telegram-port"]:
+        print(loaded.fake_telegram_port if loaded.uses_embedded_telegram else "")
     else:
         print(f"Settings OK for APP_ENV={loaded.app_env}.")

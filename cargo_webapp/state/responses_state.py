@@ -25,3 +25,6 @@ class ResponsesState(rx.State):
             for r in responses
         ]
         self.loaded = True
+
+    def show_status(self, cargo_id: str, label: str) -> None:
+        self.items = [{**item, "status": label} if item["cargo_id"] == cargo_id else item for item in self.items]

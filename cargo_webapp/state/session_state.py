@@ -7,7 +7,9 @@ import logging
 
 import reflex as rx
 
+from services.cargotech.models import CARGO_ID_RE
 from services.event_limiter import EventLimiter
+from services.presence import remember_tab
 from services.runtime import get_runtime
 from services.sign_in import SignInRefused, resume, sign_in
 
@@ -46,6 +48,7 @@ class SessionState(rx.State):
         if data is not None:
             self._set_driver(data.driver_id, " ".join(filter(None, [data.first_name, data.last_name])),
                              data.username or "")
+            await remember_tab(get_runtime().drivers, data.driver_id, self.router.session.client_token)
             return self._continue()
         return rx.call_script(READ_INIT_DATA, callback=SessionState.exchange)
 
@@ -58,6 +61,11 @@ class SessionState(rx.State):
             return
         self.session_id = session_id
         self._set_driver(user.id, " ".join(filter(None, [user.first_name, user.last_name])), user.username or "")
+        await remember_tab(get_runtime().drivers, user.id, self.router.session.client_token)
+        # A t.me link with startapp=cargo_<id> opens that cargo directly.
+        start = user.start_param or ""
+        if start.startswith("cargo_") and CARGO_ID_RE.match(start[6:]):
+            return rx.redirect(f"/cargo/{start[6:]}")
         return self._continue()
 
     @rx.event

@@ -13,6 +13,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from sandbox.telegram.testing import FakeTelegramServer
 from tests.support.processes import ROOT, free_port, running
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -33,6 +34,16 @@ def sandbox_url() -> Iterator[str]:
         yield url
 
 
+DISPATCHERS = -1000000000001
+DISPATCHER = {"id": 900000001, "first_name": "Анна", "last_name": "Диспетчер"}
+
+
+@pytest.fixture(scope="session")
+def telegram() -> Iterator[FakeTelegramServer]:
+    with FakeTelegramServer(dispatcher_chat=DISPATCHERS, dispatcher_user=DISPATCHER["id"]) as server:
+        yield server
+
+
 @dataclasses.dataclass(frozen=True)
 class AppServer:
     url: str
@@ -40,12 +51,16 @@ class AppServer:
 
 
 @pytest.fixture(scope="session")
-def app_server(sandbox_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+def app_server(sandbox_url: str, telegram: FakeTelegramServer,
+               tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
     port = free_port()
     db_path = tmp_path_factory.mktemp("db") / "app.db"
     env = {
         "APP_ENV": "dev",
         "CARGOTECH_BASE_URL": sandbox_url,
+        "TELEGRAM_API_BASE_URL": telegram.url,
+        "BOT_WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram/webhook",
+        "DISPATCHER_CHAT_ID": str(DISPATCHERS),
         "DATABASE_URL": f"sqlite:///{db_path}",
         "PATH": f"{ROOT / '.tools/node_modules/.bin'}{os.pathsep}{os.environ['PATH']}",
         "REFLEX_USE_SYSTEM_BUN": "1",

@@ -7,7 +7,6 @@ stored as +7XXXXXXXXXX, bad input refused with a Russian message, and each drive
 from __future__ import annotations
 
 import asyncio
-import logging
 import re
 
 import pytest
@@ -35,6 +34,7 @@ def backend(request, make_runtime):
         url = request.getfixturevalue("postgres_url")
         with engine_for(url).begin() as connection:  # the cluster is shared by the session: start clean
             connection.execute(text("DELETE FROM driver_response"))
+            connection.execute(text("DELETE FROM outbox_message"))
         runtime = make_runtime(database_url=url)
     return runtime, runtime.settings.database_url
 
@@ -53,9 +53,8 @@ async def respond(runtime, driver_id=DRIVER_A, cargo_id=CARGO, phone="+7 916 123
     return await runtime.responses.respond(driver_id=driver_id, cargo_id=cargo_id, phone=phone, **values)
 
 
-async def test_created_once_per_driver_and_cargo(backend, caplog):
+async def test_created_once_per_driver_and_cargo(backend):
     runtime, url = backend
-    caplog.set_level(logging.INFO, logger="services.responses")
     first, created = await respond(runtime)
     assert created is True
     assert (first.cargo_id, first.status, first.label) == (CARGO, "queued", "Отправляется")
@@ -68,10 +67,12 @@ async def test_created_once_per_driver_and_cargo(backend, caplog):
     stored = rows(url)
     assert len(stored) == 1
     assert (stored[0].driver_id, stored[0].phone, stored[0].route) == (DRIVER_A, "+79161234567", "Москва → Казань")
-    # Only the new response reaches the sink.
-    assert [r.getMessage() for r in caplog.records if "queued" in r.getMessage()] == [
-        f"response {stored[0].id} from driver {DRIVER_A} to cargo {CARGO} queued"
+    # The response and exactly one announcement were committed together.
+    announced = await runtime.outbox.messages(stored[0].id)
+    assert [(m.kind, m.chat_id, m.status) for m in announced] == [
+        ("dispatcher", runtime.settings.dispatcher_chat_id, "pending")
     ]
+    assert "+79161234567" in announced[0].payload and "Принять" in announced[0].payload
 
     # The same cargo for another driver, and another cargo for the same driver, are new responses.
     assert (await respond(runtime, driver_id=DRIVER_B))[1] is True
@@ -79,14 +80,15 @@ async def test_created_once_per_driver_and_cargo(backend, caplog):
     assert len(rows(url)) == 3
 
 
-async def test_concurrent_double_tap_makes_one_row(backend, caplog):
+async def test_concurrent_taps_make_one_row_and_one_message(backend):
     runtime, url = backend
-    caplog.set_level(logging.INFO, logger="services.responses")
-    results = await asyncio.gather(*(respond(runtime) for _ in range(5)))
-    assert sorted(created for _, created in results) == [False, False, False, False, True]
+    results = await asyncio.gather(*(respond(runtime) for _ in range(20)))
+    assert sorted(created for _, created in results) == [False] * 19 + [True]
     assert len({view for view, _ in results}) == 1
-    assert len(rows(url, driver_id=DRIVER_A, cargo_id=CARGO)) == 1
-    assert sum("queued" in r.getMessage() for r in caplog.records) == 1
+    stored = rows(url, driver_id=DRIVER_A, cargo_id=CARGO)
+    assert len(stored) == 1
+    assert len(await runtime.outbox.messages(stored[0].id)) == 1
+    assert (await runtime.outbox.counts())["pending"] == 1
 
 
 async def test_large_telegram_ids_are_stored(backend):

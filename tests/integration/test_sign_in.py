@@ -59,6 +59,7 @@ def prod_runtime(make_runtime):
         telegram_webhook_secret="prod-webhook-secret",
         session_secret="prod-session-secret",
         dispatcher_chat_id=-1001234567890,
+        public_url="https://driver.example.ru",
         token_encryption_keys=Fernet.generate_key().decode(),
     )
 

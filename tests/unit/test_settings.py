@@ -11,7 +11,9 @@ from cryptography.fernet import Fernet
 from services.settings import PROD_REQUIRED, SettingsError, load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
-ALL_VARS = [name.upper() for name in PROD_REQUIRED] + ["APP_ENV", "CARGOTECH_BASE_URL", "REDIS_URL"]
+ALL_VARS = [name.upper() for name in PROD_REQUIRED] + [
+    "APP_ENV", "CARGOTECH_BASE_URL", "REDIS_URL", "TELEGRAM_API_BASE_URL", "BOT_WEBHOOK_URL",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -31,6 +33,7 @@ def prod_env(monkeypatch, **extra):
         "TELEGRAM_WEBHOOK_SECRET": "hook-secret",
         "SESSION_SECRET": "session-secret",
         "DISPATCHER_CHAT_ID": "-100123",
+        "PUBLIC_URL": "https://driver.example.ru",
     }
     values.update(extra)
     for name, value in values.items():

@@ -1,0 +1,1 @@
+"""The Telegram bot: webhook updates, the dispatcher loop and the outbox worker."""

@@ -1,0 +1,95 @@
+"""Delivers outbox messages through the Bot API, in order, each once.
+
+Telegram 429 waits its retry_after; 5xx, timeouts and network errors back off exponentially;
+after `max_attempts` failures, or at once on a refusal that no retry fixes (400/403), a
+message becomes a dead letter and the admins are alerted. The message id Telegram returns is
+stored, and the row is marked sent right after the call returns.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import random
+
+from telegram import Bot, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+
+from services.bot.handlers import keyboard
+from services.cargotech.token_vault import utcnow
+from services.notifier import Notifier
+from services.outbox import Outbox, Outgoing
+from services.responses import ResponseService
+
+log = logging.getLogger(__name__)
+
+
+class OutboxWorker:
+    def __init__(
+        self, outbox: Outbox, responses: ResponseService, notifier: Notifier, *,
+        max_attempts: int = 8, max_backoff_s: float = 60.0, idle_poll_s: float = 5.0,
+    ) -> None:
+        self._outbox = outbox
+        self._responses = responses
+        self._notifier = notifier
+        self._max_attempts = max_attempts
+        self._max_backoff_s = max_backoff_s
+        self._idle_poll_s = idle_poll_s
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run(self, bot: Bot) -> None:
+        while True:
+            waited = await self.step(bot)
+            if waited is not None:
+                self._wake.clear()
+                try:
+                    await asyncio.wait_for(self._wake.wait(), timeout=waited)
+                except TimeoutError:
+                    pass
+
+    async def step(self, bot: Bot) -> float | None:
+        """Deliver the next due message. None if one was handled, else how long to wait."""
+        claimed = await self._outbox.claim_next()
+        if claimed is None:
+            return self._idle_poll_s
+        if isinstance(claimed, dt.datetime):
+            return max(0.0, min(self._idle_poll_s, (claimed - utcnow()).total_seconds()))
+        await self._deliver(bot, claimed)
+        return None
+
+    async def _deliver(self, bot: Bot, message: Outgoing) -> None:
+        try:
+            sent = await bot.send_message(
+                message.chat_id, message.text, parse_mode=ParseMode.HTML, reply_markup=keyboard(message.buttons),
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        except RetryAfter as exc:
+            delay = exc.retry_after.total_seconds() if isinstance(exc.retry_after, dt.timedelta) else exc.retry_after
+            await self._failed(message, float(delay), f"429: retry after {delay}")
+        except (BadRequest, Forbidden) as exc:
+            await self._bury(message, f"refused: {exc.message}")
+        except TelegramError as exc:  # 5xx, timeouts, network errors
+            delay = min(self._max_backoff_s, 2 ** message.attempts) * random.uniform(0.8, 1.2)
+            await self._failed(message, delay, f"{type(exc).__name__}: {exc.message}")
+        else:
+            await self._outbox.mark_sent(message.id, sent.message_id)
+            if message.kind == "dispatcher":
+                await self._responses.mark_announced(message.response_id, sent.message_id)
+
+    async def _failed(self, message: Outgoing, delay_s: float, error: str) -> None:
+        if message.attempts + 1 >= self._max_attempts:
+            await self._bury(message, error)
+            return
+        log.warning("outbox message %s: %s; retry in %.1f s", message.id, error, delay_s)
+        await self._outbox.retry_later(message.id, delay_s=delay_s, error=error)
+
+    async def _bury(self, message: Outgoing, error: str) -> None:
+        log.error("outbox message %s is a dead letter: %s", message.id, error)
+        await self._outbox.bury(message.id, error=error)
+        await self._notifier.alert("error", f"outbox_dead_{message.id}",
+                                   f"Сообщение бота №{message.id} не доставлено: {error}")
