@@ -17,14 +17,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from sandbox.responses import json_object, json_response, message
+from sandbox.control_endpoint import control
+from sandbox.responses import json_object, json_response
 from sandbox.state import SandboxState
 
 ACCOUNT_SETTINGS = ("suspended", "password", "phone", "auth_shape", "expires_in", "bad_credentials_status")
@@ -106,28 +106,15 @@ async def stats(request: Request, state: SandboxState) -> Response:
     return json_response(state.snapshot())
 
 
-ControlHandler = Callable[[Request, SandboxState], Awaitable[Response]]
-
-
-def _control(handler: ControlHandler) -> Callable[[Request], Awaitable[Response]]:
-    async def endpoint(request: Request) -> Response:
-        try:
-            return await handler(request, request.app.state.sandbox)
-        except ValueError as exc:  # bad control input: say what, change nothing
-            return message(422, str(exc))
-
-    return endpoint
-
-
 routes = [
-    Route("/faults", _control(add_fault), methods=["POST"]),
-    Route("/faults", _control(list_faults), methods=["GET"]),
-    Route("/faults", _control(clear_faults), methods=["DELETE"]),
-    Route("/revoke_tokens", _control(revoke_tokens), methods=["POST"]),
-    Route("/account", _control(account), methods=["POST"]),
-    Route("/rate_limit", _control(rate_limit), methods=["POST"]),
-    Route("/clock", _control(clock), methods=["POST"]),
-    Route("/cargo_note", _control(cargo_note), methods=["POST"]),
-    Route("/reset", _control(reset), methods=["POST"]),
-    Route("/stats", _control(stats), methods=["GET"]),
+    Route("/faults", control(add_fault), methods=["POST"]),
+    Route("/faults", control(list_faults), methods=["GET"]),
+    Route("/faults", control(clear_faults), methods=["DELETE"]),
+    Route("/revoke_tokens", control(revoke_tokens), methods=["POST"]),
+    Route("/account", control(account), methods=["POST"]),
+    Route("/rate_limit", control(rate_limit), methods=["POST"]),
+    Route("/clock", control(clock), methods=["POST"]),
+    Route("/cargo_note", control(cargo_note), methods=["POST"]),
+    Route("/reset", control(reset), methods=["POST"]),
+    Route("/stats", control(stats), methods=["GET"]),
 ]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import itertools
 import time
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -19,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive
 
+from sandbox.fault_queue import FaultQueue
 from sandbox.responses import message, raw_json
 
 KINDS = ("status", "latency", "hang", "malformed")
@@ -97,34 +97,10 @@ def parse_fault(fault_id: int, spec: Any) -> Fault:
     return fault
 
 
-class Faults:
+class Faults(FaultQueue[Fault]):
     def __init__(self) -> None:
-        self._queue: list[Fault] = []
-        self._ids = itertools.count(1)
-        # Hung and delayed calls wait on this; release() wakes them all and arms a fresh one.
-        self._release = asyncio.Event()
+        super().__init__(parse_fault)
         self.hanging = 0
-
-    def add(self, spec: Any) -> Fault:
-        fault = parse_fault(next(self._ids), spec)
-        self._queue.append(fault)
-        return fault
-
-    def pending(self) -> list[Fault]:
-        now = time.monotonic()
-        self._queue = [f for f in self._queue if f.live(now)]
-        return list(self._queue)
-
-    def clear(self) -> int:
-        """Drop every fault and let hung calls go."""
-        dropped = len(self.pending())
-        self._queue.clear()
-        self.release()
-        return dropped
-
-    def release(self) -> None:
-        self._release.set()
-        self._release = asyncio.Event()
 
     async def intercept(self, request: Request) -> Response | None:
         """The injected answer for this call, or None to serve it normally (maybe late)."""

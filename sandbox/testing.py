@@ -17,19 +17,22 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
+
+from starlette.applications import Starlette
 
 from sandbox.app import create_app
-from sandbox.background import BackgroundServer
 from sandbox.config import SandboxConfig
-from sandbox.serving import make_server
+from sandbox.local_server import LocalServer
 
-class SandboxServer:
+class SandboxServer(LocalServer):
+    name = "sandbox"
+
     def __init__(self, config: SandboxConfig | None = None, **overrides: Any) -> None:
+        super().__init__()
         self.config = (config or SandboxConfig()).replace(**overrides)
-        self.url = ""
-        self._background: BackgroundServer | None = None
-        self._http: httpx.Client | None = None
+
+    def create_app(self) -> Starlette:
+        return create_app(self.config)
 
     @property
     def phone(self) -> str:
@@ -38,29 +41,6 @@ class SandboxServer:
     @property
     def password(self) -> str:
         return self.config.password
-
-    # ---- lifecycle ----------------------------------------------------------------------------
-
-    def start(self) -> SandboxServer:
-        server = make_server(create_app(self.config), log_level="warning", access_log=False)
-        self._background = BackgroundServer(server, "sandbox")
-        self.url = self._background.start()
-        self._http = httpx.Client(base_url=self.url, timeout=10, trust_env=False)
-        return self
-
-    def stop(self) -> None:
-        """Releases hung requests first (see serving.py), then shuts the server down."""
-        if self._background is not None:
-            self._background.stop()
-        if self._http is not None:
-            self._http.close()
-        self._background = self._http = None
-
-    def __enter__(self) -> SandboxServer:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
 
     # ---- control --------------------------------------------------------------------------------
 
@@ -109,11 +89,3 @@ class SandboxServer:
     def set_rate_limit(self, limit: int, login_limit: int | None = None) -> None:
         body = {"limit": limit} | ({} if login_limit is None else {"login_limit": login_limit})
         self._control("POST", "/rate_limit", body)
-
-    def _control(self, method: str, path: str, body: dict | None = None) -> dict:
-        if self._http is None:
-            raise RuntimeError("the sandbox server is not running")
-        response = self._http.request(method, f"/__control{path}", json=body)
-        if response.status_code >= 400:
-            raise ValueError(f"sandbox control {path}: {response.json().get('message')}")
-        return response.json()

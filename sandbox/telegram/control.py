@@ -25,14 +25,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from sandbox.responses import json_object, json_response, message
+from sandbox.control_endpoint import control
+from sandbox.responses import json_object, json_response
 from sandbox.telegram.formatting import bot_command_entities
 from sandbox.telegram.state import MEMBER_STATUSES, CallbackQuery, TelegramState
 
@@ -160,29 +160,16 @@ async def webhook(request: Request, state: TelegramState) -> Response:
     return json_response(state.updates.webhook_info() | {"secret_token": state.updates.webhook.secret_token})
 
 
-ControlHandler = Callable[[Request, TelegramState], Awaitable[Response]]
-
-
-def _control(handler: ControlHandler) -> Callable[[Request], Awaitable[Response]]:
-    async def endpoint(request: Request) -> Response:
-        try:
-            return await handler(request, request.app.state.sandbox)
-        except ValueError as exc:  # bad control input: say what, change nothing
-            return message(422, str(exc))
-
-    return endpoint
-
-
 routes = [
-    Route("/calls", _control(calls), methods=["GET"]),
-    Route("/chats/{chat_id}", _control(chat), methods=["GET"]),
-    Route("/faults", _control(add_fault), methods=["POST"]),
-    Route("/faults", _control(list_faults), methods=["GET"]),
-    Route("/faults", _control(clear_faults), methods=["DELETE"]),
-    Route("/members", _control(members), methods=["POST"]),
-    Route("/press_button", _control(press_button), methods=["POST"]),
-    Route("/send_text", _control(send_text), methods=["POST"]),
-    Route("/post_update", _control(post_update), methods=["POST"]),
-    Route("/reset", _control(reset), methods=["POST"]),
-    Route("/webhook", _control(webhook), methods=["GET"]),
+    Route("/calls", control(calls), methods=["GET"]),
+    Route("/chats/{chat_id}", control(chat), methods=["GET"]),
+    Route("/faults", control(add_fault), methods=["POST"]),
+    Route("/faults", control(list_faults), methods=["GET"]),
+    Route("/faults", control(clear_faults), methods=["DELETE"]),
+    Route("/members", control(members), methods=["POST"]),
+    Route("/press_button", control(press_button), methods=["POST"]),
+    Route("/send_text", control(send_text), methods=["POST"]),
+    Route("/post_update", control(post_update), methods=["POST"]),
+    Route("/reset", control(reset), methods=["POST"]),
+    Route("/webhook", control(webhook), methods=["GET"]),
 ]

@@ -12,7 +12,6 @@ Not sandbox/faults.py: that one matches URL prefixes and answers in the CargoTec
 from __future__ import annotations
 
 import asyncio
-import itertools
 import time
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -20,6 +19,7 @@ from typing import Any
 
 from starlette.types import Receive
 
+from sandbox.fault_queue import FaultQueue
 from sandbox.telegram.protocol import BotApiError
 
 KINDS = ("status", "hang")
@@ -100,33 +100,9 @@ def parse_fault(fault_id: int, spec: Any) -> Fault:
     return fault
 
 
-class Faults:
+class Faults(FaultQueue[Fault]):
     def __init__(self) -> None:
-        self._queue: list[Fault] = []
-        self._ids = itertools.count(1)
-        # Hung calls wait on this; release() wakes them all and arms a fresh one.
-        self._release = asyncio.Event()
-
-    def add(self, spec: Any) -> Fault:
-        fault = parse_fault(next(self._ids), spec)
-        self._queue.append(fault)
-        return fault
-
-    def pending(self) -> list[Fault]:
-        now = time.monotonic()
-        self._queue = [fault for fault in self._queue if fault.live(now)]
-        return list(self._queue)
-
-    def clear(self) -> int:
-        """Drop every fault and let hung calls go."""
-        dropped = len(self.pending())
-        self._queue.clear()
-        self.release()
-        return dropped
-
-    def release(self) -> None:
-        self._release.set()
-        self._release = asyncio.Event()
+        super().__init__(parse_fault)
 
     def take(self, method: str) -> Fault | None:
         """The fault that answers this call instead of the method, counted as used."""

@@ -19,11 +19,11 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-import httpx
 
-from sandbox.serving import make_server
+from starlette.applications import Starlette
+
+from sandbox.local_server import LocalServer
 from sandbox.telegram.app import create_app
-from sandbox.background import BackgroundServer
 from sandbox.telegram.config import FakeTelegramConfig
 
 
@@ -34,41 +34,22 @@ class _Registered(enum.Enum):
 REGISTERED_SECRET = _Registered.SECRET
 
 
-class FakeTelegramServer:
+class FakeTelegramServer(LocalServer):
+    name = "fake Telegram"
+
     def __init__(self, config: FakeTelegramConfig | None = None, **overrides: Any) -> None:
+        super().__init__()
         self.config = (config or FakeTelegramConfig()).replace(**overrides)
-        self.url = ""
-        self._background: BackgroundServer | None = None
-        self._http: httpx.Client | None = None
+        # Longer than a webhook delivery may take, so press_button always gets its report.
+        self.control_timeout_s = self.config.webhook_timeout_s + 10
+
+    def create_app(self) -> Starlette:
+        return create_app(self.config)
 
     @property
     def base_url(self) -> str:
         """What python-telegram-bot's `base_url` takes: it appends the token and the method."""
         return f"{self.url}/bot"
-
-    # ---- lifecycle ----------------------------------------------------------------------------
-
-    def start(self) -> FakeTelegramServer:
-        server = make_server(create_app(self.config), log_level="warning", access_log=False)
-        self._background = BackgroundServer(server, "fake Telegram")
-        self.url = self._background.start()
-        # Longer than a webhook delivery may take, so press_button always gets its report.
-        self._http = httpx.Client(base_url=self.url, timeout=self.config.webhook_timeout_s + 10, trust_env=False)
-        return self
-
-    def stop(self) -> None:
-        """Releases hung calls, then shuts the server down."""
-        if self._background is not None:
-            self._background.stop()
-        if self._http is not None:
-            self._http.close()
-        self._background = self._http = None
-
-    def __enter__(self) -> FakeTelegramServer:
-        return self.start()
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
 
     # ---- control --------------------------------------------------------------------------------
 
@@ -127,14 +108,6 @@ class FakeTelegramServer:
     def webhook(self) -> dict[str, Any]:
         """getWebhookInfo plus the registered secret_token."""
         return self._control("GET", "/webhook")
-
-    def _control(self, method: str, path: str, body: dict | None = None, params: dict | None = None) -> Any:
-        if self._http is None:
-            raise RuntimeError("the fake Telegram server is not running")
-        response = self._http.request(method, f"/__control{path}", json=body, params=params)
-        if response.status_code >= 400:
-            raise ValueError(f"fake Telegram control {path}: {response.json().get('message')}")
-        return response.json()
 
 
 def _sender(from_user: int | dict | None) -> dict[str, Any]:
