@@ -30,6 +30,15 @@ def signed_in_only(*children: rx.Component) -> rx.Component:
     )
 
 
+def page_header(title: str, aside, aside_testid: str) -> rx.Component:
+    """A screen's title with a short note on the right (a counter, the driver's name)."""
+    return rx.el.header(
+        rx.el.h1(title, class_name="page-title"),
+        rx.el.span(aside, class_name="counter", data_testid=aside_testid),
+        class_name="page-header",
+    )
+
+
 def bottom_nav(active: str) -> rx.Component:
     def item(href: str, label: str, name: str) -> rx.Component:
         return rx.link(label, href=href, class_name="nav-item active" if name == active else "nav-item",

@@ -6,7 +6,7 @@ import reflex as rx
 
 from cargo_webapp.components.cargo_card import cargo_card, skeleton_card
 from cargo_webapp.components.filters_panel import filters_panel, weight_chips
-from cargo_webapp.components.layout import screen
+from cargo_webapp.components.layout import page_header, screen
 from cargo_webapp.state.feed_state import FeedState
 
 
@@ -101,11 +101,7 @@ def _more_button() -> rx.Component:
 
 def feed_page() -> rx.Component:
     return screen(
-        rx.el.header(
-            rx.el.h1("Грузы", class_name="page-title"),
-            rx.el.span(FeedState.counter, class_name="counter", data_testid="feed-counter"),
-            class_name="page-header",
-        ),
+        page_header("Грузы", FeedState.counter, "feed-counter"),
         _toolbar(),
         weight_chips(),
         rx.cond(FeedState.filters_open, filters_panel()),

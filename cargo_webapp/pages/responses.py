@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cargo_webapp.components.cargo_card import status_badge
-from cargo_webapp.components.layout import screen
+from cargo_webapp.components.layout import page_header, screen
 from cargo_webapp.state.responses_state import ResponsesState
 from cargo_webapp.state.session_state import SessionState
 
@@ -27,11 +27,7 @@ def _item(item) -> rx.Component:
 
 def responses_page() -> rx.Component:
     return screen(
-        rx.el.header(
-            rx.el.h1("Мои отклики", class_name="page-title"),
-            rx.el.span(SessionState.driver_name, class_name="counter", data_testid="driver-name"),
-            class_name="page-header",
-        ),
+        page_header("Мои отклики", SessionState.driver_name, "driver-name"),
         rx.cond(
             ResponsesState.items.length() > 0,
             rx.el.section(rx.foreach(ResponsesState.items, _item), class_name="feed-list"),

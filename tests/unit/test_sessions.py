@@ -6,11 +6,9 @@ import asyncio
 import hashlib
 import json
 import logging
-from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 
 import pytest
-from redis.asyncio import Redis
 
 from services.auth_failures import AuthFailureMonitor
 from services.notifier import Level
@@ -71,20 +69,6 @@ def driver(driver_id: int = 7001, **overrides: object) -> TelegramUser:
 def init_data_for(driver_id: int, auth_date: float = T0) -> str:
     user = json.dumps({"id": driver_id, "first_name": "Иван", "last_name": "Петров"}, ensure_ascii=False)
     return sign_init_data({"auth_date": str(int(auth_date)), "user": user}, TOKEN)
-
-
-@pytest.fixture(scope="module")
-def redis_server() -> Iterator[RedisServer]:
-    with RedisServer() as server:
-        yield server
-
-
-@pytest.fixture
-async def redis_client(redis_server: RedisServer) -> AsyncIterator[Redis]:
-    client = make_redis_client(redis_server.url)
-    await client.flushdb()
-    yield client
-    await client.aclose()
 
 
 @pytest.fixture(params=["memory", "redis"])
