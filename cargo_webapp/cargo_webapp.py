@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from cargo_webapp.pages.admin import admin_page
 from cargo_webapp.pages.detail import detail_page
 from cargo_webapp.pages.feed import feed_page
 from cargo_webapp.pages.responses import responses_page
@@ -39,3 +40,4 @@ app.register_lifespan_task(lifespan_for(app))
 app.add_page(feed_page, route="/", title="CargoTech — грузы", on_load=SessionState.open)
 app.add_page(detail_page, route="/cargo/[cargo_id]", title="CargoTech — груз", on_load=SessionState.open)
 app.add_page(responses_page, route="/responses", title="CargoTech — мои отклики", on_load=SessionState.open)
+app.add_page(admin_page, route="/admin", title="CargoTech — администрирование", on_load=SessionState.open)

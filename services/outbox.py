@@ -27,7 +27,7 @@ class OutboxMessage(SQLModel, table=True):
     __tablename__ = "outbox_message"
 
     id: int | None = Field(default=None, primary_key=True)
-    kind: str  # "dispatcher": a new response; "driver": a status change for the driver
+    kind: str  # "dispatcher": a new response; "driver": a status change for the driver; "alert"
     response_id: int = Field(index=True)
     chat_id: int = Field(sa_type=BigInteger)
     payload: str  # JSON: {"text": ..., "buttons": [[{"text", "data"}]]}
@@ -66,6 +66,10 @@ class Outbox:
     def __init__(self, engine: Engine, *, lease_s: float = 30.0) -> None:
         self._engine = engine
         self._lease = dt.timedelta(seconds=lease_s)
+
+    async def enqueue(self, message: OutboxMessage) -> None:
+        """A message with no database change of its own behind it (an admin alert)."""
+        await run_db(self._engine, lambda session: session.add(message))
 
     async def claim_next(self) -> Outgoing | dt.datetime | None:
         """The next message to send, claimed for this worker; or when the head message is due;

@@ -20,6 +20,7 @@ import httpx
 import redis.asyncio as aioredis
 
 from services.auth_failures import AuthFailureMonitor
+from services.breaker_watch import BreakerWatch
 from services.cache_backend import make_cache
 from services.cargo_service import CargoService
 from services.cargotech.client import CargoTechClient, make_http_client
@@ -29,7 +30,8 @@ from services.circuit_breaker import CircuitBreaker
 from services.db import engine_for
 from services.driver_store import DriverStore
 from services.locks import make_locks
-from services.notifier import LogNotifier, Notifier
+from services.admin_alerts import AdminAlerts
+from services.notifier import Notifier
 from services.rate_bucket import RateBucket, make_rate_bucket
 from services.redis_conn import make_redis_client
 from services.bot.handlers import BotHandlers
@@ -68,15 +70,15 @@ class Runtime:
             await self.redis.aclose()
 
 
-def build_runtime(
-    settings: Settings, *, notifier: Notifier | None = None, clock: Callable[[], float] = time.time
-) -> Runtime:
+def build_runtime(settings: Settings, *, clock: Callable[[], float] = time.time) -> Runtime:
     """Wire the services for one event loop. `clock` drives cache freshness (benchmarks speed it up)."""
-    notifier = notifier or LogNotifier()
     redis = make_redis_client(settings.redis_url) if settings.redis_url else None
     http = make_http_client(settings.cargotech_base_url, settings.cargotech_timeout_s)
     locks = make_locks(redis)
     engine = engine_for(settings.database_url)
+    cache = make_cache(redis)
+    outbox = Outbox(engine)
+    notifier = AdminAlerts(outbox, cache, settings.admin_chat_id)
     vault = TokenVault(engine, settings.fernet(), key_fingerprint(settings.encryption_keys()[0]))
     assert settings.cargotech_phone and settings.cargotech_password  # load_settings guarantees
     tokens = TokenManager(
@@ -99,7 +101,6 @@ def build_runtime(
         breaker,
         deadline_s=settings.cargotech_timeout_s,
     )
-    cache = make_cache(redis)
     cargos = CargoService(
         client,
         cache,
@@ -110,13 +111,12 @@ def build_runtime(
         clock=clock,
     )
     assert settings.dispatcher_chat_id is not None
-    outbox = Outbox(engine)
     responses = ResponseService(
         engine, dispatcher_chat_id=settings.dispatcher_chat_id, bot_username=settings.telegram_bot_username
     )
     worker = OutboxWorker(outbox, responses, notifier, max_attempts=settings.outbox_max_attempts,
                           max_backoff_s=settings.outbox_max_backoff_s)
-    responses.wake_outbox = worker.wake
+    responses.wake_outbox = notifier.wake_outbox = worker.wake
     bot = BotRunner(
         settings,
         BotHandlers(responses, webapp_url=settings.public_url, dispatcher_chat_id=settings.dispatcher_chat_id),
@@ -158,6 +158,7 @@ async def runtime_lifespan() -> AsyncIterator[None]:
     tasks = [
         asyncio.create_task(runtime.tokens.run_probe_loop(runtime.settings.cargotech_probe_interval_s)),
         asyncio.create_task(runtime.bot.start()),
+        asyncio.create_task(BreakerWatch(runtime.breaker, runtime.notifier).run()),
     ]
     try:
         yield

@@ -28,6 +28,7 @@ DEV_WEBHOOK_SECRET = "dev-webhook-secret"
 DEV_SESSION_SECRET = "dev-session-secret-not-for-production"
 DEV_TELEGRAM_PORT = 8081
 DEV_DISPATCHER_CHAT_ID = -1000000000001
+DEV_ADMIN_ID = 700000001  # the driver the dev sign-in signs in (services/sign_in.py)
 
 PROD_CARGOTECH_URL = "https://api.cargotech.pro"
 
@@ -151,6 +152,7 @@ def _apply_dev_defaults(settings: Settings) -> Settings:
         "telegram_api_base_url": settings.embedded_telegram_url,
         "public_url": "http://localhost:3000",
         "bot_webhook_url": "http://127.0.0.1:8000/telegram/webhook",
+        "admin_telegram_ids": str(DEV_ADMIN_ID),  # the dev sign-in's driver sees the admin pages
     }
     updates = {name: value for name, value in defaults.items() if _is_blank(getattr(settings, name))}
     return settings.model_copy(update=updates)

@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 
 from services.runtime import Runtime
+from services.settings import DEV_ADMIN_ID
 from services.sessions import SessionData, exchange_init_data
 from services.telegram_auth import InitDataError, TelegramUser, sign_init_data
 
-DEV_DRIVER = {"id": 700000001, "first_name": "Иван", "last_name": "Петров (dev)", "username": "dev_driver",
+DEV_DRIVER = {"id": DEV_ADMIN_ID, "first_name": "Иван", "last_name": "Петров (dev)", "username": "dev_driver",
               "language_code": "ru"}
 MAX_INIT_DATA = 16 * 1024
 

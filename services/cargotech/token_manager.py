@@ -137,6 +137,11 @@ class TokenManager:
         await self._vault.audit("rotate", "ok", detail=f"{changed} rows re-encrypted to key {self._vault.key_id}")
         return changed
 
+    async def record_admin_action(self, action: str, admin_id: int, outcome: str, detail: str = "") -> None:
+        """Every admin action lands in the same audit trail as the token's own events."""
+        token_id = self._current.token_id if self._current else None
+        await self._vault.audit(f"admin_{action}", outcome, token_id=token_id, detail=f"admin {admin_id}. {detail}"[:500])
+
     async def recent_audit(self, limit: int = 20) -> list[TokenAudit]:
         return await self._vault.recent_audit(limit)
 

@@ -237,3 +237,16 @@ async def test_start_and_deep_link(start_bot, telegram):
     assert "CargoTech" in greeting["text"]
     assert greeting["buttons"][0][0]["web_app"]["url"] == "http://localhost:3000/"
     assert deep["buttons"][0][0]["web_app"]["url"] == "http://localhost:3000/cargo/2648937001"
+
+
+async def test_admin_alerts_reach_the_admin_chat_once_per_condition(start_bot, telegram):
+    admins = -1000000000777
+    runtime = await start_bot(admin_chat_id=admins)
+    for _ in range(3):
+        await runtime.notifier.alert("critical", "cargotech_login_403", "CargoTech: аккаунт заблокирован (403)")
+    await runtime.notifier.alert("error", "breaker_open", "CargoTech недоступен уже 5 мин <b>")
+    messages = await eventually(lambda: len(sent_messages(telegram, admins)) == 2 and sent_messages(telegram, admins))
+    assert messages[0]["text"] == "🚨 CargoTech: аккаунт заблокирован (403)"
+    assert messages[1]["text"].endswith("5 мин <b>")  # escaped, shown as text
+    await asyncio.sleep(0.5)
+    assert len(sent_messages(telegram, admins)) == 2

@@ -1,0 +1,120 @@
+"""The admin console: the shared CargoTech token, upstream health, the bot's outbox."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from cargo_webapp.components.layout import screen
+from cargo_webapp.state.admin_state import AdminState
+
+
+def _row(label: str, value) -> rx.Component:
+    return rx.el.div(rx.el.dt(label, class_name="hint"), rx.el.dd(value), class_name="detail-row")
+
+
+def _table(headers: list[str], rows, cells) -> rx.Component:
+    return rx.el.table(
+        rx.el.thead(rx.el.tr(*[rx.el.th(h) for h in headers])),
+        rx.el.tbody(rx.foreach(rows, lambda row: rx.el.tr(*[rx.el.td(cell(row)) for cell in cells]))),
+        class_name="admin-table",
+    )
+
+
+def _token() -> rx.Component:
+    token = AdminState.token
+    return rx.el.section(
+        rx.el.h2("Токен CargoTech", class_name="section-title"),
+        rx.el.div(token["state"], class_name="badge", data_testid="token-state"),
+        rx.el.dl(
+            _row("Номер токена", token["id"]),
+            _row("Получен", token["obtained"]),
+            _row("Проверен (/v1/me)", token["verified"]),
+            _row("Истекает", token["expires"]),
+            _row("Ключ шифрования", token["key_id"]),
+            class_name="details",
+        ),
+        rx.cond(token["error"] != "", rx.el.p(token["error"], class_name="field-error")),
+        rx.el.div(
+            rx.el.button("Проверить сейчас", on_click=AdminState.verify_now, class_name="btn btn-secondary"),
+            rx.el.button("Войти заново", on_click=AdminState.force_login, class_name="btn btn-primary",
+                         data_testid="force-login"),
+            rx.el.button("Сменить ключ", on_click=AdminState.rotate_key, class_name="btn btn-secondary"),
+            class_name="panel-actions",
+        ),
+        class_name="card-section",
+    )
+
+
+def _audit() -> rx.Component:
+    return rx.el.section(
+        rx.el.h2("Журнал токена", class_name="section-title"),
+        _table(["Когда", "Событие", "Итог", "Задержка", "Токен"], AdminState.audit,
+               [lambda a: a["at"], lambda a: a["event"], lambda a: a["outcome"], lambda a: a["latency"],
+                lambda a: a["token_id"]]),
+        class_name="card-section",
+        data_testid="audit",
+    )
+
+
+def _upstream() -> rx.Component:
+    return rx.el.section(
+        rx.el.h2("CargoTech", class_name="section-title"),
+        rx.el.dl(
+            _row("Предохранитель", AdminState.upstream["breaker"]),
+            _row("Запросов за минуту", AdminState.upstream["used"]),
+            _row("Ожиданий бюджета", AdminState.upstream["throttled"]),
+            class_name="details",
+        ),
+        _table(["Кэш", "Попадания", "Промахи", "Устаревшие", "Доля"], AdminState.cache,
+               [lambda c: c["kind"], lambda c: c["hits"], lambda c: c["misses"], lambda c: c["stale"],
+                lambda c: c["ratio"]]),
+        class_name="card-section",
+    )
+
+
+def _outbox() -> rx.Component:
+    return rx.el.section(
+        rx.el.h2("Отклики: очередь бота", class_name="section-title"),
+        rx.el.dl(
+            _row("Ждут отправки", AdminState.outbox["pending"]),
+            _row("Отправлено", AdminState.outbox["sent"]),
+            _row("Не доставлено", AdminState.outbox["dead"]),
+            class_name="details",
+        ),
+        rx.foreach(
+            AdminState.dead,
+            lambda m: rx.el.div(
+                rx.el.span("№", m["id"], " · ", m["kind"], " · ", m["error"], class_name="hint"),
+                rx.el.button("Повторить", on_click=AdminState.retry_dead(m["id"]), class_name="btn-inline"),
+                class_name="banner banner-error",
+            ),
+        ),
+        class_name="card-section",
+    )
+
+
+def admin_page() -> rx.Component:
+    return screen(
+        rx.cond(
+            AdminState.allowed,
+            rx.fragment(
+                rx.el.header(rx.el.h1("Администрирование", class_name="page-title"), class_name="page-header"),
+                rx.cond(AdminState.notice != "", rx.el.div(AdminState.notice, class_name="banner banner-stale",
+                                                           role="status")),
+                _token(),
+                _audit(),
+                _upstream(),
+                _outbox(),
+            ),
+            rx.cond(
+                AdminState.checked,
+                rx.el.div(
+                    rx.el.h1("403", class_name="page-title"),
+                    rx.el.p("Доступ запрещён: эта страница только для администраторов."),
+                    class_name="gate",
+                    data_testid="forbidden",
+                ),
+                rx.el.p("Проверяем доступ…", class_name="hint"),
+            ),
+        ),
+    )

@@ -1,0 +1,153 @@
+"""The admin console's state: token status, upstream health, the outbox. Admins only.
+
+Every handler checks, on the server, that the signed-in Telegram user is listed in
+ADMIN_TELEGRAM_IDS; anyone else gets the 403 screen and nothing is done or loaded. The token's
+secret never enters this state: only its numeric id and dates.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import reflex as rx
+
+from cargo_webapp.state.session_state import SessionState, current_driver
+from services.event_limiter import EventLimiter
+from services.formatting import moment
+from services.runtime import get_runtime
+
+log = logging.getLogger(__name__)
+
+TOKEN_STATES = {
+    "valid": "действует",
+    "expiring": "скоро истекает",
+    "revoked": "отозван",
+    "login_failing": "вход не удаётся",
+    "none": "ещё не получен",
+}
+BREAKER_STATES = {"closed": "замкнут (норма)", "half_open": "проверка", "open": "разомкнут: CargoTech недоступен"}
+# Forcing a login mints a token on the shared account: one force per 30 s across admins.
+_force_limiter = EventLimiter(limit=1, window_s=30.0)
+
+
+def _when(value) -> str:
+    return moment(value) if value else "—"
+
+
+class AdminState(rx.State):
+    allowed: bool = False
+    checked: bool = False
+    token: dict[str, str] = {}
+    audit: list[dict[str, str]] = []
+    upstream: dict[str, str] = {}
+    cache: list[dict[str, str]] = []
+    outbox: dict[str, str] = {}
+    dead: list[dict[str, str]] = []
+    notice: str = ""
+
+    async def _admin(self) -> SessionState | None:
+        session = await current_driver(self)
+        self.checked = True
+        self.allowed = session is not None and session.driver_id in get_runtime().settings.admin_ids
+        if not self.allowed:
+            if session is not None:
+                log.warning("admin page refused to driver %s", session.driver_id)
+            self.token, self.audit, self.upstream, self.cache, self.outbox, self.dead = {}, [], {}, [], {}, []
+            return None
+        return session
+
+    @rx.event
+    async def load(self):
+        if await self._admin() is not None:
+            await self._refresh()
+
+    @rx.event
+    async def verify_now(self):
+        admin = await self._admin()
+        if admin is None:
+            return
+        ok = await get_runtime().tokens.probe()
+        await get_runtime().tokens.record_admin_action("verify", admin.driver_id, "ok" if ok else "error")
+        self.notice = "Токен действует" if ok else "Проверка не прошла: см. журнал"
+        await self._refresh()
+
+    @rx.event
+    async def force_login(self):
+        admin = await self._admin()
+        if admin is None:
+            return
+        tokens = get_runtime().tokens
+        if not _force_limiter.allow("force_login"):
+            await tokens.record_admin_action("force_login", admin.driver_id, "throttled")
+            self.notice = "Повторный вход возможен не чаще раза в 30 секунд"
+            return
+        try:
+            stored = await tokens.force_login()
+        except Exception as exc:  # noqa: BLE001 - shown to the admin, recorded in the audit
+            await tokens.record_admin_action("force_login", admin.driver_id, "error", type(exc).__name__)
+            self.notice = "Вход не удался: см. журнал"
+        else:
+            await tokens.record_admin_action("force_login", admin.driver_id, "ok")
+            self.notice = f"Получен новый токен №{stored.token_id or '—'}"
+        await self._refresh()
+
+    @rx.event
+    async def rotate_key(self):
+        admin = await self._admin()
+        if admin is None:
+            return
+        changed = await get_runtime().tokens.rotate_key()
+        await get_runtime().tokens.record_admin_action("rotate_key", admin.driver_id, "ok", f"{changed} rows")
+        self.notice = f"Перешифровано записей: {changed}"
+        await self._refresh()
+
+    @rx.event
+    async def retry_dead(self, message_id: str):
+        admin = await self._admin()
+        if admin is None or not isinstance(message_id, str) or not message_id.isdigit():
+            return
+        runtime = get_runtime()
+        revived = await runtime.outbox.retry_dead(int(message_id))
+        await runtime.tokens.record_admin_action("retry_dead", admin.driver_id, "ok" if revived else "noop",
+                                                 f"outbox {message_id}")
+        if revived:
+            runtime.bot.worker.wake()
+        self.notice = "Сообщение снова в очереди" if revived else "Сообщение уже не в мёртвых"
+        await self._refresh()
+
+    async def _refresh(self) -> None:
+        runtime = get_runtime()
+        status = await runtime.tokens.status()
+        self.token = {
+            "state": TOKEN_STATES.get(status.state, status.state),
+            "state_code": status.state,
+            "id": status.token_id or "—",
+            "obtained": _when(status.obtained_at),
+            "verified": _when(status.last_verified_at),
+            "expires": _when(status.expires_at) if status.expires_at else "не истекает (Sanctum)",
+            "key_id": status.key_id,
+            "error": status.last_error,
+        }
+        self.audit = [
+            {"at": _when(a.at), "event": a.event, "outcome": a.outcome,
+             "latency": f"{a.latency_ms} мс" if a.latency_ms is not None else "", "token_id": a.token_id or ""}
+            for a in await runtime.tokens.recent_audit(15)
+        ]
+        breaker, bucket = runtime.breaker.snapshot(), await runtime.bucket.snapshot()
+        self.upstream = {
+            "breaker": BREAKER_STATES.get(breaker["state"], breaker["state"]),
+            "breaker_code": breaker["state"],
+            "used": f"{bucket['acquired_last_minute']} из {bucket['limit']}",
+            "throttled": str(bucket["throttled_total"]),
+        }
+        self.cache = [
+            {"kind": kind, "hits": str(c["hits"]), "misses": str(c["misses"]), "stale": str(c["stale"]),
+             "ratio": f"{c['hits'] / max(1, c['hits'] + c['misses']):.0%}"}
+            for kind, c in runtime.cargos.stats.snapshot().items()
+        ]
+        counts = await runtime.outbox.counts()
+        self.outbox = {name: str(value) for name, value in counts.items()}
+        self.dead = [
+            {"id": str(m.id), "kind": m.kind, "error": m.last_error, "at": _when(m.created_at)}
+            for m in await runtime.outbox.dead_letters()
+        ]
