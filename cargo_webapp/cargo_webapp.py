@@ -12,6 +12,7 @@ from starlette.applications import Starlette
 from cargo_webapp.live_status import lifespan_for
 from cargo_webapp.security_headers import with_security_headers
 from services.bot.webhook import webhook_route
+from services.health_routes import health_routes
 from services.runtime import get_runtime, runtime_lifespan
 from services.settings import get_settings
 
@@ -22,7 +23,7 @@ def http_routes() -> Starlette:
     settings = get_settings()
     assert settings.telegram_webhook_secret is not None
     secret = settings.telegram_webhook_secret.get_secret_value()
-    return Starlette(routes=[webhook_route(secret, lambda: get_runtime().bot)])
+    return Starlette(routes=[webhook_route(secret, lambda: get_runtime().bot), *health_routes(get_runtime)])
 
 
 app = rx.App(

@@ -31,6 +31,7 @@ from services.db import engine_for
 from services.driver_store import DriverStore
 from services.locks import make_locks
 from services.admin_alerts import AdminAlerts
+from services.metrics import UpstreamMetrics
 from services.notifier import Notifier
 from services.rate_bucket import RateBucket, make_rate_bucket
 from services.redis_conn import make_redis_client
@@ -61,6 +62,7 @@ class Runtime:
     outbox: Outbox
     bot: BotRunner
     notifier: Notifier
+    metrics: UpstreamMetrics
 
     async def aclose(self) -> None:
         await self.bot.stop()
@@ -94,12 +96,14 @@ def build_runtime(settings: Settings, *, clock: Callable[[], float] = time.time)
         failure_threshold=settings.breaker_failure_threshold, reset_after_s=settings.breaker_reset_s
     )
     bucket = make_rate_bucket(redis, limit=settings.cargotech_rate_limit_per_min)
+    metrics = UpstreamMetrics()
     client = CargoTechClient(
         http,
         tokens,
         bucket,
         breaker,
         deadline_s=settings.cargotech_timeout_s,
+        observer=metrics,
     )
     cargos = CargoService(
         client,
@@ -137,6 +141,7 @@ def build_runtime(settings: Settings, *, clock: Callable[[], float] = time.time)
         outbox=outbox,
         bot=bot,
         notifier=notifier,
+        metrics=metrics,
     )
 
 

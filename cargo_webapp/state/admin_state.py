@@ -13,7 +13,7 @@ import reflex as rx
 
 from cargo_webapp.state.session_state import SessionState, current_driver
 from services.event_limiter import EventLimiter
-from services.formatting import moment
+from services.formatting import clock_time, moment
 from services.runtime import get_runtime
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,7 @@ class AdminState(rx.State):
     token: dict[str, str] = {}
     audit: list[dict[str, str]] = []
     upstream: dict[str, str] = {}
+    chart: list[dict[str, str | int]] = []  # requests and 429s per minute, last five minutes
     cache: list[dict[str, str]] = []
     outbox: dict[str, str] = {}
     dead: list[dict[str, str]] = []
@@ -134,12 +135,19 @@ class AdminState(rx.State):
             for a in await runtime.tokens.recent_audit(15)
         ]
         breaker, bucket = runtime.breaker.snapshot(), await runtime.bucket.snapshot()
+        latency = runtime.metrics.snapshot()
         self.upstream = {
             "breaker": BREAKER_STATES.get(breaker["state"], breaker["state"]),
             "breaker_code": breaker["state"],
             "used": f"{bucket['acquired_last_minute']} из {bucket['limit']}",
             "throttled": str(bucket["throttled_total"]),
+            "p50": f"{latency['p50_ms']:.0f} мс" if latency["p50_ms"] is not None else "—",
+            "p95": f"{latency['p95_ms']:.0f} мс" if latency["p95_ms"] is not None else "—",
         }
+        self.chart = [
+            {"minute": clock_time(m["minute"]), "requests": m["requests"], "throttled": m["throttled"]}
+            for m in latency["per_minute"]
+        ]
         self.cache = [
             {"kind": kind, "hits": str(c["hits"]), "misses": str(c["misses"]), "stale": str(c["stale"]),
              "ratio": f"{c['hits'] / max(1, c['hits'] + c['misses']):.0%}"}

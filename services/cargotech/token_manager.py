@@ -179,9 +179,11 @@ class TokenManager:
                 self._current = stored
                 return stored
             if stored is not None and stale is not None and stored.token == stale:
-                self._revoked = True
+                # Either CargoTech refused it (a 401) or an admin asked for a new one.
+                self._revoked = not force
                 await self._vault.mark_revoked(stored.row_id)
-                await self._vault.audit("revoked", "ok", token_id=stored.token_id, detail="401 from CargoTech")
+                await self._vault.audit("replaced" if force else "revoked", "ok", token_id=stored.token_id,
+                                        detail="forced re-login" if force else "401 from CargoTech")
                 stored = None
             if stored is not None and stored.refresh_token and not force:
                 refreshed = await self._try_refresh(stored)

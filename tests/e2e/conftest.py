@@ -35,6 +35,7 @@ def sandbox_url() -> Iterator[str]:
 
 
 DISPATCHERS = -1000000000001
+ADMIN_ID = 880000001  # not the dev sign-in's driver: the admin's saved filters must not reach other tests
 DISPATCHER = {"id": 900000001, "first_name": "Анна", "last_name": "Диспетчер"}
 
 
@@ -61,6 +62,7 @@ def app_server(sandbox_url: str, telegram: FakeTelegramServer,
         "TELEGRAM_API_BASE_URL": telegram.url,
         "BOT_WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram/webhook",
         "DISPATCHER_CHAT_ID": str(DISPATCHERS),
+        "ADMIN_TELEGRAM_IDS": str(ADMIN_ID),
         "DATABASE_URL": f"sqlite:///{db_path}",
         "PATH": f"{ROOT / '.tools/node_modules/.bin'}{os.pathsep}{os.environ['PATH']}",
         "REFLEX_USE_SYSTEM_BUN": "1",

@@ -17,11 +17,21 @@ class ReflexSocket:
         self.token = str(uuid.uuid4())
         self.pathname = pathname
         url = app_url.replace("http://", "ws://") + f"/_event/?EIO=4&transport=websocket&token={self.token}"
-        self._ws = simple_websocket.Client.connect(url)
-        assert self._ws.receive(timeout=10).startswith("0")  # engine.io open
+        self._ws = self._open(url)
         self._ws.send("40/_event,")
         self.frames: list[str] = []
         self._until(lambda frame: frame.startswith("40/_event"))
+
+    @staticmethod
+    def _open(url: str, attempts: int = 3) -> simple_websocket.Client:
+        """Connect and read engine.io's open packet; a busy server may miss the first try."""
+        for _ in range(attempts):
+            ws = simple_websocket.Client.connect(url)
+            first = ws.receive(timeout=15)
+            if first and first.startswith("0"):
+                return ws
+            ws.close()
+        raise ConnectionError(f"no engine.io open packet from {url}")
 
     def event(self, name: str, payload: dict | None = None, *, wait_s: float = 3.0) -> list[dict]:
         """Send one event and collect the state deltas that come back within wait_s."""

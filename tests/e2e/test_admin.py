@@ -9,14 +9,15 @@ import httpx
 from cryptography.fernet import Fernet
 from playwright.sync_api import Browser, expect
 
-from services.settings import DEV_ADMIN_ID, DEV_ENCRYPTION_KEY
+from services.settings import DEV_BOT_TOKEN, DEV_ENCRYPTION_KEY
 from services.telegram_auth import sign_init_data
-from services.settings import DEV_BOT_TOKEN
+from tests.e2e.conftest import ADMIN_ID
 from tests.e2e.reflex_socket import ROOT_STATE, ReflexSocket
 from tests.e2e.telegram import DRIVER, launch_url, serve_telegram_script
 from tests.e2e.test_driver_journey import Recorder
+from tests.e2e.test_screenshots import TARGET as SCREENSHOTS
 
-ADMIN = {"id": DEV_ADMIN_ID, "first_name": "Мария", "last_name": "Админ", "language_code": "ru"}
+ADMIN = {"id": ADMIN_ID, "first_name": "Мария", "last_name": "Админ", "language_code": "ru"}
 SESSION = f"{ROOT_STATE}.cargo_webapp___state___session_state____session_state"
 ADMIN_STATE = f"{ROOT_STATE}.cargo_webapp___state___admin_state____admin_state"
 
@@ -79,6 +80,10 @@ def test_admin_sees_the_token_and_forces_a_login_without_the_secret_on_the_wire(
     serve_telegram_script(context)
     page = context.new_page()
     recorder = Recorder(page)
+    page.goto(launch_url(app_server.url, user=ADMIN))  # browse first: the charts get something to show
+    expect(page.get_by_test_id("cargo-card").first).to_be_visible(timeout=30_000)
+    page.get_by_test_id("weight-chip").filter(has_text="5–10 т").click()
+    expect(page.get_by_test_id("cargo-card").first).to_be_visible()
     page.goto(launch_url(app_server.url, user=ADMIN, path="/admin"))
     expect(page.get_by_test_id("token-state")).to_be_visible(timeout=30_000)
     before = _logins(sandbox_url)
@@ -86,7 +91,8 @@ def test_admin_sees_the_token_and_forces_a_login_without_the_secret_on_the_wire(
     expect(page.get_by_role("status")).to_contain_text("Получен новый токен", timeout=15_000)
     assert _logins(sandbox_url) == before + 1
     expect(page.get_by_test_id("audit")).to_contain_text("admin_force_login")
-    page.screenshot(path="test-artifacts/admin-token.png", full_page=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "admin-token.png", full_page=True)
 
     row = sqlite3.connect(app_server.db_path).execute(
         "select ciphertext from cargotech_token order by id desc").fetchone()
