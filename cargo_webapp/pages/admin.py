@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
+from cargo_webapp.components.detail_row import detail_row
 from cargo_webapp.components.layout import screen
 from cargo_webapp.state.admin_state import AdminState
-
-
-def _row(label: str, value) -> rx.Component:
-    return rx.el.div(rx.el.dt(label, class_name="hint"), rx.el.dd(value), class_name="detail-row")
 
 
 def _table(headers: list[str], rows, cells) -> rx.Component:
@@ -26,11 +23,11 @@ def _token() -> rx.Component:
         rx.el.h2("Токен CargoTech", class_name="section-title"),
         rx.el.div(token["state"], class_name="badge", data_testid="token-state"),
         rx.el.dl(
-            _row("Номер токена", token["id"]),
-            _row("Получен", token["obtained"]),
-            _row("Проверен (/v1/me)", token["verified"]),
-            _row("Истекает", token["expires"]),
-            _row("Ключ шифрования", token["key_id"]),
+            detail_row("Номер токена", token["id"]),
+            detail_row("Получен", token["obtained"]),
+            detail_row("Проверен (/v1/me)", token["verified"]),
+            detail_row("Истекает", token["expires"]),
+            detail_row("Ключ шифрования", token["key_id"]),
             class_name="details",
         ),
         rx.cond(token["error"] != "", rx.el.p(token["error"], class_name="field-error")),
@@ -60,10 +57,10 @@ def _upstream() -> rx.Component:
     return rx.el.section(
         rx.el.h2("CargoTech", class_name="section-title"),
         rx.el.dl(
-            _row("Предохранитель", AdminState.upstream["breaker"]),
-            _row("Запросов за минуту", AdminState.upstream["used"]),
-            _row("Ожиданий бюджета", AdminState.upstream["throttled"]),
-            _row("Задержка p50 / p95", AdminState.upstream["p50"] + " / " + AdminState.upstream["p95"]),
+            detail_row("Предохранитель", AdminState.upstream["breaker"]),
+            detail_row("Запросов за минуту", AdminState.upstream["used"]),
+            detail_row("Ожиданий бюджета", AdminState.upstream["throttled"]),
+            detail_row("Задержка p50 / p95", AdminState.upstream["p50"] + " / " + AdminState.upstream["p95"]),
             class_name="details",
         ),
         rx.el.div("Запросы к CargoTech по минутам (красным — 429)", class_name="hint"),
@@ -87,9 +84,9 @@ def _outbox() -> rx.Component:
     return rx.el.section(
         rx.el.h2("Отклики: очередь бота", class_name="section-title"),
         rx.el.dl(
-            _row("Ждут отправки", AdminState.outbox["pending"]),
-            _row("Отправлено", AdminState.outbox["sent"]),
-            _row("Не доставлено", AdminState.outbox["dead"]),
+            detail_row("Ждут отправки", AdminState.outbox["pending"]),
+            detail_row("Отправлено", AdminState.outbox["sent"]),
+            detail_row("Не доставлено", AdminState.outbox["dead"]),
             class_name="details",
         ),
         rx.foreach(

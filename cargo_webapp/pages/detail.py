@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
+from cargo_webapp.components.detail_row import detail_row
 from cargo_webapp.components.cargo_card import chip, status_badge
 from cargo_webapp.components.layout import screen
 from cargo_webapp.state.detail_state import DetailState
-
-
-def _row(label: str, value) -> rx.Component:
-    return rx.cond(
-        value != "",
-        rx.el.div(rx.el.dt(label, class_name="hint"), rx.el.dd(value), class_name="detail-row"),
-    )
 
 
 def _contacts() -> rx.Component:
@@ -95,15 +89,15 @@ def _cargo() -> rx.Component:
             ),
         ),
         rx.el.dl(
-            _row("Загрузка", cargo["from_address"]),
-            _row("Дата загрузки", cargo["loading"]),
-            _row("Выгрузка", cargo["to_address"]),
-            _row("Дата выгрузки", cargo["unloading"]),
-            _row("Груз", cargo["cargo_type"]),
-            _row("Кузов", cargo["body"]),
-            _row("Загрузка (способ)", cargo["load_types"]),
-            _row("Грузоотправитель", cargo["shipper"]),
-            _row("Заказчик", cargo["company"]),
+            detail_row("Загрузка", cargo["from_address"]),
+            detail_row("Дата загрузки", cargo["loading"]),
+            detail_row("Выгрузка", cargo["to_address"]),
+            detail_row("Дата выгрузки", cargo["unloading"]),
+            detail_row("Груз", cargo["cargo_type"]),
+            detail_row("Кузов", cargo["body"]),
+            detail_row("Загрузка (способ)", cargo["load_types"]),
+            detail_row("Грузоотправитель", cargo["shipper"]),
+            detail_row("Заказчик", cargo["company"]),
             class_name="card-section details",
         ),
         _contacts(),
