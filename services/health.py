@@ -35,7 +35,7 @@ async def readiness(runtime: Runtime) -> tuple[bool, dict[str, Check]]:
         _bounded(_token(runtime)),
         _bounded(_bot(runtime)),
     )
-    checks = dict(zip(names, results))
+    checks = dict(zip(names, results, strict=True))
     return all(check["ok"] for name, check in checks.items() if name not in INFORMATIONAL), checks
 
 

@@ -14,7 +14,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from services.health import readiness
-from services.metrics import UpstreamMetrics, render_metrics
+from services.metrics import render_metrics
 from services.runtime import Runtime
 
 

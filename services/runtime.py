@@ -19,7 +19,11 @@ from collections.abc import AsyncIterator, Callable
 import httpx
 import redis.asyncio as aioredis
 
+from services.admin_alerts import AdminAlerts
 from services.auth_failures import AuthFailureMonitor
+from services.bot.handlers import BotHandlers
+from services.bot.outbox_worker import OutboxWorker
+from services.bot.runner import BotRunner
 from services.breaker_watch import BreakerWatch
 from services.cache_backend import make_cache
 from services.cargo_service import CargoService
@@ -30,15 +34,11 @@ from services.circuit_breaker import CircuitBreaker
 from services.db import engine_for
 from services.driver_store import DriverStore
 from services.locks import make_locks
-from services.admin_alerts import AdminAlerts
 from services.metrics import UpstreamMetrics
 from services.notifier import Notifier
+from services.outbox import Outbox
 from services.rate_bucket import RateBucket, make_rate_bucket
 from services.redis_conn import make_redis_client
-from services.bot.handlers import BotHandlers
-from services.bot.outbox_worker import OutboxWorker
-from services.bot.runner import BotRunner
-from services.outbox import Outbox
 from services.responses import ResponseService
 from services.sessions import SessionStore
 from services.settings import Settings, get_settings

@@ -116,9 +116,7 @@ class Settings(BaseSettings):
 
     @property
     def admin_ids(self) -> frozenset[int]:
-        return frozenset(
-            int(part) for part in self.admin_telegram_ids.replace(" ", "").split(",") if part
-        )
+        return parse_ids(self.admin_telegram_ids)
 
     def encryption_keys(self) -> list[str]:
         assert self.token_encryption_keys is not None, "validated by load_settings"
@@ -127,6 +125,11 @@ class Settings(BaseSettings):
     def fernet(self) -> MultiFernet:
         """The token cipher: the first key encrypts, every listed key decrypts."""
         return MultiFernet([Fernet(key) for key in self.encryption_keys()])
+
+
+def parse_ids(raw: str) -> frozenset[int]:
+    """Comma-separated numeric Telegram ids; ValueError names nothing secret."""
+    return frozenset(int(part) for part in raw.replace(" ", "").split(",") if part)
 
 
 def _split_keys(raw: str) -> list[str]:
@@ -176,7 +179,7 @@ def _invalid(settings: Settings) -> list[str]:
                     "32 url-safe base64-encoded bytes)"
                 )
     try:
-        settings.admin_ids
+        parse_ids(settings.admin_telegram_ids)
     except ValueError:
         invalid.append("ADMIN_TELEGRAM_IDS (must be comma-separated numeric Telegram ids)")
     return invalid
