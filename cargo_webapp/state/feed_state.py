@@ -12,7 +12,7 @@ import logging
 
 import reflex as rx
 
-from cargo_webapp.state.session_state import current_driver
+from cargo_webapp.state.session_state import SessionState, current_driver
 from services.cargotech.errors import CargoTechError
 from services.feed import load_feed_page
 from services.feed_sort import SORTS, sort_cards
@@ -98,21 +98,24 @@ class FeedState(rx.State):
             await self._load_dictionaries()
         if self.cards:
             return  # on_load runs again on every reconnect: keep what is shown
-        async for update in self._fetch(offset=0):
+        async for update in self._fetch(driver, offset=0):
             yield update
 
     @rx.event
     async def reload(self):
-        if not self.loading:
-            async for update in self._fetch(offset=0):
+        driver = await current_driver(self)
+        if driver is not None and not self.loading:
+            async for update in self._fetch(driver, offset=0):
                 yield update
 
     @rx.event
     async def load_more(self):
         if self.loading or self.next_offset < 0 or len(self.cards) >= MAX_LOADED:
             return
-        async for update in self._fetch(offset=self.next_offset):
-            yield update
+        driver = await current_driver(self)
+        if driver is not None:
+            async for update in self._fetch(driver, offset=self.next_offset):
+                yield update
 
     # --- filters ----------------------------------------------------------------------------
 
@@ -227,7 +230,7 @@ class FeedState(rx.State):
         yield rx.call_script(
             "window.Telegram?.WebApp?.CloudStorage?.setItem('filters', " + _escape_js(json.dumps(saved)) + ")"
         )
-        async for update in self._fetch(offset=0):
+        async for update in self._fetch(driver, offset=0):
             yield update
 
     @rx.event
@@ -266,10 +269,8 @@ class FeedState(rx.State):
         self.truck_options = [{"id": str(t.id), "name": t.name} for t in trucks]
         self.load_options = [{"id": str(t.id), "name": t.name} for t in loads]
 
-    async def _fetch(self, *, offset: int):
-        driver = await current_driver(self)
-        if driver is None:
-            return
+    async def _fetch(self, driver: SessionState, *, offset: int):
+        """Load a page for a driver the calling handler has already checked (one limiter hit per event)."""
         try:
             filters = validate_filters(self._raw_filters())
         except FilterValidationError as exc:
