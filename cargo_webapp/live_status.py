@@ -8,6 +8,7 @@ manager (Redis with several workers), whichever worker holds the tab's websocket
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 
 import reflex as rx
@@ -18,20 +19,25 @@ from cargo_webapp.state.responses_state import ResponsesState
 from services.presence import open_tabs
 from services.runtime import get_runtime
 
+log = logging.getLogger(__name__)
+
 
 def lifespan_for(app: rx.App):
     @contextlib.asynccontextmanager
     async def live_status() -> AsyncIterator[None]:
         async def push(driver_id: int, cargo_id: str, label: str) -> None:
             for token in await open_tabs(get_runtime().drivers, driver_id):
-                async with app.modify_state(rx.BaseStateToken(ident=token, cls=FeedState)) as root:
-                    feed = await root.get_state(FeedState)
-                    feed.show_status(cargo_id, label)
-                    detail = await root.get_state(DetailState)
-                    if detail.cargo_id == cargo_id:
-                        detail.status = label
-                    responses = await root.get_state(ResponsesState)
-                    responses.show_status(cargo_id, label)
+                try:
+                    async with app.modify_state(rx.BaseStateToken(ident=token, cls=FeedState)) as root:
+                        feed = await root.get_state(FeedState)
+                        feed.show_status(cargo_id, label)
+                        detail = await root.get_state(DetailState)
+                        if detail.cargo_id == cargo_id:
+                            detail.status = label
+                        responses = await root.get_state(ResponsesState)
+                        responses.show_status(cargo_id, label)
+                except Exception:  # one stale tab must not keep the others from updating
+                    log.exception("could not update tab %s", token[:8])
 
         listeners = get_runtime().responses.listeners
         listeners.append(push)

@@ -7,6 +7,7 @@ watcher remembers when the outage began (the breaker left "closed") and alerts o
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable
 
@@ -41,4 +42,7 @@ class BreakerWatch:
     async def run(self, every_s: float = 15.0) -> None:
         while True:
             await asyncio.sleep(every_s)
-            await self.check()
+            try:
+                await self.check()
+            except Exception:  # the watcher must outlive a failing notifier
+                logging.getLogger(__name__).exception("breaker watch failed")

@@ -22,7 +22,7 @@ from pydantic import TypeAdapter
 
 from services.cache_backend import CacheBackend
 from services.cargotech.client import CargoTechClient
-from services.cargotech.errors import CargoNotFound, CargoTechError
+from services.cargotech.errors import CargoNotFound, CargoTechError, CargoTechUnavailable
 from services.cargotech.models import CargoDetail, CargoPage, DictionaryPoint, TypeRef
 from services.filters import query_key
 from services.locks import LockFactory, LockTimeout
@@ -31,6 +31,10 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 GONE_TTL_S = 120  # a removed cargo stays "gone" briefly instead of being asked for again
+# The fill lock outlives the worst upstream call (client deadline plus a login's wait), so it
+# never expires under a worker that is still fetching; others wait less and then give up.
+FILL_LOCK_TTL_S = 90
+FILL_WAIT_S = 15
 
 
 @dataclasses.dataclass(frozen=True)
@@ -158,21 +162,27 @@ class CargoService:
 
     async def _fill_once(self, key: str, policy: Policy, adapter: TypeAdapter, load) -> Served:
         started = self._clock()
-        async with self._locks.hold(f"fill:{key}", ttl_s=15, wait_s=15):
-            entry = await self._read(key, adapter)
-            if entry is not None and entry.fetched_at >= started - 0.001:
-                return entry  # another worker filled it while we waited
-            try:
-                value = await load()
-            except CargoNotFound:
-                raise  # an answer, not an outage
-            except CargoTechError:
-                self._failing[key] = self._clock()
-                raise
-            self._failing.pop(key, None)
-            served = Served(value=value, fetched_at=self._clock(), stale=False)
-            await self._write(key, served, policy, adapter)
-            return served
+        try:
+            async with self._locks.hold(f"fill:{key}", ttl_s=FILL_LOCK_TTL_S, wait_s=FILL_WAIT_S):
+                return await self._fill_locked(key, started, policy, adapter, load)
+        except LockTimeout as exc:
+            raise CargoTechUnavailable(f"waited too long for {key}") from exc
+
+    async def _fill_locked(self, key: str, started: float, policy: Policy, adapter: TypeAdapter, load) -> Served:
+        entry = await self._read(key, adapter)
+        if entry is not None and entry.fetched_at >= started - 0.001:
+            return entry  # another worker filled it while we waited
+        try:
+            value = await load()
+        except CargoNotFound:
+            raise  # an answer, not an outage
+        except CargoTechError:
+            self._failing[key] = self._clock()
+            raise
+        self._failing.pop(key, None)
+        served = Served(value=value, fetched_at=self._clock(), stale=False)
+        await self._write(key, served, policy, adapter)
+        return served
 
     def _refresh_in_background(self, key: str, policy: Policy, adapter: TypeAdapter, load) -> None:
         if key in self._inflight:

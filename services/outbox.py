@@ -93,7 +93,10 @@ class Outbox:
             claimed = session.exec(  # type: ignore[call-overload]
                 update(OutboxMessage)
                 .where(OutboxMessage.id == head.id, OutboxMessage.status == head.status,
-                       OutboxMessage.attempts == head.attempts)
+                       OutboxMessage.attempts == head.attempts,
+                       # an expired lease is taken over once: the first taker moves lease_until
+                       OutboxMessage.lease_until.is_(None) if head.lease_until is None  # type: ignore[union-attr]
+                       else OutboxMessage.lease_until == head.lease_until)
                 .values(status=SENDING, lease_until=now + self._lease)
             )
             if claimed.rowcount != 1:

@@ -25,7 +25,6 @@ DEV_CARGOTECH_PASSWORD = "sandbox-password"
 DEV_ENCRYPTION_KEY = "Z-r4rScnA3RWT52s2Y8J1yXVqV59pnOwGnWqmtpwksg="
 DEV_BOT_TOKEN = "100000:dev-bot-token-for-the-local-fake-telegram"
 DEV_WEBHOOK_SECRET = "dev-webhook-secret"
-DEV_SESSION_SECRET = "dev-session-secret-not-for-production"
 DEV_TELEGRAM_PORT = 8081
 DEV_DISPATCHER_CHAT_ID = -1000000000001
 DEV_ADMIN_ID = 700000001  # the driver the dev sign-in signs in (services/sign_in.py)
@@ -39,7 +38,6 @@ PROD_REQUIRED = (
     "token_encryption_keys",
     "telegram_bot_token",
     "telegram_webhook_secret",
-    "session_secret",
     "dispatcher_chat_id",
     "public_url",
 )
@@ -88,7 +86,6 @@ class Settings(BaseSettings):
     admin_telegram_ids: str = ""
 
     # Our own infrastructure.
-    session_secret: SecretStr | None = None
     redis_url: str | None = None
     database_url: str = "sqlite:///data/cargo_webapp.db"
     sandbox_port: int = DEV_SANDBOX_PORT
@@ -150,7 +147,6 @@ def _apply_dev_defaults(settings: Settings) -> Settings:
         "token_encryption_keys": SecretStr(DEV_ENCRYPTION_KEY),
         "telegram_bot_token": SecretStr(DEV_BOT_TOKEN),
         "telegram_webhook_secret": SecretStr(DEV_WEBHOOK_SECRET),
-        "session_secret": SecretStr(DEV_SESSION_SECRET),
         "dispatcher_chat_id": DEV_DISPATCHER_CHAT_ID,
         "telegram_api_base_url": settings.embedded_telegram_url,
         "public_url": "http://localhost:3000",

@@ -12,6 +12,7 @@ import logging
 import reflex as rx
 
 from cargo_webapp.state.session_state import SessionState, current_driver
+from services.cargotech.errors import CargoTechError
 from services.event_limiter import EventLimiter
 from services.formatting import clock_time, moment
 from services.runtime import get_runtime
@@ -67,8 +68,14 @@ class AdminState(rx.State):
         admin = await self._admin()
         if admin is None:
             return
-        ok = await get_runtime().tokens.probe()
-        await get_runtime().tokens.record_admin_action("verify", admin.driver_id, "ok" if ok else "error")
+        tokens = get_runtime().tokens
+        try:
+            ok = await tokens.probe()
+        except CargoTechError as exc:
+            ok, detail = False, type(exc).__name__
+        else:
+            detail = ""
+        await tokens.record_admin_action("verify", admin.driver_id, "ok" if ok else "error", detail)
         self.notice = "Токен действует" if ok else "Проверка не прошла: см. журнал"
         await self._refresh()
 
@@ -97,8 +104,14 @@ class AdminState(rx.State):
         admin = await self._admin()
         if admin is None:
             return
-        changed = await get_runtime().tokens.rotate_key()
-        await get_runtime().tokens.record_admin_action("rotate_key", admin.driver_id, "ok", f"{changed} rows")
+        tokens = get_runtime().tokens
+        try:
+            changed = await tokens.rotate_key()
+        except Exception as exc:  # noqa: BLE001 - shown to the admin, recorded in the audit
+            await tokens.record_admin_action("rotate_key", admin.driver_id, "error", type(exc).__name__)
+            self.notice = "Смена ключа не удалась: см. журнал"
+            return
+        await tokens.record_admin_action("rotate_key", admin.driver_id, "ok", f"{changed} rows")
         self.notice = f"Перешифровано записей: {changed}"
         await self._refresh()
 

@@ -159,8 +159,8 @@ class FeedState(rx.State):
 
     @rx.event
     async def search_points(self, which: str, text: str):
-        if which not in ("from", "to") or not isinstance(text, str):
-            return
+        if which not in ("from", "to") or not isinstance(text, str) or await current_driver(self) is None:
+            return  # every autocomplete costs the shared CargoTech budget: signed-in drivers only
         # Typing replaces the chosen point: only a picked suggestion carries an id.
         self.form = {**self.form, f"{which}_name": text.strip()[:100], f"{which}_id": "", f"{which}_type": ""}
         found: list[dict[str, str]] = []

@@ -41,15 +41,15 @@ class SessionState(rx.State):
 
     @rx.event
     async def open(self):
-        """on_load of every page: resume the session, or sign in with initData."""
-        if self.signed_in:
-            return self._continue()
+        """on_load of every page: resume the session (checked each time: it may have been
+        replaced by a sign-in elsewhere, or expired), or sign in with initData."""
         data = await resume(get_runtime(), self.session_id)
         if data is not None:
             self._set_driver(data.driver_id, " ".join(filter(None, [data.first_name, data.last_name])),
                              data.username or "")
             await remember_tab(get_runtime().drivers, data.driver_id, self.router.session.client_token)
             return self._continue()
+        self.signed_in, self._driver_id = False, 0
         return rx.call_script(READ_INIT_DATA, callback=SessionState.exchange)
 
     @rx.event
@@ -71,10 +71,15 @@ class SessionState(rx.State):
     @rx.event
     async def logout(self):
         await get_runtime().sessions.revoke(self.session_id)
+        # The next person on this device must see nothing of this driver (filters, phone, responses).
+        from cargo_webapp.state.detail_state import DetailState
+        from cargo_webapp.state.feed_state import FeedState
+        from cargo_webapp.state.responses_state import ResponsesState
+
+        for state_class in (FeedState, DetailState, ResponsesState):
+            (await self.get_state(state_class)).reset()
+        self.reset()
         self.session_id = ""
-        self.signed_in = False
-        self._driver_id = 0
-        self.driver_name = ""
 
     def _set_driver(self, driver_id: int, name: str, username: str) -> None:
         self._driver_id = driver_id

@@ -10,6 +10,7 @@ from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
+from services.cargotech.models import CARGO_ID_RE
 from services.response_messages import buttons_for, decided_text, parse_callback
 from services.responses import ResponseService
 
@@ -42,7 +43,7 @@ class BotHandlers:
             return
         url, text = self._webapp_url + "/", "Здравствуйте! Здесь грузы с биржи CargoTech: фильтры, детали и отклик в два касания."
         argument = context.args[0] if context.args else ""
-        if argument.startswith("cargo_") and argument[6:].isdigit():
+        if argument.startswith("cargo_") and CARGO_ID_RE.match(argument[6:]):
             url, text = f"{self._webapp_url}/cargo/{argument[6:]}", "Откройте груз в приложении:"
         button = InlineKeyboardButton("Открыть грузы" if url.endswith("/") else "Открыть груз", web_app=WebAppInfo(url))
         await context.bot.send_message(update.effective_chat.id, text, reply_markup=InlineKeyboardMarkup([[button]]))

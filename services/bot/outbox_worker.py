@@ -44,7 +44,11 @@ class OutboxWorker:
 
     async def run(self, bot: Bot) -> None:
         while True:
-            waited = await self.step(bot)
+            try:
+                waited = await self.step(bot)
+            except Exception:  # a database blip must not stop delivery for good
+                log.exception("outbox worker step failed; retrying shortly")
+                waited = self._idle_poll_s
             if waited is not None:
                 self._wake.clear()
                 try:
@@ -91,5 +95,6 @@ class OutboxWorker:
     async def _bury(self, message: Outgoing, error: str) -> None:
         log.error("outbox message %s is a dead letter: %s", message.id, error)
         await self._outbox.bury(message.id, error=error)
-        await self._notifier.alert("error", f"outbox_dead_{message.id}",
-                                   f"Сообщение бота №{message.id} не доставлено: {error}")
+        if message.kind != "alert":  # an undeliverable alert must not breed more alerts
+            await self._notifier.alert("error", f"outbox_dead_{message.kind}",
+                                       f"Сообщение бота №{message.id} ({message.kind}) не доставлено: {error}")

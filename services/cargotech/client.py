@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 import httpx
+from pydantic import TypeAdapter, ValidationError
 
 from services.cargotech.errors import CargoNotFound, CargoTechUnavailable, InvalidCargoId
 from services.cargotech.login import retry_after_seconds
@@ -74,28 +75,36 @@ class CargoTechClient:
         self._observer = observer
 
     async def list_cargos(self, query: Mapping[str, str], *, deadline_s: float | None = None) -> CargoPage:
-        return CargoPage.model_validate(await self._get("/v2/cargos/views", query, deadline_s))
+        return self._parse(CargoPage, await self._get("/v2/cargos/views", query, deadline_s))
 
     async def get_cargo(self, cargo_id: str, *, deadline_s: float | None = None) -> CargoDetail:
         cargo_id = str(cargo_id)
         if not CARGO_ID_RE.match(cargo_id):
             raise InvalidCargoId(f"invalid cargo id {cargo_id[:32]!r}")
         body = await self._get(f"/v1/carrier/cargos/{cargo_id}", {"source": "1", "include": "contacts"}, deadline_s)
-        return CargoDetail.model_validate(body.get("data", body))
+        return self._parse(CargoDetail, body.get("data", body))
 
     async def search_points(self, name: str, limit: int = 10) -> list[DictionaryPoint]:
         body = await self._get(
             "/v1/dictionaries/points", {"filter[name]": name, "limit": str(limit), "offset": "0"}, None
         )
-        return [DictionaryPoint.model_validate(item) for item in body.get("data", [])]
+        return self._parse(list[DictionaryPoint], body.get("data", []))
 
     async def truck_types(self) -> list[TypeRef]:
         body = await self._get("/v1/dictionaries/truck_types", {}, None)
-        return [TypeRef.model_validate(item) for item in body.get("data", [])]
+        return self._parse(list[TypeRef], body.get("data", []))
 
     async def load_types(self) -> list[TypeRef]:
         body = await self._get("/v1/dictionaries/load_types", {}, None)
-        return [TypeRef.model_validate(item) for item in body.get("data", [])]
+        return self._parse(list[TypeRef], body.get("data", []))
+
+    def _parse(self, shape: Any, body: Any) -> Any:
+        """An answer that does not fit our models is a broken upstream, not a crash for the driver."""
+        try:
+            return TypeAdapter(shape).validate_python(body)
+        except ValidationError as exc:
+            self._breaker.record_failure()
+            raise CargoTechUnavailable(f"unexpected answer shape: {exc.error_count()} errors") from exc
 
     async def _get(self, path: str, params: Mapping[str, str], deadline_s: float | None) -> dict[str, Any]:
         deadline = time.monotonic() + (deadline_s or self._deadline_s)

@@ -23,7 +23,7 @@ import httpx
 from services.cargotech.errors import CargoTechAuthFailed, CargoTechError, CargoTechUnavailable
 from services.cargotech.login import LoginResult, login, parse_login_answer
 from services.cargotech.token_vault import StoredToken, TokenAudit, TokenVault, utcnow
-from services.locks import LockFactory
+from services.locks import LockFactory, LockTimeout
 from services.notifier import Notifier
 
 log = logging.getLogger(__name__)
@@ -86,6 +86,7 @@ class TokenManager:
                 stored = await self._vault.latest()
                 if stored is not None and not self._expiring(stored):
                     self._current = stored
+                    self._last_error = ""  # another worker got it: logging in works again
                     return stored.token
             return (await self._renew(stale=None)).token
 
@@ -116,6 +117,7 @@ class TokenManager:
         if response.status_code == 200:
             self._last_verified_at = utcnow()
             self._revoked = False
+            self._last_error = ""  # whoever logged in, the token works now
             await self._vault.audit("probe", "ok", latency_ms=_ms(started), token_id=token_id)
             return True
         await self._vault.audit("probe", f"http_{response.status_code}", latency_ms=_ms(started), token_id=token_id)
@@ -131,6 +133,8 @@ class TokenManager:
                 await self.probe()
             except CargoTechError as exc:
                 log.warning("token probe failed: %s", exc)
+            except Exception:  # a database blip must not end the probing for good
+                log.exception("token probe crashed; trying again next round")
 
     async def rotate_key(self) -> int:
         changed = await self._vault.rotate()
@@ -172,26 +176,32 @@ class TokenManager:
 
     async def _renew(self, *, stale: str | None, force: bool = False) -> StoredToken:
         """Replace a missing, revoked (`stale`) or expiring token. Caller holds self._local."""
-        async with self._locks.hold(LOGIN_LOCK, ttl_s=30, wait_s=45):
-            stored = await self._vault.latest()
-            # Another worker may have renewed it while we waited for the lock.
-            if not force and stored is not None and stored.token != stale and not self._expiring(stored):
-                self._current = stored
-                return stored
-            if stored is not None and stale is not None and stored.token == stale:
-                # Either CargoTech refused it (a 401) or an admin asked for a new one.
-                self._revoked = not force
-                await self._vault.mark_revoked(stored.row_id)
-                await self._vault.audit("replaced" if force else "revoked", "ok", token_id=stored.token_id,
-                                        detail="forced re-login" if force else "401 from CargoTech")
-                stored = None
-            if stored is not None and stored.refresh_token and not force:
-                refreshed = await self._try_refresh(stored)
-                if refreshed is not None:
-                    return refreshed
-            await self._check_login_allowed(force)
-            self._current = await self._login()
-            return self._current
+        try:
+            async with self._locks.hold(LOGIN_LOCK, ttl_s=30, wait_s=45):
+                return await self._renew_locked(stale=stale, force=force)
+        except LockTimeout as exc:
+            raise CargoTechUnavailable("another worker's login is taking too long") from exc
+
+    async def _renew_locked(self, *, stale: str | None, force: bool) -> StoredToken:
+        stored = await self._vault.latest()
+        # Another worker may have renewed it while we waited for the lock.
+        if not force and stored is not None and stored.token != stale and not self._expiring(stored):
+            self._current = stored
+            return stored
+        if stored is not None and stale is not None and stored.token == stale:
+            # Either CargoTech refused it (a 401) or an admin asked for a new one.
+            self._revoked = not force
+            await self._vault.mark_revoked(stored.row_id)
+            await self._vault.audit("replaced" if force else "revoked", "ok", token_id=stored.token_id,
+                                    detail="forced re-login" if force else "401 from CargoTech")
+            stored = None
+        if stored is not None and stored.refresh_token and not force:
+            refreshed = await self._try_refresh(stored)
+            if refreshed is not None:
+                return refreshed
+        await self._check_login_allowed(force)
+        self._current = await self._login()
+        return self._current
 
     async def _try_refresh(self, stored: StoredToken) -> StoredToken | None:
         """Seed shape only: POST /v1/auth/refresh; None sends the caller on to a full login."""

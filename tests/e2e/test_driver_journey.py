@@ -12,7 +12,7 @@ from cryptography.fernet import Fernet
 from playwright.sync_api import Browser, Page, expect
 
 from services.settings import (
-    DEV_BOT_TOKEN, DEV_CARGOTECH_PASSWORD, DEV_ENCRYPTION_KEY, DEV_SESSION_SECRET, DEV_WEBHOOK_SECRET,
+    DEV_BOT_TOKEN, DEV_CARGOTECH_PASSWORD, DEV_ENCRYPTION_KEY, DEV_WEBHOOK_SECRET,
 )
 from tests.e2e.telegram import DRIVER, launch_url, serve_telegram_script
 
@@ -148,7 +148,6 @@ def test_driver_journey_inside_telegram(browser: Browser, app_server, sandbox_ur
         "bot token": DEV_BOT_TOKEN,
         "encryption key": DEV_ENCRYPTION_KEY,
         "webhook secret": DEV_WEBHOOK_SECRET,
-        "session secret": DEV_SESSION_SECRET,
         "CargoTech password": DEV_CARGOTECH_PASSWORD,
     }
     # The recorder really sees the app's traffic: the driver's name and the cargo ids are there.

@@ -31,3 +31,22 @@ def test_an_xss_payload_in_an_extranote_shows_literally(browser: Browser, app_ur
     assert page.evaluate("window.__pwned") is None
     assert note.locator("img, script").count() == 0
     context.close()
+
+
+def test_events_from_a_socket_that_never_signed_in_cost_cargotech_nothing(app_url: str, sandbox_url: str):
+    from tests.e2e.reflex_socket import ROOT_STATE, ReflexSocket
+
+    feed = f"{ROOT_STATE}.cargo_webapp___state___feed_state____feed_state"
+    detail = f"{ROOT_STATE}.cargo_webapp___state___detail_state____detail_state"
+    before = httpx.get(f"{sandbox_url}/__control/stats", timeout=10).json()
+    socket = ReflexSocket(app_url)
+    try:
+        for name, payload in ((f"{feed}.search_points", {"which": "from", "text": "Новосиб"}),
+                              (f"{feed}.load_more", {}), (f"{feed}.reload", {}), (f"{detail}.respond", {})):
+            deltas = socket.event(name, payload, wait_s=1.5)
+            assert not any(d.get(feed, {}).get("from_suggestions_rx_state_") for d in deltas)
+            assert not any(d.get(feed, {}).get("cards_rx_state_") for d in deltas)
+    finally:
+        socket.close()
+    after = httpx.get(f"{sandbox_url}/__control/stats", timeout=10).json()
+    assert (after["points"], after["list"]) == (before["points"], before["list"])

@@ -57,7 +57,6 @@ def prod_runtime(make_runtime):
         app_env="prod",
         telegram_bot_token=PROD_TOKEN,
         telegram_webhook_secret="prod-webhook-secret",
-        session_secret="prod-session-secret",
         dispatcher_chat_id=-1001234567890,
         public_url="https://driver.example.ru",
         token_encryption_keys=Fernet.generate_key().decode(),

@@ -31,7 +31,6 @@ def prod_env(monkeypatch, **extra):
         "TOKEN_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "TELEGRAM_BOT_TOKEN": "42:prod-token-secret",
         "TELEGRAM_WEBHOOK_SECRET": "hook-secret",
-        "SESSION_SECRET": "session-secret",
         "DISPATCHER_CHAT_ID": "-100123",
         "PUBLIC_URL": "https://driver.example.ru",
     }
@@ -71,11 +70,11 @@ def test_prod_names_every_missing_variable_in_one_message(monkeypatch):
 
 
 def test_prod_names_only_what_is_missing(monkeypatch):
-    prod_env(monkeypatch, TELEGRAM_BOT_TOKEN=None, SESSION_SECRET="  ")
+    prod_env(monkeypatch, TELEGRAM_BOT_TOKEN=None, TELEGRAM_WEBHOOK_SECRET="  ")
     with pytest.raises(SettingsError) as caught:
         load_settings()
     message = str(caught.value)
-    assert "TELEGRAM_BOT_TOKEN" in message and "SESSION_SECRET" in message
+    assert "TELEGRAM_BOT_TOKEN" in message and "TELEGRAM_WEBHOOK_SECRET" in message
     assert "CARGOTECH_PHONE" not in message
     assert "pa55-word-secret" not in message
 
@@ -107,7 +106,7 @@ def test_multiple_keys_first_encrypts_all_decrypt(monkeypatch):
 def test_secrets_never_appear_in_repr(monkeypatch):
     prod_env(monkeypatch)
     text = repr(load_settings()) + str(load_settings())
-    for secret in ("pa55-word-secret", "42:prod-token-secret", "hook-secret", "session-secret"):
+    for secret in ("pa55-word-secret", "42:prod-token-secret", "hook-secret"):
         assert secret not in text
 
 
