@@ -25,7 +25,7 @@ from services.bot.handlers import BotHandlers
 from services.bot.outbox_worker import OutboxWorker
 from services.bot.runner import BotRunner
 from services.breaker_watch import BreakerWatch
-from services.cache_backend import make_cache
+from services.cache_backend import CacheBackend, make_cache
 from services.cargo_service import CargoService
 from services.cargotech.client import CargoTechClient, make_http_client
 from services.cargotech.token_manager import TokenManager
@@ -56,6 +56,7 @@ class Runtime:
     breaker: CircuitBreaker
     cargos: CargoService
     drivers: DriverStore
+    cache: CacheBackend
     sessions: SessionStore
     auth_monitor: AuthFailureMonitor
     responses: ResponseService
@@ -135,6 +136,7 @@ def build_runtime(settings: Settings, *, clock: Callable[[], float] = time.time)
         breaker=breaker,
         cargos=cargos,
         drivers=DriverStore(cache),
+        cache=cache,
         sessions=SessionStore(redis),
         auth_monitor=AuthFailureMonitor(notifier, redis_client=redis),
         responses=responses,

@@ -13,7 +13,6 @@ import reflex as rx
 
 from cargo_webapp.state.session_state import SessionState, current_driver
 from services.cargotech.errors import CargoTechError
-from services.event_limiter import EventLimiter
 from services.formatting import clock_time, moment
 from services.runtime import get_runtime
 
@@ -27,8 +26,9 @@ TOKEN_STATES = {
     "none": "ещё не получен",
 }
 BREAKER_STATES = {"closed": "замкнут (норма)", "half_open": "проверка", "open": "разомкнут: CargoTech недоступен"}
-# Forcing a login mints a token on the shared account: one force per 30 s across admins.
-_force_limiter = EventLimiter(limit=1, window_s=30.0)
+# Forcing a login mints a token on the shared account: one force per 30 s across admins and
+# workers (the mark lives in the shared cache, Redis when configured).
+FORCE_MARK, FORCE_EVERY_S = "admin:force_login", 30.0
 
 
 def _when(value) -> str:
@@ -84,11 +84,13 @@ class AdminState(rx.State):
         admin = await self._admin()
         if admin is None:
             return
-        tokens = get_runtime().tokens
-        if not _force_limiter.allow("force_login"):
+        runtime = get_runtime()
+        tokens = runtime.tokens
+        if await runtime.cache.get(FORCE_MARK) is not None:
             await tokens.record_admin_action("force_login", admin.driver_id, "throttled")
             self.notice = "Повторный вход возможен не чаще раза в 30 секунд"
             return
+        await runtime.cache.set(FORCE_MARK, str(admin.driver_id).encode(), FORCE_EVERY_S)
         try:
             stored = await tokens.force_login()
         except Exception as exc:  # noqa: BLE001 - shown to the admin, recorded in the audit

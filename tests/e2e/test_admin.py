@@ -91,6 +91,9 @@ def test_admin_sees_the_token_and_forces_a_login_without_the_secret_on_the_wire(
     expect(page.get_by_role("status")).to_contain_text("Получен новый токен", timeout=15_000)
     assert _logins(sandbox_url) == before + 1
     expect(page.get_by_test_id("audit")).to_contain_text("admin_force_login")
+    page.get_by_test_id("force-login").click()  # again at once: refused, nothing minted
+    expect(page.get_by_role("status")).to_contain_text("не чаще раза в 30 секунд")
+    assert _logins(sandbox_url) == before + 1
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "admin-token.png", full_page=True)
 
