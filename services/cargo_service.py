@@ -43,9 +43,6 @@ class Served(Generic[T]):
     fetched_at: float  # epoch seconds of the upstream answer
     stale: bool  # True when served because CargoTech is failing
 
-    def age_s(self, now: float | None = None) -> float:
-        return (now or time.time()) - self.fetched_at
-
 
 @dataclasses.dataclass(frozen=True)
 class Policy:

@@ -199,9 +199,6 @@ class ResponseService:
             await self._notify(decision.response)
         return decision
 
-    async def get(self, response_id: int) -> DriverResponse | None:
-        return await run_db(self._engine, lambda session: session.get(DriverResponse, response_id))
-
     async def _notify(self, row: DriverResponse) -> None:
         for listener in self.listeners:
             try:

@@ -12,11 +12,11 @@ import json
 from services.runtime import Runtime
 from services.settings import DEV_ADMIN_ID
 from services.sessions import SessionData, exchange_init_data
+from services.telegram_auth import MAX_INIT_DATA_CHARS as MAX_INIT_DATA
 from services.telegram_auth import InitDataError, TelegramUser, sign_init_data
 
 DEV_DRIVER = {"id": DEV_ADMIN_ID, "first_name": "Иван", "last_name": "Петров (dev)", "username": "dev_driver",
               "language_code": "ru"}
-MAX_INIT_DATA = 16 * 1024
 
 NOT_IN_TELEGRAM = "Откройте приложение из бота CargoTech в Telegram."
 SIGN_IN_FAILED = "Не удалось войти. Закройте и снова откройте приложение из бота."

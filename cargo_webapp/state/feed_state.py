@@ -36,10 +36,6 @@ READ_CLOUD_FILTERS = """new Promise((resolve) => {
 HAPTIC_SELECTION = "window.Telegram?.WebApp?.HapticFeedback?.selectionChanged()"
 
 
-def _escape_js(value: str) -> str:
-    return json.dumps(value)
-
-
 class FeedState(rx.State):
     form: dict[str, str] = dict(EMPTY_FORM)
     truck_types: list[str] = []
@@ -227,8 +223,9 @@ class FeedState(rx.State):
         yield rx.call_script(HAPTIC_SELECTION)
         saved = self._raw_filters()
         await get_runtime().drivers.put(driver.driver_id, SAVED, saved)
+        # The outer dumps makes the JSON a safe JS string literal.
         yield rx.call_script(
-            "window.Telegram?.WebApp?.CloudStorage?.setItem('filters', " + _escape_js(json.dumps(saved)) + ")"
+            "window.Telegram?.WebApp?.CloudStorage?.setItem('filters', " + json.dumps(json.dumps(saved)) + ")"
         )
         async for update in self._fetch(driver, offset=0):
             yield update
