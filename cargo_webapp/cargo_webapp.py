@@ -9,6 +9,7 @@ from cargo_webapp.pages.responses import responses_page
 from cargo_webapp.state.session_state import SessionState
 from starlette.applications import Starlette
 
+import cargo_webapp.db_models  # noqa: F401  (tables for `reflex db` commands)
 from cargo_webapp.live_status import lifespan_for
 from cargo_webapp.security_headers import with_security_headers
 from services.bot.webhook import webhook_route

@@ -116,3 +116,17 @@ def postgres_url() -> Iterator[str]:
         yield server.url
     finally:
         server.__exit__()
+
+
+def fresh_database(cluster_url: str, name: str) -> str:
+    """A new, empty database in the shared cluster (dropped first if a previous run left it)."""
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(cluster_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return cluster_url.rsplit("/", 1)[0] + f"/{name}"
