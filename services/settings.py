@@ -10,6 +10,7 @@ reprs, logs or tracebacks.
 from __future__ import annotations
 
 import functools
+import os
 from typing import Literal
 
 from cryptography.fernet import Fernet, MultiFernet
@@ -88,6 +89,9 @@ class Settings(BaseSettings):
     # Our own infrastructure.
     redis_url: str | None = None
     database_url: str = "sqlite:///data/cargo_webapp.db"
+    # Backend worker processes per instance when Redis is set (one without Redis: each worker
+    # would hold its own copy of every driver's state). About one per core was measured best.
+    web_workers: int = Field(default_factory=lambda: max(1, min(os.cpu_count() or 1, 4)), gt=0, le=16)
     sandbox_port: int = DEV_SANDBOX_PORT
 
     @property
