@@ -25,6 +25,9 @@ config = rx.Config(
     # Reflex's own state manager switches to Redis (and several workers) when this is set.
     redis_url=settings.redis_url,
     db_url=settings.database_url,
+    # A feed event may wait for the shared CargoTech budget and then for CargoTech itself, each
+    # within cargotech_timeout_s; Reflex's 10 s default state lock expired under a budget burst.
+    redis_lock_expiration=int((2 * settings.cargotech_timeout_s + 10) * 1000),
     telemetry_enabled=False,
     show_built_with_reflex=False,
     plugins=[rx.plugins.RadixThemesPlugin()],

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 import httpx
 from pydantic import TypeAdapter, ValidationError
 
-from services.cargotech.errors import CargoNotFound, CargoTechUnavailable, InvalidCargoId
+from services.cargotech.errors import CargoNotFound, CargoTechBusy, CargoTechUnavailable, InvalidCargoId
 from services.cargotech.login import retry_after_seconds
 from services.cargotech.models import CARGO_ID_RE, CargoDetail, CargoPage, DictionaryPoint, TypeRef
 from services.cargotech.retry_policy import RETRYABLE_STATUSES, RetryableUpstream, retrying
@@ -146,7 +146,7 @@ class CargoTechClient:
         try:
             await self._bucket.acquire(timeout_s=max(0.0, remaining))
         except RateBudgetExceeded as exc:
-            raise CargoTechUnavailable("request budget exhausted", retry_after_s=exc.retry_in_s) from exc
+            raise CargoTechBusy("request budget exhausted", retry_after_s=exc.retry_in_s) from exc
         try:
             self._breaker.before_call()
         except CircuitOpen as exc:

@@ -17,6 +17,12 @@ class CargoTechUnavailable(CargoTechError):
         self.retry_after_s = retry_after_s
 
 
+class CargoTechBusy(CargoTechUnavailable):
+    """Our shared 600/min budget is spent: waiting longer than the caller allows."""
+
+    user_message = "Слишком много запросов к CargoTech — попробуйте через минуту."
+
+
 class CargoTechAuthFailed(CargoTechError):
     """The shared account could not log in (bad credentials, suspended account)."""
 
