@@ -33,11 +33,26 @@ class ReflexSocket:
             ws.close()
         raise ConnectionError(f"no engine.io open packet from {url}")
 
+    def send(self, name: str, payload: dict | None = None, *, query: dict | None = None) -> None:
+        """Send one event without waiting for its answer."""
+        body = {"name": name, "payload": payload or {},
+                "router_data": {"pathname": self.pathname, "asPath": self.pathname, "query": query or {}}}
+        self._ws.send("42/_event," + json.dumps(["event", body], ensure_ascii=False))
+
+    def wait_for(self, matches, timeout: float = 30.0) -> dict:
+        """The first state delta (pushed or answered) for which matches(delta) is true."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            frame = self._receive(deadline - time.monotonic())
+            if frame and frame.startswith("42/_event,"):
+                kind, update = json.loads(frame[len("42/_event,"):])
+                if kind == "event" and matches(update.get("delta", {})):
+                    return update["delta"]
+        raise TimeoutError("no matching state delta")
+
     def event(self, name: str, payload: dict | None = None, *, wait_s: float = 3.0) -> list[dict]:
         """Send one event and collect the state deltas that come back within wait_s."""
-        body = {"name": name, "payload": payload or {},
-                "router_data": {"pathname": self.pathname, "asPath": self.pathname, "query": {}}}
-        self._ws.send("42/_event," + json.dumps(["event", body], ensure_ascii=False))
+        self.send(name, payload)
         deltas = []
         deadline = time.monotonic() + wait_s
         while time.monotonic() < deadline:
