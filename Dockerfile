@@ -1,22 +1,33 @@
-# Production image: one port (frontend + backend via granian), frontend built at image build.
-FROM python:3.11-slim
+# Production image. The frontend is compiled and built once, here (`reflex export`), and served
+# with the backend from one port by `python -m cargo_webapp.serve` (granian): a start takes
+# seconds and needs neither bun nor node. Schema migrations run at start, under a lock.
 
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
-    REFLEX_USE_SYSTEM_BUN=1 PATH=/app/.tools/node_modules/.bin:$PATH
-
-RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm curl unzip \
-    && rm -rf /var/lib/apt/lists/*
-
+FROM python:3.11-slim AS base
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 VIRTUAL_ENV=/opt/venv PATH=/opt/venv/bin:$PATH
+RUN python -m venv /opt/venv
 WORKDIR /app
 COPY requirements.txt ./
-RUN pip install --no-cache-dir -r requirements.txt \
-    && npm install --prefix .tools --no-audit --no-fund bun@1.4.5
+RUN pip install --no-cache-dir -r requirements.txt
 
+# --- frontend build: bun from the npm registry (Reflex would download it from the internet) ---
+FROM base AS build
+RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm unzip \
+    && rm -rf /var/lib/apt/lists/*
+RUN npm install --prefix /opt/tools --no-audit --no-fund bun@1.4.5
+ENV PATH=/opt/tools/node_modules/.bin:$PATH REFLEX_USE_SYSTEM_BUN=1
 COPY . .
-# Compile and build the frontend once, here, with dev defaults (no secrets at build time).
-RUN APP_ENV=dev reflex export --frontend-only --no-zip --env prod && rm -rf frontend.zip
+# Dev defaults at build time: no secret is needed (or baked in) to compile the pages.
+RUN APP_ENV=dev reflex export --frontend-only --no-zip --env prod \
+    && rm -rf .web/node_modules frontend.zip data
 
-ENV APP_ENV=prod PORT=8000
+# --- runtime ---
+FROM base
+COPY --from=build /app /app
+RUN useradd --system --home-dir /app --shell /usr/sbin/nologin app \
+    && mkdir -p /app/data && chown -R app /app/data /app/.web
+USER app
+ENV APP_ENV=prod HOST=0.0.0.0 PORT=8000
 EXPOSE 8000
-HEALTHCHECK --interval=30s --timeout=5s CMD curl -fsS http://127.0.0.1:${PORT}/ping || exit 1
-CMD ["sh", "-c", "reflex run --env prod --single-port --frontend-port ${PORT} --backend-port ${PORT}"]
+HEALTHCHECK --interval=15s --timeout=5s --start-period=30s \
+    CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health/live', timeout=4)"
+CMD ["python", "-m", "cargo_webapp.serve"]

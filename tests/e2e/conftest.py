@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -67,10 +68,21 @@ def app_server(sandbox_url: str, telegram: FakeTelegramServer,
         "PATH": f"{ROOT / '.tools/node_modules/.bin'}{os.pathsep}{os.environ['PATH']}",
         "REFLEX_USE_SYSTEM_BUN": "1",
     }
-    cmd = [sys.executable, "-m", "reflex", "run", "--env", "prod", "--single-port",
-           "--frontend-port", str(port), "--backend-port", str(port)]
+    # As the production image does it: build the frontend once, then serve that build and the
+    # backend from one port (cargo_webapp/serve.py, the Dockerfile's command).
     log_path = ARTIFACTS / "e2e-app.log"
-    with running(cmd, ready_url=f"http://127.0.0.1:{port}/", env=env, log_path=log_path, timeout_s=300):
+    build_log = ARTIFACTS / "e2e-build.log"
+    build_log.parent.mkdir(parents=True, exist_ok=True)
+    # Served over plain http on a free port here, so the bundle must name that port (behind
+    # TLS the default needs nothing: the page's own host is used, see README "Deploy").
+    build_env = {**os.environ, **env, "REFLEX_API_URL": f"http://localhost:{port}"}
+    with open(build_log, "wb") as log:
+        built = subprocess.run([sys.executable, "-m", "reflex", "export", "--frontend-only", "--no-zip", "--env", "prod"],
+                               cwd=ROOT, env=build_env, stdout=log, stderr=subprocess.STDOUT, timeout=600)
+    assert built.returncode == 0, f"frontend build failed, see {build_log}"
+    cmd = [sys.executable, "-m", "cargo_webapp.serve"]
+    env |= {"HOST": "127.0.0.1", "PORT": str(port)}
+    with running(cmd, ready_url=f"http://127.0.0.1:{port}/", env=env, log_path=log_path, timeout_s=120):
         yield AppServer(url=f"http://127.0.0.1:{port}", db_path=db_path)
     # A traceback anywhere in the server's output is a failure, even if the page looked fine.
     assert "Traceback" not in log_path.read_text(errors="replace"), f"server error, see {log_path}"

@@ -12,7 +12,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
 
-from services.db import alembic_config, make_engine, table_metadata, upgrade_to_head
+from services.db import BASELINE_TABLES, alembic_config, make_engine, table_metadata, upgrade_to_head
 from tests.support.postgres_server import fresh_database, postgres_url  # noqa: F401  (fixture)
 from tests.support.processes import ROOT
 
@@ -72,7 +72,8 @@ def test_processes_starting_together_migrate_a_database_once(postgres_url: str):
 
 def test_a_database_made_before_migrations_is_adopted_not_rebuilt(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path}/old.db")
-    table_metadata().create_all(engine)  # how the app made its tables before migrations
+    metadata = table_metadata()  # how the app made its tables before migrations existed:
+    metadata.create_all(engine, tables=[metadata.tables[name] for name in sorted(BASELINE_TABLES)])
     with engine.begin() as connection:
         connection.execute(text("INSERT INTO cargotech_token_audit (at, event, outcome, detail) "
                                 "VALUES ('2026-11-01 10:00:00', 'login', 'ok', 'kept')"))

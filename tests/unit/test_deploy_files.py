@@ -1,0 +1,60 @@
+"""The deploy files, checked without a Docker engine (there is none here): the compose file
+parses and describes the topology the multi-process test proves, the proxy sends traffic to
+exactly the app services, and the image builds the frontend once and starts without a build."""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from services.settings import PROD_REQUIRED
+from tests.support.processes import ROOT
+
+COMPOSE = yaml.safe_load((ROOT / "deploy/docker-compose.yml").read_text())
+CADDYFILE = (ROOT / "deploy/Caddyfile").read_text()
+DOCKERFILE = (ROOT / "Dockerfile").read_text()
+
+
+def _apps() -> dict[str, dict]:
+    return {name: spec for name, spec in COMPOSE["services"].items() if name.startswith("app-")}
+
+
+def test_two_app_instances_share_one_redis_and_one_postgresql():
+    apps = _apps()
+    assert len(apps) == 2
+    for spec in apps.values():
+        env = spec["environment"]
+        assert env["APP_ENV"] == "prod"
+        assert env["REDIS_URL"] == "redis://redis:6379/0"
+        assert env["DATABASE_URL"].startswith("postgresql+psycopg2://") and "@postgres:5432/" in env["DATABASE_URL"]
+        assert spec["depends_on"] == {"redis": {"condition": "service_healthy"},
+                                      "postgres": {"condition": "service_healthy"}}
+        assert spec["build"]["dockerfile"] == "Dockerfile" and spec["env_file"] == ".env"
+    assert len({repr(spec) for spec in apps.values()}) == 1  # one definition, two instances
+    for backing in ("redis", "postgres"):
+        assert "healthcheck" in COMPOSE["services"][backing]
+    assert set(COMPOSE["volumes"]) >= {"postgres-data", "caddy-data"}
+
+
+def test_the_tls_proxy_balances_exactly_the_app_instances_with_sticky_sessions():
+    proxy = COMPOSE["services"]["proxy"]
+    assert "443:443" in proxy["ports"] and "./Caddyfile:/etc/caddy/Caddyfile:ro" in proxy["volumes"]
+    upstreams = re.search(r"reverse_proxy ([^{]+)\{", CADDYFILE).group(1).split()
+    assert upstreams == [f"{name}:8000" for name in sorted(_apps())]
+    assert re.search(r"lb_policy cookie", CADDYFILE)
+    assert "health_uri /health/live" in CADDYFILE  # an upstream outage must not take the app away
+
+
+def test_the_image_builds_the_frontend_once_and_starts_without_building():
+    build_steps = [line for line in DOCKERFILE.splitlines() if line.startswith("RUN")]
+    assert any("reflex export --frontend-only" in step for step in build_steps)
+    cmd = [line for line in DOCKERFILE.splitlines() if line.startswith("CMD")]
+    assert cmd == ['CMD ["python", "-m", "cargo_webapp.serve"]']
+    assert "reflex run" not in "\n".join(line for line in DOCKERFILE.splitlines() if not line.startswith("#"))
+
+
+def test_every_production_secret_is_listed_in_the_env_example():
+    example = (ROOT / ".env.example").read_text()
+    listed = set(re.findall(r"^([A-Z_]+)=", example, flags=re.MULTILINE))
+    assert {name.upper() for name in PROD_REQUIRED} <= listed
