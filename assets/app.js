@@ -37,6 +37,33 @@
     if (app.onEvent) app.onEvent("themeChanged", function () { document.documentElement.dataset.theme = app.colorScheme; });
   }
 
+  // «Поделиться»: Telegram's share dialog for the cargo's deep link (t.me/share/url through
+  // openTelegramLink, which every client since 6.1 opens in-app and older ones as a t.me link).
+  // switchInlineQuery would need the bot's inline mode and shareMessage a prepared message
+  // (Bot API 8.0 savePreparedInlineMessage); the share URL needs neither. Outside Telegram the
+  // browser's own share sheet, or the link in a new tab.
+  document.addEventListener("click", function (event) {
+    var button = event.target && event.target.closest && event.target.closest("[data-share-url]");
+    if (!button) return;
+    var url = button.getAttribute("data-share-url");
+    if (!url || url.indexOf("https://t.me/") !== 0) return;
+    event.preventDefault();
+    var app = tg();
+    if (app && app.initData) {
+      try {
+        if (app.isVersionAtLeast && app.isVersionAtLeast("6.1")) { app.openTelegramLink(url); return; }
+      } catch (e) { /* refused: an old client still follows a plain t.me link */ }
+      location.href = url;
+      return;
+    }
+    if (navigator.share) {
+      var params = new URL(url).searchParams;
+      navigator.share({ url: params.get("url") || url, text: params.get("text") || "" }).catch(function () {});
+    } else {
+      window.open(url, "_blank", "noopener");
+    }
+  });
+
   // Infinite scroll: when «Показать ещё» comes into view, press it.
   var observed = null;
   var observer = "IntersectionObserver" in window ? new IntersectionObserver(function (entries) {

@@ -11,6 +11,14 @@
     POST   /__control/rate_limit     {"limit": N, "login_limit"?: M}  (per minute)
     POST   /__control/clock          {"offset_s": N, "frozen"?: false}
     POST   /__control/cargo_note    {"id": cargo id, "note": text}: serve this extranote in its detail
+    POST   /__control/cargo/<id>/remove     the cargo is withdrawn: the list drops it, its detail answers 404
+    POST   /__control/cargo/<id>/restore    undo a remove
+    POST   /__control/cargo/<id>/price      {"price_rub": N}: the carrier price changes (₽/км follows)
+    POST   /__control/cargo/<id>/duplicate  {"company_id"?: N}: another company reposts the same load
+                                            (same route, dates, weight, price), listed right after it;
+                                            answers {"id": the repost's id, "company_id": ...}
+    POST   /__control/reposts           {"share": 0..1}: that share of cargos is reposted by 1–3 other
+                                            companies, as on real exchanges (0, the default, turns it off)
     POST   /__control/reset          faults, tokens, counters, clock and settings back to the start
     GET    /__control/stats          call counters and live state
 """
@@ -24,7 +32,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from sandbox.control_endpoint import control
-from sandbox.responses import json_object, json_response
+from sandbox.responses import json_object, json_response, message
 from sandbox.state import SandboxState
 
 ACCOUNT_SETTINGS = ("suspended", "password", "phone", "auth_shape", "expires_in", "bad_credentials_status")
@@ -97,6 +105,72 @@ async def cargo_note(request: Request, state: SandboxState) -> Response:
     return json_response({"id": cargo_id, "note": note})
 
 
+def _cargo_id(request: Request) -> int:
+    raw = request.path_params["cargo_id"]
+    if not raw.isdigit() or len(raw) > 19:
+        raise ValueError("the cargo id must be digits")
+    return int(raw)
+
+
+def _live(state: SandboxState, cargo_id: int) -> Response | None:
+    """A 404 answer when the cargo is not live now (edits apply to live cargos only)."""
+    if state.pool.find(cargo_id, state.clock.now()) is None:
+        return message(404, f"Cargo {cargo_id} is not live.")
+    return None
+
+
+async def cargo_remove(request: Request, state: SandboxState) -> Response:
+    cargo_id = _cargo_id(request)
+    if (missing := _live(state, cargo_id)) is not None:
+        return missing
+    state.pool.remove(cargo_id)
+    return json_response({"id": cargo_id, "removed": True})
+
+
+async def cargo_restore(request: Request, state: SandboxState) -> Response:
+    cargo_id = _cargo_id(request)
+    if cargo_id not in state.pool.removed:
+        return message(404, f"Cargo {cargo_id} was not removed.")
+    state.pool.restore(cargo_id)
+    return json_response({"id": cargo_id, "removed": False})
+
+
+async def cargo_price(request: Request, state: SandboxState) -> Response:
+    cargo_id = _cargo_id(request)
+    body = await _body(request)
+    price = body.get("price_rub")
+    if isinstance(price, bool) or not isinstance(price, int) or not 100 <= price <= 100_000_000:
+        raise ValueError('expected {"price_rub": whole roubles, 100..100000000}')
+    if (missing := _live(state, cargo_id)) is not None:
+        return missing
+    state.pool.set_price(cargo_id, price * 100)
+    cargo = state.pool.find(cargo_id, state.clock.now())
+    assert cargo is not None
+    return json_response({"id": cargo_id, "price_rub": price, "price_per_km": cargo.price_per_km})
+
+
+async def cargo_duplicate(request: Request, state: SandboxState) -> Response:
+    cargo_id = _cargo_id(request)
+    body = await _body(request)
+    company_id = body.get("company_id")
+    if company_id is not None and (isinstance(company_id, bool) or not isinstance(company_id, int)):
+        raise ValueError('expected {"company_id": N} or no body')
+    if (missing := _live(state, cargo_id)) is not None:
+        return missing
+    dup_id = state.pool.duplicate(cargo_id, company_id)
+    dup = state.pool.find(dup_id, state.clock.now())
+    assert dup is not None
+    return json_response({"id": dup_id, "original_id": cargo_id, "company_id": dup.company_id}, 201)
+
+
+async def reposts(request: Request, state: SandboxState) -> Response:
+    share = (await _body(request)).get("share")
+    if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share <= 1:
+        raise ValueError('expected {"share": a number from 0 to 1}')
+    state.pool.set_repost_share(float(share))
+    return json_response({"share": float(share)})
+
+
 async def reset(request: Request, state: SandboxState) -> Response:
     state.reset()
     return json_response({"data": _settings(state)})
@@ -115,6 +189,11 @@ routes = [
     Route("/rate_limit", control(rate_limit), methods=["POST"]),
     Route("/clock", control(clock), methods=["POST"]),
     Route("/cargo_note", control(cargo_note), methods=["POST"]),
+    Route("/cargo/{cargo_id}/remove", control(cargo_remove), methods=["POST"]),
+    Route("/cargo/{cargo_id}/restore", control(cargo_restore), methods=["POST"]),
+    Route("/cargo/{cargo_id}/price", control(cargo_price), methods=["POST"]),
+    Route("/cargo/{cargo_id}/duplicate", control(cargo_duplicate), methods=["POST"]),
+    Route("/reposts", control(reposts), methods=["POST"]),
     Route("/reset", control(reset), methods=["POST"]),
     Route("/stats", control(stats), methods=["GET"]),
 ]

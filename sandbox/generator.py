@@ -7,6 +7,7 @@ thousands per request) and serialises each of its answer shapes once, on first u
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import random
@@ -323,3 +324,42 @@ def _address(rng: random.Random, city: City) -> str:
     if rng.random() < 0.25:
         place = f"склад № {rng.randint(1, 30)}, {place}"
     return f"г. {city.name}, {place}"
+
+
+# --- edits staged through the control API (sandbox/state.py CargoEdits) --------------------------
+
+DUPLICATE_ID_BASE = 3_300_000_000  # above every generated id (base + stride × slot stays far below)
+
+
+def with_price(cargo: Cargo, price_kopecks: int) -> Cargo:
+    """The same cargo at a new carrier price: what a shipper's edit looks like in the list.
+    `price` never drops below the carrier's price (the broker's fee comes off it)."""
+    item = dict(cargo.item)
+    if item.get("price_carrier") is not None:
+        item["price_carrier"] = price_kopecks
+        item["price"] = max(int(item["price"]), price_kopecks)
+    else:
+        item["price"] = price_kopecks
+    per_km = round(price_kopecks / cargo.distance)
+    item["price_per_km"] = per_km
+    return dataclasses.replace(cargo, item=item, shown_price=price_kopecks, price_per_km=per_km, _encoded={})
+
+
+def duplicate_of(world: World, cargo: Cargo, new_id: int, company_id: int | None = None) -> Cargo:
+    """Another company's posting of the same load: same route, dates, weight, volume, price and
+    bodies, its own id, company and contacts (real exchanges carry many such reposts)."""
+    if company_id is None:
+        others = [c for c in world.companies if c.id != cargo.company_id]
+        company = others[new_id % len(others)]
+    else:
+        company = next((c for c in world.companies if c.id == company_id), None)
+        if company is None:
+            raise ValueError(f"unknown company {company_id}")
+    rng = random.Random(f"duplicate:{world.seed}:{new_id}")
+    contacts, poster_id = _contacts(rng, company)
+    item = {**cargo.item, "id": new_id, "company": company.as_json()}
+    details = {**cargo.details, "extra": {**cargo.details["extra"], "url": None}}
+    return dataclasses.replace(
+        cargo, id=new_id, item=item, contacts=contacts, details=details,
+        company_id=company.id, poster_id=poster_id, _encoded={},
+    )

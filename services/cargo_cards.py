@@ -35,5 +35,12 @@ def card_view(cargo: CargoItem) -> dict[str, str]:
         "sort_price_per_km": str(per_km or ""),
         "sort_distance": str(round(cargo.distance)) if cargo.distance else "",
         "sort_date": start.first_date or "",
+        "sort_weight": str(round(cargo.weight)) if cargo.weight else "",
         "status": "",  # the driver's response badge, filled in by the feed
+        # Filled in by services.feed_marks / services.duplicate_folding; "" when not applicable.
+        "new": "",  # "1": first seen after the driver's previous visit
+        "old_price": "",  # «120 000 ₽»: the price before the last change
+        "dup_hint": "",  # «+2 похожих»: other companies' postings of the same load, folded in
+        "dup_sources": "",  # those companies, «ООО Альфа · ИП Петров»
+        "dup_ids": "",  # their cargo ids, comma-separated
     }

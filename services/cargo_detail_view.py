@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import quote, urlencode
 
 from services import formatting as fmt
 from services.cargo_cards import card_view
 from services.cargotech.models import CargoDetail, Company, Contact
+from services.response_messages import cargo_link
 
 CONTACT_ORDER = {"broker": 0, "company": 1}  # cargotech-api.md: prefer broker and company
 CONTACT_LABELS = {"broker": "Экспедитор", "company": "Компания", "dispatcher": "Диспетчер", "shipper": "Грузоотправитель"}
@@ -72,3 +74,15 @@ def detail_view(cargo: CargoDetail) -> dict[str, str]:
         "company": _company(cargo.company),
     })
     return view
+
+
+def share_text(view: dict[str, str]) -> str:
+    """«Москва → Казань, 20 т, 120 000 ₽»: what a shared link says about the cargo."""
+    return ", ".join(part for part in (view.get("route"), view.get("weight"), view.get("price")) if part)
+
+
+def share_url(bot_username: str, cargo_id: str, text: str) -> str:
+    """Telegram's share dialog (t.me/share/url) for the cargo's deep link: works on every client
+    through WebApp.openTelegramLink, with no inline mode or prepared message on the bot's side."""
+    deep_link = cargo_link(bot_username, cargo_id)
+    return "https://t.me/share/url?" + urlencode({"url": deep_link, "text": text}, quote_via=quote)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cargo_webapp.components.detail_row import detail_row
-from cargo_webapp.components.cargo_card import chip, status_badge
+from cargo_webapp.components.cargo_card import cargo_card, chip, price_change, status_badge
 from cargo_webapp.components.layout import screen
 from cargo_webapp.state.detail_state import DetailState
 
@@ -76,7 +76,11 @@ def _cargo() -> rx.Component:
         rx.el.section(
             rx.el.h1(cargo["route"], class_name="page-title"),
             rx.el.div(cargo["price"], rx.el.span(" ", cargo["price_per_km"], class_name="hint"), class_name="card-price"),
+            price_change(cargo["old_price"]),
             rx.el.div(chip(cargo["weight"]), chip(cargo["volume"]), chip(cargo["distance"]), class_name="card-chips"),
+            # assets/app.js opens Telegram's share dialog for data-share-url (openTelegramLink).
+            rx.el.button("Поделиться", class_name="btn btn-secondary share-btn", type="button",
+                         data_share_url=cargo["share_url"], data_testid="share"),
             class_name="card-section",
         ),
         rx.cond(
@@ -105,6 +109,31 @@ def _cargo() -> rx.Component:
     )
 
 
+def _gone() -> rx.Component:
+    """A withdrawn cargo (its detail answers 404): say so plainly, then offer similar loads."""
+    return rx.el.div(
+        rx.el.div(
+            rx.el.h1("Груз снят", class_name="page-title"),
+            rx.el.p("Этот груз уже снят с публикации.", class_name="hint"),
+            rx.cond(DetailState.gone_route != "", rx.el.p(DetailState.gone_route, class_name="gone-route")),
+            class_name="gate",
+            data_testid="cargo-gone",
+        ),
+        rx.cond(
+            DetailState.similar.length() > 0,
+            rx.el.section(
+                rx.el.h2("Похожие грузы", class_name="section-title"),
+                rx.foreach(DetailState.similar, cargo_card),
+                class_name="feed-list",
+                data_testid="similar-offers",
+            ),
+            rx.cond(DetailState.loading, rx.fragment(), rx.el.p("Похожих грузов сейчас нет.", class_name="hint",
+                                                              data_testid="no-similar")),
+        ),
+        rx.link("Смотреть другие грузы", href="/", class_name="btn btn-secondary"),
+    )
+
+
 def detail_page() -> rx.Component:
     return screen(
         rx.el.a("← К списку", href="/", class_name="back-link", on_click=rx.call_script("history.back()"),
@@ -112,13 +141,7 @@ def detail_page() -> rx.Component:
         rx.cond(DetailState.stale != "", rx.el.div(DetailState.stale, class_name="banner banner-stale")),
         rx.cond(
             DetailState.gone,
-            rx.el.div(
-                rx.el.h1("Груз снят", class_name="page-title"),
-                rx.el.p("Этот груз уже снят с публикации.", class_name="hint"),
-                rx.link("Смотреть другие грузы", href="/", class_name="btn btn-secondary"),
-                class_name="gate",
-                data_testid="cargo-gone",
-            ),
+            _gone(),
             rx.cond(
                 DetailState.error != "",
                 rx.el.div(DetailState.error, class_name="banner banner-error", role="alert"),

@@ -8,11 +8,13 @@ import reflex as rx
 
 from cargo_webapp.state.feed_state import FeedState
 from cargo_webapp.state.session_state import current_driver
-from services.cargo_detail_view import contacts_view, detail_view
+from services.cargo_detail_view import contacts_view, detail_view, share_text, share_url
 from services.cargotech.errors import CargoNotFound, CargoTechError
 from services.cargotech.models import CARGO_ID_RE
+from services.feed_marks import FeedMarks
 from services.responses import ResponseError
 from services.runtime import get_runtime
+from services.similar_offers import similar_offers
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +40,8 @@ class DetailState(rx.State):
     loading: bool = False
     error: str = ""
     gone: bool = False
+    gone_route: str = ""  # «Москва → Казань» of a withdrawn cargo, when the feed had seen it
+    similar: list[dict[str, str]] = []  # cards like a withdrawn cargo (same direction, similar size)
     stale: str = ""
     status: str = ""  # the response badge, «» when the driver has not responded
     phone: str = ""
@@ -54,18 +58,29 @@ class DetailState(rx.State):
         if cargo_id == self.cargo_id and self.cargo:
             return
         self.cargo_id, self.cargo, self.contacts, self.gone, self.error, self.status = cargo_id, {}, [], False, "", ""
-        self.phone_error = ""
+        self.phone_error, self.similar, self.gone_route = "", [], ""
         self.loading = True
         yield
+        runtime = get_runtime()
+        marks = FeedMarks(runtime.cache, runtime.drivers)
         try:
-            served = await get_runtime().cargos.detail(cargo_id)
-            statuses = await get_runtime().responses.status_of(driver.driver_id, [cargo_id])
+            served = await runtime.cargos.detail(cargo_id)
+            statuses = await runtime.responses.status_of(driver.driver_id, [cargo_id])
         except CargoNotFound:
             self.gone = True
+            yield  # say «груз снят» at once; similar offers may take an upstream call (loading stays on)
+            self.gone_route, self.similar = await similar_offers(runtime.cargos, marks, cargo_id)
         except CargoTechError as exc:
             self.error = exc.user_message
         else:
-            self.cargo = detail_view(served.value)
+            view = detail_view(served.value)
+            seen = await marks.sighting(cargo_id)
+            if seen is not None and seen.price == served.value.shown_price:
+                view["old_price"] = seen.price_note(marks.now())
+            else:
+                await marks.remember(served.value)  # the route, should the cargo be withdrawn later
+            view["share_url"] = share_url(runtime.responses.bot_username, cargo_id, share_text(view))
+            self.cargo = view
             self.contacts = contacts_view(served.value.contacts)
             self.stale = "Показаны сохранённые данные: CargoTech недоступен" if served.stale else ""
             self.status = statuses[cargo_id].label if cargo_id in statuses else ""

@@ -14,7 +14,9 @@ import reflex as rx
 
 from cargo_webapp.state.session_state import SessionState, current_driver
 from services.cargotech.errors import CargoTechError
+from services.duplicate_folding import fold_duplicates, folded_ids
 from services.feed import load_feed_page
+from services.feed_marks import FeedMarks
 from services.feed_sort import SORTS, sort_cards
 from services.filters import FIELD_LABELS, WEIGHT_CLASS_LABELS, FilterValidationError, validate_filters
 from services.formatting import stale_note
@@ -277,18 +279,21 @@ class FeedState(rx.State):
         self.error = ""
         yield
         try:
-            page = await load_feed_page(get_runtime().cargos, filters, offset=offset)
-            statuses = await get_runtime().responses.status_of(driver.driver_id, [c["id"] for c in page.cards])
+            runtime = get_runtime()
+            page = await load_feed_page(runtime.cargos, filters, offset=offset,
+                                        marks=FeedMarks(runtime.cache, runtime.drivers), driver_id=driver.driver_id)
+            statuses = await runtime.responses.status_of(driver.driver_id, [c["id"] for c in page.cards])
         except CargoTechError as exc:
             log.warning("feed load failed: %s", exc)
             self.error = exc.user_message
         else:
             for card in page.cards:
                 card["status"] = statuses[card["id"]].label if card["id"] in statuses else ""
-            # Cargos shift between polls: a page may repeat an item, so deduplicate by id.
-            known = {card["id"] for card in self.cards} if offset else set()
+            # Cargos shift between polls: a page may repeat an item, so deduplicate by id
+            # (folded duplicates included); then fold reposts of one load into one card.
+            known = folded_ids(self.cards) if offset else set()
             fresh = [card for card in page.cards if card["id"] not in known]
-            self.cards = sort_cards((self.cards + fresh) if offset else fresh, self.sort)
+            self.cards = sort_cards(fold_duplicates((self.cards + fresh) if offset else fresh), self.sort)
             self.total = page.total if page.total is not None else -1
             self.next_offset = page.next_offset if page.next_offset is not None else -1
             self.stale = stale_note(page.fetched_at) if page.stale else ""

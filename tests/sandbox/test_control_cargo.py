@@ -1,0 +1,144 @@
+"""`/__control/cargo/<id>/…`: withdraw a cargo, change its price, repost it from another company."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.sandbox.support import BASE_PARAMS, LIST
+
+DETAIL_PARAMS = {"source": "1", "include": "contacts"}
+
+
+def _control(sandbox, path: str, body: dict | None = None) -> httpx.Response:
+    return httpx.post(f"{sandbox.url}/__control{path}", json=body if body is not None else {}, timeout=10)
+
+
+def _first_page(api) -> list[dict]:
+    return api.get(LIST, params={**BASE_PARAMS, "limit": 30}).json()["data"]
+
+
+def _detail(api, cargo_id):
+    return api.get(f"/v1/carrier/cargos/{cargo_id}", params=DETAIL_PARAMS)
+
+
+def test_removed_cargo_leaves_the_list_and_its_detail_answers_404(sandbox, api):
+    items = _first_page(api)
+    gone = items[3]["id"]
+    size = api.get(LIST, params=BASE_PARAMS).json()["meta"]["size"]
+
+    assert _control(sandbox, f"/cargo/{gone}/remove").status_code == 200
+
+    after = _first_page(api)
+    assert gone not in [item["id"] for item in after]
+    assert [item["id"] for item in after[:3]] == [item["id"] for item in items[:3]]
+    assert api.get(LIST, params=BASE_PARAMS).json()["meta"]["size"] == size - 1
+    answer = _detail(api, gone)
+    assert answer.status_code == 404 and answer.json() == {"message": "Cargo not found."}
+
+    assert _control(sandbox, f"/cargo/{gone}/restore").status_code == 200
+    assert _detail(api, gone).status_code == 200
+    assert _control(sandbox, f"/cargo/{gone}/restore").status_code == 404  # not removed any more
+
+
+def test_price_change_shows_in_list_and_detail_with_its_per_km(sandbox, api):
+    item = _first_page(api)[0]
+    answer = _control(sandbox, f"/cargo/{item['id']}/price", {"price_rub": 123_400})
+    assert answer.status_code == 200
+
+    listed = _first_page(api)[0]
+    assert listed["id"] == item["id"]
+    shown = listed["price_carrier"] if listed.get("price_carrier") is not None else listed["price"]
+    assert shown == 12_340_000
+    assert listed["price"] >= shown
+    assert listed["price_per_km"] == round(12_340_000 / item["distance"]) == answer.json()["price_per_km"]
+    detail = _detail(api, item["id"]).json()["data"]
+    assert (detail.get("price_carrier") or detail["price"]) == 12_340_000
+    # Everything but the price stays as it was.
+    assert {k: v for k, v in listed.items() if not k.startswith("price")} == \
+        {k: v for k, v in item.items() if not k.startswith("price")}
+
+
+def test_filter_by_price_sees_the_new_price(sandbox, api):
+    item = _first_page(api)[0]
+    _control(sandbox, f"/cargo/{item['id']}/price", {"price_rub": 99_999_900})
+    found = api.get(LIST, params={**BASE_PARAMS, "filter[price]": "9999990000,"}).json()["data"]
+    assert [f["id"] for f in found] == [item["id"]]
+
+
+def test_duplicate_is_the_same_load_from_another_company_listed_after_it(sandbox, api):
+    items = _first_page(api)
+    original = items[1]
+    answer = _control(sandbox, f"/cargo/{original['id']}/duplicate")
+    assert answer.status_code == 201
+    dup_id = answer.json()["id"]
+    assert dup_id != original["id"]
+
+    after = _first_page(api)
+    ids = [item["id"] for item in after]
+    assert ids[ids.index(original["id"]) + 1] == dup_id
+    dup = after[ids.index(dup_id)]
+    assert dup["company"]["id"] != original["company"]["id"]
+    same = ("weight", "volume", "distance", "price", "price_per_km", "points", "truck_types", "load_types")
+    assert {k: dup.get(k) for k in same} == {k: original.get(k) for k in same}
+    detail = _detail(api, dup_id)
+    assert detail.status_code == 200 and detail.json()["data"]["company"] == dup["company"]
+
+    # The repost can be withdrawn on its own; the original stays.
+    assert _control(sandbox, f"/cargo/{dup_id}/remove").status_code == 200
+    assert dup_id not in [item["id"] for item in _first_page(api)]
+    assert _detail(api, original["id"]).status_code == 200
+
+
+def test_duplicate_from_a_named_company(sandbox, api):
+    original = _first_page(api)[0]
+    company = next(c for c in (i["company"] for i in _first_page(api)) if c["id"] != original["company"]["id"])
+    answer = _control(sandbox, f"/cargo/{original['id']}/duplicate", {"company_id": company["id"]})
+    assert answer.json()["company_id"] == company["id"]
+    assert _control(sandbox, f"/cargo/{original['id']}/duplicate", {"company_id": 1}).status_code == 422
+
+
+def test_bad_input_and_unknown_cargos(sandbox, api):
+    cargo_id = _first_page(api)[0]["id"]
+    assert _control(sandbox, f"/cargo/{cargo_id}/price", {"price_rub": "много"}).status_code == 422
+    assert _control(sandbox, f"/cargo/{cargo_id}/price", {"price_rub": 5}).status_code == 422
+    assert _control(sandbox, "/cargo/abc/remove").status_code == 422
+    for action in ("remove", "duplicate"):
+        assert _control(sandbox, f"/cargo/12345/{action}").status_code == 404
+    assert _control(sandbox, "/cargo/12345/price", {"price_rub": 1000}).status_code == 404
+
+
+def test_reset_undoes_every_edit(sandbox, api):
+    items = _first_page(api)
+    _control(sandbox, f"/cargo/{items[0]['id']}/remove")
+    _control(sandbox, f"/cargo/{items[1]['id']}/price", {"price_rub": 1000})
+    _control(sandbox, f"/cargo/{items[2]['id']}/duplicate")
+    sandbox.reset()
+    sandbox.set_clock(0, frozen=True)
+    api.headers["Authorization"] = f"Bearer {sandbox.login()}"  # a reset revokes every token
+    after = {item["id"]: item for item in _first_page(api)}  # the re-frozen clock may add a newer cargo
+    assert items[0]["id"] in after and after[items[1]["id"]] == items[1]
+    assert all(cargo_id < 3_300_000_000 for cargo_id in after)  # no repost left
+
+
+def test_generated_reposts_follow_their_original_and_fold_back(sandbox, api):
+    plain = api.get(LIST, params={**BASE_PARAMS, "limit": 100}).json()["data"]
+    assert _control(sandbox, "/reposts", {"share": 0.2}).status_code == 200
+    items = api.get(LIST, params={**BASE_PARAMS, "limit": 100}).json()["data"]
+    reposts = [i for i, item in enumerate(items) if item["id"] >= 4_000_000_000]
+    assert 5 <= len(reposts) <= 60
+    originals = [item for item in items if item["id"] < 4_000_000_000]
+    assert [o["id"] for o in originals] == [p["id"] for p in plain[: len(originals)]]
+    same = ("weight", "volume", "distance", "price", "price_per_km", "points", "truck_types")
+    for index in reposts:
+        original = next(item for item in reversed(items[:index]) if item["id"] < 4_000_000_000)
+        repost = items[index]
+        assert {k: repost.get(k) for k in same} == {k: original.get(k) for k in same}
+        assert repost["company"]["id"] != original["company"]["id"]
+    detail = _detail(api, items[reposts[0]]["id"])
+    assert detail.status_code == 200 and detail.json()["data"]["id"] == items[reposts[0]]["id"]
+    assert _detail(api, items[reposts[0]]["id"] + 3).status_code == 404  # not a repost that exists
+    # The same data every time (a pure function of seed, id and share), and off again at 0.
+    assert api.get(LIST, params={**BASE_PARAMS, "limit": 100}).json()["data"] == items
+    _control(sandbox, "/reposts", {"share": 0})
+    assert api.get(LIST, params={**BASE_PARAMS, "limit": 100}).json()["data"] == plain
+    assert _control(sandbox, "/reposts", {"share": 2}).status_code == 422
