@@ -21,7 +21,9 @@ def group_digits(value: int) -> str:
 
 def _decimal(value: float, places: int) -> str:
     """Russian decimal comma, trailing zeros dropped: 1.50 → «1,5», 20.0 → «20»."""
-    text = f"{value:.{places}f}".rstrip("0").rstrip(".")
+    text = f"{value:.{places}f}"
+    if "." in text:  # only fractional zeros: 40 ₽/км must not become «4»
+        text = text.rstrip("0").rstrip(".")
     return text.replace(".", ",")
 
 

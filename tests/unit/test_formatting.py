@@ -29,6 +29,9 @@ def test_volume_distance_and_rate():
     assert fmt.kilometres(1234.4) == f"1{NB}234{NB}км"
     assert fmt.rub_per_km(5_250) == f"52{NB}₽/км"  # 52.5 ₽ rounds half to even
     assert fmt.rub_per_km(850) == f"8,5{NB}₽/км"
+    # Whole values keep their zeros (39.87 ₽ once showed as «4 ₽/км»).
+    assert fmt.rub_per_km(3_987) == f"40{NB}₽/км"
+    assert fmt.rub_per_km(10_000) == f"100{NB}₽/км"
     assert fmt.rub_per_km(None) == ""
 
 
