@@ -4,6 +4,10 @@ A response row and the message announcing it to the dispatchers are written in o
 transaction, so neither exists without the other. A worker then delivers messages strictly in
 order (a message waiting for a retry holds back the ones after it), claims each with a lease
 so that several workers never send the same one, and records Telegram's message id.
+
+New-cargo alerts go in a second, lower lane: a burst of them for hundreds of drivers must not
+delay a dispatcher's copy of a driver's response, so they are sent only while the response
+lane is empty. Each lane keeps its own order.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from sqlalchemy import BigInteger, func, update
+from sqlalchemy import BigInteger, case, func, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, select
 
@@ -21,6 +25,7 @@ from services.cargotech.token_vault import utcnow
 from services.db import run_db
 
 PENDING, SENDING, SENT, DEAD = "pending", "sending", "sent", "dead"
+LOW_LANE_KINDS = ("cargo_alert",)  # sent only when no response traffic waits
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -80,7 +85,8 @@ class Outbox:
             head = session.exec(
                 select(OutboxMessage)
                 .where(OutboxMessage.status.in_([PENDING, SENDING]))  # type: ignore[attr-defined]
-                .order_by(OutboxMessage.id)  # type: ignore[arg-type]
+                .order_by(case((OutboxMessage.kind.in_(LOW_LANE_KINDS), 1), else_=0),  # type: ignore[attr-defined]
+                          OutboxMessage.id)  # type: ignore[arg-type]
                 .limit(1)
             ).first()
             if head is None:

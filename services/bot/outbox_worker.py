@@ -20,7 +20,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from services.bot.handlers import keyboard
 from services.cargotech.token_vault import utcnow
 from services.notifier import Notifier
-from services.outbox import Outbox, Outgoing
+from services.outbox import LOW_LANE_KINDS, Outbox, Outgoing
 from services.responses import ResponseService
 
 log = logging.getLogger(__name__)
@@ -95,6 +95,8 @@ class OutboxWorker:
     async def _bury(self, message: Outgoing, error: str) -> None:
         log.error("outbox message %s is a dead letter: %s", message.id, error)
         await self._outbox.bury(message.id, error=error)
-        if message.kind != "alert":  # an undeliverable alert must not breed more alerts
+        # An undeliverable admin alert must not breed more alerts, and a driver who blocked the
+        # bot is not an incident: new-cargo alerts to them are dead letters on the admin page only.
+        if message.kind not in ("alert", *LOW_LANE_KINDS):
             await self._notifier.alert("error", f"outbox_dead_{message.kind}",
                                        f"Сообщение бота №{message.id} ({message.kind}) не доставлено: {error}")
