@@ -44,11 +44,13 @@ class SchemaError(RuntimeError):
 
 def table_models() -> list[type[SQLModel]]:
     """Every table of the app: one list, used by the app's schema check and by alembic."""
+    from services.alerts.ledger import AlertDelivery
     from services.cargotech.token_vault import CargoTechToken, TokenAudit
     from services.outbox import OutboxMessage
     from services.responses import DriverResponse
+    from services.saved_searches import AlertSettings, SavedSearch
 
-    return [CargoTechToken, TokenAudit, OutboxMessage, DriverResponse]
+    return [CargoTechToken, TokenAudit, OutboxMessage, DriverResponse, SavedSearch, AlertSettings, AlertDelivery]
 
 
 def table_metadata() -> MetaData:

@@ -20,6 +20,8 @@ import httpx
 import redis.asyncio as aioredis
 
 from services.admin_alerts import AdminAlerts
+from services.alerts.bot_buttons import AlertOffButton
+from services.alerts.poller import AlertPoller
 from services.auth_failures import AuthFailureMonitor
 from services.bot.handlers import BotHandlers
 from services.bot.outbox_worker import OutboxWorker
@@ -40,6 +42,7 @@ from services.outbox import Outbox
 from services.rate_bucket import RateBucket, make_rate_bucket
 from services.redis_conn import make_redis_client
 from services.responses import ResponseService
+from services.saved_searches import SavedSearchService
 from services.sessions import SessionStore
 from services.settings import Settings, get_settings
 
@@ -64,6 +67,8 @@ class Runtime:
     bot: BotRunner
     notifier: Notifier
     metrics: UpstreamMetrics
+    searches: SavedSearchService
+    alerts: AlertPoller
 
     async def aclose(self) -> None:
         await self.bot.stop()
@@ -122,9 +127,11 @@ def build_runtime(settings: Settings, *, clock: Callable[[], float] = time.time)
     worker = OutboxWorker(outbox, responses, notifier, max_attempts=settings.outbox_max_attempts,
                           max_backoff_s=settings.outbox_max_backoff_s)
     responses.wake_outbox = notifier.wake_outbox = worker.wake
+    searches = SavedSearchService(engine)
     bot = BotRunner(
         settings,
-        BotHandlers(responses, webapp_url=settings.public_url, dispatcher_chat_id=settings.dispatcher_chat_id),
+        BotHandlers(responses, webapp_url=settings.public_url, dispatcher_chat_id=settings.dispatcher_chat_id,
+                    alert_off=AlertOffButton(searches)),
         worker,
     )
     return Runtime(
@@ -144,6 +151,11 @@ def build_runtime(settings: Settings, *, clock: Callable[[], float] = time.time)
         bot=bot,
         notifier=notifier,
         metrics=metrics,
+        searches=searches,
+        # One upstream call per alert query per cache window, shared with the feed's cache entry.
+        alerts=AlertPoller(cargos=cargos, cache=cache, locks=locks, searches=searches, engine=engine,
+                           bot_username=lambda: responses.bot_username, wake_outbox=worker.wake,
+                           window_s=settings.list_cache_fresh_s, clock=clock),
     )
 
 
@@ -166,6 +178,7 @@ async def runtime_lifespan() -> AsyncIterator[None]:
         asyncio.create_task(runtime.tokens.run_probe_loop(runtime.settings.cargotech_probe_interval_s)),
         asyncio.create_task(runtime.bot.start()),
         asyncio.create_task(BreakerWatch(runtime.breaker, runtime.notifier).run()),
+        asyncio.create_task(runtime.alerts.run()),
     ]
     try:
         yield

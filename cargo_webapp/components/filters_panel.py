@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from cargo_webapp.components.saved_searches import save_search_button, save_search_form
 from cargo_webapp.state.feed_state import FeedState
 
 
@@ -147,6 +148,8 @@ def filters_panel() -> rx.Component:
             rx.el.button("Показать грузы", on_click=FeedState.apply, class_name="btn btn-primary", type="button"),
             class_name="panel-actions",
         ),
+        save_search_button(),
+        save_search_form(),
         class_name="filters-panel",
         data_testid="filters-panel",
     )

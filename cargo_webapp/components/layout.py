@@ -44,7 +44,8 @@ def bottom_nav(active: str) -> rx.Component:
         return rx.link(label, href=href, class_name="nav-item active" if name == active else "nav-item",
                        underline="none")
 
-    return rx.el.nav(item("/", "Грузы", "feed"), item("/responses", "Мои отклики", "responses"), class_name="bottom-nav")
+    return rx.el.nav(item("/", "Грузы", "feed"), item("/searches", "Мои поиски", "searches"),
+                     item("/responses", "Мои отклики", "responses"), class_name="bottom-nav")
 
 
 def screen(*children: rx.Component, nav: str | None = None) -> rx.Component:

@@ -15,4 +15,8 @@ def loader_for(path: str):
         return AdminState.load
     if path.startswith("/responses"):
         return ResponsesState.load
+    if path.startswith("/searches"):
+        from cargo_webapp.state.saved_searches_state import SavedSearchesState
+
+        return SavedSearchesState.load
     return FeedState.load_first

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Awaitable, Callable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, WebAppInfo
 from telegram.constants import ChatMemberStatus, ParseMode
@@ -23,13 +24,17 @@ MEMBERSHIP_TTL_S = 60.0
 def keyboard(rows: list[list[dict[str, str]]]) -> InlineKeyboardMarkup | None:
     if not rows:
         return None
-    return InlineKeyboardMarkup([[InlineKeyboardButton(b["text"], callback_data=b["data"]) for b in row]
+    # A button with "url" opens a link (an alert's t.me/…?startapp=cargo_<id>); others call back.
+    return InlineKeyboardMarkup([[InlineKeyboardButton(b["text"], url=b["url"]) if "url" in b
+                                  else InlineKeyboardButton(b["text"], callback_data=b["data"]) for b in row]
                                  for row in rows])
 
 
 class BotHandlers:
-    def __init__(self, responses: ResponseService, *, webapp_url: str, dispatcher_chat_id: int) -> None:
+    def __init__(self, responses: ResponseService, *, webapp_url: str, dispatcher_chat_id: int,
+                 alert_off: Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]] | None = None) -> None:
         self._responses = responses
+        self._alert_off = alert_off  # the «Отключить» button under new-cargo alerts
         self._webapp_url = webapp_url.rstrip("/")
         self._dispatcher_chat_id = dispatcher_chat_id
         self._members: dict[int, tuple[bool, float]] = {}  # user id → (member?, checked at)
@@ -37,6 +42,10 @@ class BotHandlers:
     def install(self, application: Application) -> None:
         application.add_handler(CommandHandler("start", self.start))
         application.add_handler(CallbackQueryHandler(self.button, pattern=r"^resp:"))
+        if self._alert_off is not None:
+            from services.alerts.bot_buttons import PATTERN
+
+            application.add_handler(CallbackQueryHandler(self._alert_off, pattern=PATTERN))
 
     async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.effective_chat is None:
