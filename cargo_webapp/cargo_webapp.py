@@ -13,6 +13,7 @@ from starlette.applications import Starlette
 import cargo_webapp.db_models  # noqa: F401  (tables for `reflex db` commands)
 from cargo_webapp.live_status import lifespan_for
 from cargo_webapp.security_headers import with_security_headers
+from cargo_webapp.static_caching import with_static_caching
 from services.bot.webhook import webhook_route
 from services.health_routes import health_routes
 from services.runtime import get_runtime, runtime_lifespan
@@ -29,7 +30,7 @@ def http_routes() -> Starlette:
 
 
 app = rx.App(
-    api_transformer=[http_routes(), with_security_headers],
+    api_transformer=[http_routes(), with_security_headers, with_static_caching],
     stylesheets=["/styles.css"],
     head_components=[
         rx.el.meta(name="viewport", content="width=device-width, initial-scale=1, viewport-fit=cover"),
