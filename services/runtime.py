@@ -35,7 +35,7 @@ from services.cargotech.token_vault import TokenVault, key_fingerprint
 from services.circuit_breaker import CircuitBreaker
 from services.db import engine_for
 from services.driver_store import DriverStore
-from services.locks import make_locks
+from services.locks import LockFactory, make_locks
 from services.metrics import UpstreamMetrics
 from services.notifier import Notifier
 from services.outbox import Outbox
@@ -59,6 +59,7 @@ class Runtime:
     breaker: CircuitBreaker
     cargos: CargoService
     drivers: DriverStore
+    locks: LockFactory
     cache: CacheBackend
     sessions: SessionStore
     auth_monitor: AuthFailureMonitor
@@ -143,6 +144,7 @@ def build_runtime(settings: Settings, *, clock: Callable[[], float] = time.time)
         breaker=breaker,
         cargos=cargos,
         drivers=DriverStore(cache),
+        locks=locks,
         cache=cache,
         sessions=SessionStore(redis),
         auth_monitor=AuthFailureMonitor(notifier, redis_client=redis),

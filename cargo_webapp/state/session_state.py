@@ -43,25 +43,27 @@ class SessionState(rx.State):
     async def open(self):
         """on_load of every page: resume the session (checked each time: it may have been
         replaced by a sign-in elsewhere, or expired), or sign in with initData."""
-        data = await resume(get_runtime(), self.session_id)
+        runtime = get_runtime()
+        data = await resume(runtime, self.session_id)
         if data is not None:
             self._set_driver(data.driver_id, " ".join(filter(None, [data.first_name, data.last_name])),
                              data.username or "")
-            await remember_tab(get_runtime().drivers, data.driver_id, self.router.session.client_token)
+            await remember_tab(runtime.drivers, runtime.locks, data.driver_id, self.router.session.client_token)
             return self._continue()
         self.signed_in, self._driver_id = False, 0
         return rx.call_script(READ_INIT_DATA, callback=SessionState.exchange)
 
     @rx.event
     async def exchange(self, init_data: str):
+        runtime = get_runtime()
         try:
-            session_id, user = await sign_in(get_runtime(), init_data)
+            session_id, user = await sign_in(runtime, init_data)
         except SignInRefused as exc:
             self.auth_error = exc.user_message
             return
         self.session_id = session_id
         self._set_driver(user.id, " ".join(filter(None, [user.first_name, user.last_name])), user.username or "")
-        await remember_tab(get_runtime().drivers, user.id, self.router.session.client_token)
+        await remember_tab(runtime.drivers, runtime.locks, user.id, self.router.session.client_token)
         # A t.me link with startapp=cargo_<id> opens that cargo directly.
         start = user.start_param or ""
         if start.startswith("cargo_") and CARGO_ID_RE.match(start[6:]):
