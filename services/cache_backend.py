@@ -7,12 +7,13 @@ upstream directly until Redis returns.
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from redis.asyncio import Redis
 
@@ -147,3 +148,16 @@ class FallthroughCache:
 
 def make_cache(redis_client: Redis | None) -> CacheBackend:
     return FallthroughCache(RedisCache(redis_client)) if redis_client is not None else MemoryCache()
+
+
+async def read_json_object(cache: CacheBackend, key: str) -> dict[str, Any] | None:
+    """A JSON object stored under `key`, or None when it is missing or not a JSON object
+    (a corrupt or foreign entry reads as a miss, never as an error)."""
+    raw = await cache.get(key)
+    if raw is None:
+        return None
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None

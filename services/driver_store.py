@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from services.cache_backend import CacheBackend
+from services.cache_backend import CacheBackend, read_json_object
 
 KEEP_S = 90 * 24 * 3600
 
@@ -19,14 +19,7 @@ class DriverStore:
         self._cache = cache
 
     async def get(self, driver_id: int, name: str) -> dict[str, Any] | None:
-        raw = await self._cache.get(self._key(driver_id, name))
-        if raw is None:
-            return None
-        try:
-            value = json.loads(raw)
-        except ValueError:
-            return None
-        return value if isinstance(value, dict) else None
+        return await read_json_object(self._cache, self._key(driver_id, name))
 
     async def put(self, driver_id: int, name: str, value: dict[str, Any]) -> None:
         payload = json.dumps(value, ensure_ascii=False, sort_keys=True).encode()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from services.cache_backend import CacheBackend
+from services.cache_backend import CacheBackend, read_json_object
 
 SEEN_KEEP = 600  # ids remembered per query (a page is ≤ 100; cargos live ~8 h)
 SEEN_TTL_S = 3 * 24 * 3600
@@ -50,11 +50,5 @@ class SeenStore:
         return fresh
 
     async def _load(self, key: str) -> dict[str, float] | None:
-        raw = await self._cache.get(key)
-        if raw is None:
-            return None
-        try:
-            value = json.loads(raw)
-        except ValueError:
-            return None
-        return {str(k): float(v) for k, v in value.items()} if isinstance(value, dict) else None
+        value = await read_json_object(self._cache, key)
+        return None if value is None else {str(k): float(v) for k, v in value.items()}

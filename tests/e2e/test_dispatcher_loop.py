@@ -1,24 +1,13 @@
 """The whole loop with the browser open: respond → the dispatcher chat gets the message with
 buttons → accept → the driver is told by the bot → the badge changes without a reload."""
 
-import time
-
 from playwright.sync_api import Browser, expect
 
 from tests.e2e.conftest import DISPATCHER, DISPATCHERS
 from tests.e2e.telegram import launch_url, serve_telegram_script
+from tests.support.waiting import wait_until
 
 DRIVER = {"id": 434343, "first_name": "Олег", "last_name": "Шофёров", "username": "oleg_fura", "language_code": "ru"}
-
-
-def _wait_for(check, timeout_s: float = 20.0):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.2)
-    raise AssertionError("condition not met in time")
 
 
 def test_dispatcher_accepts_and_the_open_app_shows_it(browser: Browser, app_url: str, telegram):
@@ -41,7 +30,7 @@ def test_dispatcher_accepts_and_the_open_app_shows_it(browser: Browser, app_url:
     def announcement():
         return [m for m in telegram.chat(DISPATCHERS)["messages"] if cargo_id in m["text"] and "Олег" in m["text"]]
 
-    [message] = _wait_for(announcement)
+    [message] = wait_until(announcement)
     assert "+79215554433" in message["text"]
     assert [b["text"] for b in message["buttons"][0]] == ["Принять", "Отклонить"]
     expect(page.get_by_test_id("respond-status")).to_contain_text("Отправлен")  # live: queued → sent
@@ -52,7 +41,7 @@ def test_dispatcher_accepts_and_the_open_app_shows_it(browser: Browser, app_url:
     assert report["status"] == 200
 
     # 4. The driver is told by the bot.
-    told = _wait_for(lambda: [m for m in telegram.chat(DRIVER["id"])["messages"] if "принял" in m["text"]])
+    told = wait_until(lambda: [m for m in telegram.chat(DRIVER["id"])["messages"] if "принял" in m["text"]])
     assert len(told) == 1
 
     # 5. The badge changes in the open browser, no reload.

@@ -12,16 +12,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from tests.multiprocess.conftest import DETAIL, DISPATCHER, DISPATCHERS, FEED, RESPONSES, Cluster, Driver
-
-
-def _wait_for(check, timeout_s: float = 30.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.2)
-    raise AssertionError(f"{what}: not met in {timeout_s} s")
+from tests.support.waiting import wait_until
 
 
 def _drivers(cluster: Cluster, count: int, first_id: int) -> list[Driver]:
@@ -110,7 +101,7 @@ def test_a_response_made_through_a_shows_its_status_on_b(cluster: Cluster):
         listed = on_b.socket.wait_for(lambda d: d.get(RESPONSES, {}).get("loaded_rx_state_") is True)
         assert [item["cargo_id"] for item in listed[RESPONSES]["items_rx_state_"]] == [cargo_id]
 
-        [message] = _wait_for(lambda: [m for m in cluster.telegram.chat(DISPATCHERS)["messages"]
+        [message] = wait_until(lambda: [m for m in cluster.telegram.chat(DISPATCHERS)["messages"]
                                        if cargo_id in m["text"]], what="dispatcher message")
         accept = message["buttons"][0][0]["callback_data"]
         report = cluster.telegram.press_button(DISPATCHERS, message["message_id"], accept, from_user=DISPATCHER)
@@ -145,7 +136,7 @@ def test_killing_an_instance_mid_delivery_loses_nothing(cluster: Cluster):
     driver = Driver(cluster.a, 640000001, name="Иван")
     try:
         _respond(driver, cargo_id, "+7 921 000-33-44")
-        _wait_for(lambda: [row for row in _outbox(cluster.database_url) if row[1] == "sending"],
+        wait_until(lambda: [row for row in _outbox(cluster.database_url) if row[1] == "sending"],
                   what="A claims the message")
     finally:
         driver.close()
@@ -154,9 +145,9 @@ def test_killing_an_instance_mid_delivery_loses_nothing(cluster: Cluster):
     assert [row[1] for row in _outbox(cluster.database_url)] == ["sending"]
 
     cluster.b.start()  # B takes the message over when A's lease runs out
-    [message] = _wait_for(lambda: [m for m in cluster.telegram.chat(DISPATCHERS)["messages"]
+    [message] = wait_until(lambda: [m for m in cluster.telegram.chat(DISPATCHERS)["messages"]
                                    if cargo_id in m["text"]], timeout_s=90, what="delivery by B")
     assert "+79210003344" in message["text"]
-    _wait_for(lambda: [row[1] for row in _outbox(cluster.database_url)] == ["sent"], what="marked sent")
+    wait_until(lambda: [row[1] for row in _outbox(cluster.database_url)] == ["sent"], what="marked sent")
     time.sleep(2)  # nothing else trickles in
     assert len([m for m in cluster.telegram.chat(DISPATCHERS)["messages"] if cargo_id in m["text"]]) == 1
