@@ -7,7 +7,7 @@ from cargo_webapp.pages.detail import detail_page
 from cargo_webapp.pages.feed import feed_page
 from cargo_webapp.pages.responses import responses_page
 from cargo_webapp.pages.searches import searches_page
-from cargo_webapp.state.session_state import SessionState
+from cargo_webapp.state.session_state import LAUNCH_INIT_DATA_KEY, SessionState
 from starlette.applications import Starlette
 
 import cargo_webapp.db_models  # noqa: F401  (tables for `reflex db` commands)
@@ -20,6 +20,10 @@ from services.runtime import get_runtime, runtime_lifespan
 from services.settings import get_settings
 
 TELEGRAM_WEB_APP_JS = "https://telegram.org/js/telegram-web-app.js"
+SAVE_LAUNCH_INIT_DATA = (
+    "try{var d=window.Telegram&&Telegram.WebApp&&Telegram.WebApp.initData;"
+    f"if(d)sessionStorage.setItem('{LAUNCH_INIT_DATA_KEY}',d)}}catch(e){{}}"
+)
 
 def http_routes() -> Starlette:
     """Our own HTTP endpoints next to Reflex's (built per app: AppHarness builds several)."""
@@ -36,6 +40,9 @@ app = rx.App(
         rx.el.meta(name="viewport", content="width=device-width, initial-scale=1, viewport-fit=cover"),
         # In the real <head>, before the app's code, as Telegram asks.
         rx.el.script(src=TELEGRAM_WEB_APP_JS),
+        # Hand initData to the hydrate event (SessionState.launch_init_data) instead of waiting
+        # for the server to ask for it: the first open on a slow link is a round trip shorter.
+        rx.el.script(SAVE_LAUNCH_INIT_DATA),
         rx.el.script(src="/app.js", defer=True),
     ],
 )

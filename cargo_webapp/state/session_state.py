@@ -30,8 +30,14 @@ READ_INIT_DATA = """new Promise((resolve) => {
 })"""
 
 
+LAUNCH_INIT_DATA_KEY = "ct_launch_init_data"
+
+
 class SessionState(rx.State):
     session_id: str = rx.LocalStorage("", name="ct_session")
+    # Telegram's initData as the page found it at launch (cargo_webapp.py writes it to this
+    # tab's sessionStorage before the app hydrates); validated exactly like `exchange`'s.
+    launch_init_data: str = rx.SessionStorage("", name=LAUNCH_INIT_DATA_KEY)
     driver_name: str = ""
     signed_in: bool = False
     auth_error: str = ""
@@ -51,10 +57,18 @@ class SessionState(rx.State):
             await remember_tab(runtime.drivers, runtime.locks, data.driver_id, self.router.session.client_token)
             return self._continue()
         self.signed_in, self._driver_id = False, 0
+        if self.launch_init_data:
+            # The page put Telegram's initData in sessionStorage before hydrating, so it came
+            # with this event: sign in now, one websocket round trip (~0.6 s on 3G) sooner.
+            init_data, self.launch_init_data = self.launch_init_data, ""  # used once
+            return await self._sign_in(init_data)
         return rx.call_script(READ_INIT_DATA, callback=SessionState.exchange)
 
     @rx.event
     async def exchange(self, init_data: str):
+        return await self._sign_in(init_data)
+
+    async def _sign_in(self, init_data: str):
         runtime = get_runtime()
         try:
             session_id, user = await sign_in(runtime, init_data)

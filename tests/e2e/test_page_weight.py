@@ -85,3 +85,20 @@ def test_no_radix_themes_stylesheet_on_the_page(browser: Browser, app_url: str):
     page.get_by_test_id("cargo-card").first.click()
     page.wait_for_url("**/cargo/**", timeout=30_000)
     context.close()
+
+
+def test_a_first_open_signs_in_without_the_server_asking_for_init_data(browser: Browser, app_url: str):
+    """initData rides with the hydrate event (sessionStorage, written in <head>), so the server
+    never has to ask the page for it: one round trip less before the first card."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ru-RU", is_mobile=True)
+    serve_telegram_script(context)
+    page = context.new_page()
+    received: list[str] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda frame: received.append(str(frame))))
+    page.goto(launch_url(app_url, user={"id": 818181, "first_name": "Новый", "language_code": "ru"}))
+    expect(page.get_by_test_id("cargo-card").first).to_be_visible(timeout=30_000)
+    stored = page.evaluate("sessionStorage.getItem('ct_launch_init_data')")
+    context.close()
+    assert received, "no websocket frames seen"
+    assert not any("tg.initData" in frame for frame in received)  # READ_INIT_DATA never sent
+    assert not stored  # used once, then cleared
