@@ -23,8 +23,12 @@ RUN APP_ENV=dev reflex export --frontend-only --no-zip --env prod \
 # --- runtime ---
 FROM base
 COPY --from=build /app /app
+# The app writes only its data dir, Reflex's state files (.states without Redis), the upload
+# dir it creates at start, and .web; the code stays root's. Owning /app itself (not its
+# files) lets Reflex create anything else it needs next to them.
 RUN useradd --system --home-dir /app --shell /usr/sbin/nologin app \
-    && mkdir -p /app/data && chown -R app /app/data /app/.web
+    && mkdir -p /app/data /app/.states /app/uploaded_files \
+    && chown app /app && chown -R app /app/data /app/.states /app/uploaded_files /app/.web
 USER app
 ENV APP_ENV=prod HOST=0.0.0.0 PORT=8000
 EXPOSE 8000
