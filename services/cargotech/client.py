@@ -108,12 +108,24 @@ class CargoTechClient:
 
     async def _get(self, path: str, params: Mapping[str, str], deadline_s: float | None) -> dict[str, Any]:
         deadline = time.monotonic() + (deadline_s or self._deadline_s)
+        upstream_failed: RetryableUpstream | None = None
         try:
             async for attempt in retrying(deadline):
                 with attempt:
-                    response = await self._attempt(path, params, deadline)
+                    try:
+                        response = await self._attempt(path, params, deadline)
+                    except RetryableUpstream as exc:
+                        upstream_failed = exc
+                        raise
         except RetryableUpstream as exc:
             raise CargoTechUnavailable(f"{path}: {exc}", retry_after_s=exc.retry_after_s) from exc
+        except CargoTechBusy as exc:
+            if upstream_failed is None:
+                raise
+            # CargoTech failed first; our budget only ran out while retrying. The driver is told
+            # CargoTech is unavailable, not that they asked too much.
+            raise CargoTechUnavailable(f"{path}: {upstream_failed}, then no budget left to retry",
+                                       retry_after_s=exc.retry_after_s) from exc
         if response.status_code == 404:
             raise CargoNotFound(f"{path} is gone")
         if response.status_code != 200:

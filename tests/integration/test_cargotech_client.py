@@ -81,6 +81,20 @@ async def test_retries_stop_at_the_callers_deadline(runtime, sandbox):
     assert sandbox.stats()["list"] <= 2  # 0.5 s fits once; 1.5 s more would pass the deadline
 
 
+async def test_an_outage_is_not_blamed_on_our_budget_when_the_retry_finds_it_spent(make_runtime, sandbox):
+    # A budget of 31/min: 30 at once, then almost nothing, so a retry finds no token in time.
+    runtime = make_runtime(cargotech_rate_limit_per_min=31)
+    client = runtime.cargos.client
+    await client.truck_types()
+    sandbox.fault(kind="status", status=503, count=1, path_prefix="/v2/cargos")
+    while (await runtime.bucket.snapshot())["available"] > 1:
+        await runtime.bucket.try_take()  # other drivers have spent all but one request
+    with pytest.raises(CargoTechUnavailable) as caught:
+        await client.list_cargos(base_query(), deadline_s=3.0)
+    assert caught.value.user_message == "Сервис временно недоступен. Попробуйте позже."
+    assert sandbox.stats()["list"] == 1  # the 503; no token was left for a retry
+
+
 async def test_a_hanging_call_gives_up_at_the_deadline(runtime, sandbox):
     client = runtime.cargos.client
     await client.truck_types()
