@@ -1,0 +1,1 @@
+"""The driver load harness and chaos run: client, driver script, stack, sampler, stats."""

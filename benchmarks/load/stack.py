@@ -1,0 +1,170 @@
+"""The system under test as local processes: CargoTech sandbox, fake Telegram, an optional
+private redis-server, and the app in production mode (`reflex run --env prod --single-port`).
+
+Everything binds 127.0.0.1 on free ports; every process runs in its own process group so a
+stop (or a chaos restart) takes its children (granian workers) with it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+DISPATCHERS = -1000000000001
+DISPATCHER_USER = 900000001
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_http(url: str, timeout_s: float, process: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"process exited with {process.returncode} before {url} answered")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(url, timeout=2).status_code < 500:
+                return
+        time.sleep(0.25)
+    raise TimeoutError(f"{url} did not answer within {timeout_s} s")
+
+
+def stop_group(process: subprocess.Popen | None, sig: int = signal.SIGTERM, timeout_s: float = 20) -> None:
+    if process is None or process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, sig)
+    try:
+        process.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
+
+
+@dataclass
+class Stack:
+    workers: int = 1
+    redis: bool = False
+    log_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="ct-load-")))
+    sandbox_port: int = 0
+    telegram_port: int = 0
+    redis_port: int = 0
+    app_port: int = 0
+    procs: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    @property
+    def sandbox_url(self) -> str:
+        return f"http://127.0.0.1:{self.sandbox_port}"
+
+    @property
+    def telegram_url(self) -> str:
+        return f"http://127.0.0.1:{self.telegram_port}"
+
+    @property
+    def app_url(self) -> str:
+        return f"http://127.0.0.1:{self.app_port}"
+
+    @property
+    def db_path(self) -> Path:
+        return self.log_dir / "app.db"
+
+    def _spawn(self, name: str, cmd: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
+        log = open(self.log_dir / f"{name}.log", "ab")
+        proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=log,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+        self.procs[name] = proc
+        return proc
+
+    def start(self) -> Stack:
+        self.sandbox_port, self.telegram_port, self.app_port = free_port(), free_port(), free_port()
+        proc = self._spawn("sandbox", [sys.executable, "-m", "sandbox", "--host", "127.0.0.1",
+                                       "--port", str(self.sandbox_port), "--log-level", "warning"])
+        wait_http(f"{self.sandbox_url}/__control/stats", 60, proc)
+        proc = self._spawn("telegram", [sys.executable, "-m", "sandbox.telegram", "--host", "127.0.0.1",
+                                        "--port", str(self.telegram_port), "--dispatcher-chat", str(DISPATCHERS),
+                                        "--dispatcher-user", str(DISPATCHER_USER), "--log-level", "warning"])
+        wait_http(f"{self.telegram_url}/__control/calls?method=getMe", 60, proc)
+        if self.redis:
+            self.redis_port = free_port()
+            self.start_redis()
+        self.start_app()
+        return self
+
+    # --- redis ---------------------------------------------------------------------------------
+
+    def start_redis(self) -> None:
+        redis_server = shutil.which("redis-server") or "/usr/bin/redis-server"
+        proc = self._spawn("redis", [redis_server, "--bind", "127.0.0.1", "--port", str(self.redis_port),
+                                     "--save", "", "--appendonly", "no", "--protected-mode", "yes"])
+        deadline = time.monotonic() + 20
+        import socket
+
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError("redis-server exited")
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.redis_port), 1) as s:
+                s.sendall(b"PING\r\n")
+                if s.recv(16).startswith(b"+PONG"):
+                    return
+            time.sleep(0.1)
+        raise TimeoutError("redis-server did not answer")
+
+    def stop_redis(self) -> None:
+        stop_group(self.procs.pop("redis", None))
+
+    # --- the app -------------------------------------------------------------------------------
+
+    def app_env(self) -> dict[str, str]:
+        env = {
+            "APP_ENV": "dev",
+            "CARGOTECH_BASE_URL": self.sandbox_url,
+            "TELEGRAM_API_BASE_URL": self.telegram_url,
+            "BOT_WEBHOOK_URL": f"{self.app_url}/telegram/webhook",
+            "DISPATCHER_CHAT_ID": str(DISPATCHERS),
+            "DATABASE_URL": f"sqlite:///{self.db_path}",
+            "PATH": f"{ROOT / '.tools/node_modules/.bin'}{os.pathsep}{os.environ['PATH']}",
+            "REFLEX_USE_SYSTEM_BUN": "1",
+            "GRANIAN_WORKERS": str(self.workers),
+        }
+        if self.redis:
+            env["REDIS_URL"] = f"redis://127.0.0.1:{self.redis_port}/0"
+            env["REFLEX_OPLOCK_ENABLED"] = "true"
+        return env
+
+    def start_app(self, timeout_s: float = 420) -> float:
+        """Start the app and wait until it serves /health/live; returns the seconds it took."""
+        started = time.monotonic()
+        proc = self._spawn("app", [sys.executable, "-m", "reflex", "run", "--env", "prod", "--single-port",
+                                   "--frontend-port", str(self.app_port), "--backend-port", str(self.app_port),
+                                   "--loglevel", "warning"], self.app_env())
+        wait_http(f"{self.app_url}/health/live", timeout_s, proc)
+        wait_http(f"{self.app_url}/", 60, proc)
+        return time.monotonic() - started
+
+    def stop_app(self) -> None:
+        stop_group(self.procs.pop("app", None))
+
+    def app_pid(self) -> int | None:
+        proc = self.procs.get("app")
+        return proc.pid if proc is not None and proc.poll() is None else None
+
+    def stop(self) -> None:
+        for name in ("app", "telegram", "sandbox", "redis"):
+            stop_group(self.procs.pop(name, None))
