@@ -7,7 +7,7 @@ import logging
 import reflex as rx
 
 from cargo_webapp.state.feed_state import FeedState
-from cargo_webapp.state.session_state import current_driver
+from cargo_webapp.state.session_state import SessionState, current_driver
 from services.cargo_detail_view import contacts_view, detail_view, share_text, share_url
 from services.cargotech.errors import CargoNotFound, CargoTechError
 from services.cargotech.models import CARGO_ID_RE
@@ -17,6 +17,7 @@ from services.runtime import get_runtime
 from services.similar_offers import similar_offers
 
 log = logging.getLogger(__name__)
+STATE_LOST = "Отклик не отправлен: связь с сервером обновилась. Вернитесь к списку и откройте груз снова."
 
 # Telegram's requestContact hands back the phone only in newer clients; '' otherwise.
 REQUEST_CONTACT = """new Promise((resolve) => {
@@ -109,8 +110,15 @@ class DetailState(rx.State):
     @rx.event
     async def respond(self):
         driver = await current_driver(self)
-        if driver is None or not self.cargo or self.sending:
+        if self.sending:
             return
+        if driver is None or not self.cargo:
+            session = await self.get_state(SessionState)
+            if not (session.signed_in and self.cargo):
+                # The server no longer has this tab's state (Redis or the app restarted under
+                # it): the page still shows the cargo, so say why nothing was sent.
+                self.phone_error = STATE_LOST
+            return  # otherwise: too many actions at once; SessionState.notice says so
         self.sending = True
         yield
         try:

@@ -42,10 +42,14 @@ def test_events_from_a_socket_that_never_signed_in_cost_cargotech_nothing(app_ur
     socket = ReflexSocket(app_url)
     try:
         for name, payload in ((f"{feed}.search_points", {"which": "from", "text": "Новосиб"}),
-                              (f"{feed}.load_more", {}), (f"{feed}.reload", {}), (f"{detail}.respond", {})):
+                              (f"{feed}.load_more", {}), (f"{feed}.reload", {})):
             deltas = socket.event(name, payload, wait_s=1.5)
             assert not any(d.get(feed, {}).get("from_suggestions_rx_state_") for d in deltas)
             assert not any(d.get(feed, {}).get("cards_rx_state_") for d in deltas)
+        # A tab whose server state is gone (never signed in here; after a Redis or app restart in
+        # life) is told its response was not sent, rather than left waiting.
+        deltas = socket.event(f"{detail}.respond", {}, wait_s=1.5)
+        assert any(d.get(detail, {}).get("phone_error_rx_state_", "").startswith("Отклик не отправлен") for d in deltas)
     finally:
         socket.close()
     after = httpx.get(f"{sandbox_url}/__control/stats", timeout=10).json()
