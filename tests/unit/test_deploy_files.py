@@ -34,7 +34,9 @@ def test_two_app_instances_share_one_redis_and_one_postgresql():
     assert len({repr(spec) for spec in apps.values()}) == 1  # one definition, two instances
     for backing in ("redis", "postgres"):
         assert "healthcheck" in COMPOSE["services"][backing]
-    assert set(COMPOSE["volumes"]) >= {"postgres-data", "caddy-data"}
+    assert set(COMPOSE["volumes"]) >= {"postgres-data", "caddy-data", "redis-data"}
+    assert "--appendonly" in (redis := COMPOSE["services"]["redis"]["command"])
+    assert redis[redis.index("--appendonly") + 1] == "yes"  # a restart keeps sessions and tab state
 
 
 def test_the_tls_proxy_balances_exactly_the_app_instances_with_sticky_sessions():
