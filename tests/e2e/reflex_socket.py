@@ -33,10 +33,10 @@ class ReflexSocket:
             ws.close()
         raise ConnectionError(f"no engine.io open packet from {url}")
 
-    def send(self, name: str, payload: dict | None = None, *, query: dict | None = None) -> None:
+    def send(self, name: str, payload: dict | None = None) -> None:
         """Send one event without waiting for its answer."""
         body = {"name": name, "payload": payload or {},
-                "router_data": {"pathname": self.pathname, "asPath": self.pathname, "query": query or {}}}
+                "router_data": {"pathname": self.pathname, "asPath": self.pathname, "query": {}}}
         self._ws.send("42/_event," + json.dumps(["event", body], ensure_ascii=False))
 
     def wait_for(self, matches, timeout: float = 30.0) -> dict:
