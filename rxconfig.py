@@ -2,6 +2,7 @@
 stops before anything is compiled or served."""
 
 import os
+from pathlib import Path
 
 import reflex as rx
 
@@ -13,6 +14,11 @@ try:
 except SettingsError as exc:
     # One clear line instead of a traceback; the message names every missing variable.
     raise SystemExit(str(exc)) from None
+
+if settings.database_url.startswith("sqlite:///"):
+    # Reflex opens the database (schema check, `reflex db`) before our code would create the
+    # file's folder; a fresh clone has no data/ yet.
+    Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
 
 if settings.redis_url:
     # Several workers share the drivers' state through Redis. Opportunistic locking keeps a

@@ -1,10 +1,11 @@
-"""Our tables, registered with Reflex's model registry so that `reflex db makemigrations` and
-`reflex db migrate` see them. The tables themselves live in services/ (no Reflex there)."""
+"""Our tables, visible to Reflex's `reflex db makemigrations` / `reflex db migrate` and to its
+schema check at start. The tables themselves live in services/ (no Reflex there).
 
-import reflex as rx
+Reflex registers its own `rx.Model`, whose metadata is SQLModel's shared MetaData; importing
+our table modules puts every table there, so nothing more needs registering (registering a
+second model makes Reflex copy every table twice, with a warning per table).
+"""
 
 from services.db import table_models
 
-# Every SQLModel table shares SQLModel.metadata, which the registry hands to alembic when one
-# model is registered; registering each table would copy the metadata once per table.
-rx.ModelRegistry.register(table_models()[0])
+table_models()

@@ -33,4 +33,7 @@ start_stub "CargoTech sandbox" "$(python -m services.settings embedded-sandbox-p
 start_stub "Fake Telegram (the dispatcher chat is at /)" "$(python -m services.settings embedded-telegram-port)" \
   /__control/webhook python -m sandbox.telegram --dispatcher-chat -1000000000001 --dispatcher-user 900000001
 
+# Bring the database to the newest migration first (Reflex checks the schema before the app
+# starts, and a fresh clone has no database yet).
+reflex db migrate
 reflex run "$@"
