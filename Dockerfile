@@ -18,7 +18,7 @@ ENV PATH=/opt/tools/node_modules/.bin:$PATH REFLEX_USE_SYSTEM_BUN=1
 COPY . .
 # Dev defaults at build time: no secret is needed (or baked in) to compile the pages.
 RUN APP_ENV=dev reflex export --frontend-only --no-zip --env prod \
-    && rm -rf .web/node_modules frontend.zip data
+    && rm -rf .web/node_modules frontend.zip .data
 
 # --- runtime ---
 FROM base
@@ -27,8 +27,8 @@ COPY --from=build /app /app
 # dir it creates at start, and .web; the code stays root's. Owning /app itself (not its
 # files) lets Reflex create anything else it needs next to them.
 RUN useradd --system --home-dir /app --shell /usr/sbin/nologin app \
-    && mkdir -p /app/data /app/.states /app/uploaded_files \
-    && chown app /app && chown -R app /app/data /app/.states /app/uploaded_files /app/.web
+    && mkdir -p /app/.data /app/.states /app/uploaded_files \
+    && chown app /app && chown -R app /app/.data /app/.states /app/uploaded_files /app/.web
 USER app
 ENV APP_ENV=prod HOST=0.0.0.0 PORT=8000
 EXPOSE 8000

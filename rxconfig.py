@@ -17,7 +17,7 @@ except SettingsError as exc:
 
 if settings.database_url.startswith("sqlite:///"):
     # Reflex opens the database (schema check, `reflex db`) before our code would create the
-    # file's folder; a fresh clone has no data/ yet.
+    # file's folder; a fresh clone has no .data/ yet.
     Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
 
 if settings.redis_url:

@@ -88,7 +88,7 @@ class Settings(BaseSettings):
 
     # Our own infrastructure.
     redis_url: str | None = None
-    database_url: str = "sqlite:///data/cargo_webapp.db"
+    database_url: str = "sqlite:///.data/cargo_webapp.db"
     # Backend worker processes per instance when Redis is set (one without Redis: each worker
     # would hold its own copy of every driver's state). About one per core was measured best.
     web_workers: int = Field(default_factory=lambda: max(1, min(os.cpu_count() or 1, 4)), gt=0, le=16)
