@@ -2,18 +2,33 @@
 stops before anything is compiled or served."""
 
 import os
+import sys
 from pathlib import Path
 
 import reflex as rx
 
 from cargo_webapp.build_plugins import RadixLinkOnlyPlugin, SharedChunkPlugin
+from services.dev_standins import DEV_SESSION_ENV
 from services.settings import SettingsError, get_settings
+
+LOCAL_BUN_DIR = str(Path(__file__).resolve().parent / ".tools" / "node_modules" / ".bin")
 
 try:
     settings = get_settings()
 except SettingsError as exc:
     # One clear line instead of a traceback; the message names every missing variable.
     raise SystemExit(str(exc)) from None
+
+if not settings.is_prod and Path(sys.argv[0]).name in ("reflex", "__main__.py") and sys.argv[1:2] == ["run"]:
+    # This is the `reflex run` process that owns the dev session: the backend it spawns starts
+    # the embedded stand-ins, and they stop when this process does (services/dev_standins.py).
+    os.environ.setdefault(DEV_SESSION_ENV, str(os.getpid()))
+
+if os.path.isdir(LOCAL_BUN_DIR) and not os.environ.get("REFLEX_USE_SYSTEM_BUN"):
+    # Plain `reflex run` after `make setup`: the bun the Makefile installed from the npm
+    # registry, not the download Reflex would attempt (there is no internet here).
+    os.environ["PATH"] = f"{LOCAL_BUN_DIR}{os.pathsep}{os.environ.get('PATH', '')}"
+    os.environ["REFLEX_USE_SYSTEM_BUN"] = "1"
 
 if settings.database_url.startswith("sqlite:///"):
     # Reflex opens the database (schema check, `reflex db`) before our code would create the

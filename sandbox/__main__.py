@@ -20,13 +20,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rate-limit", type=int, default=600, help="API calls per minute for the account")
     parser.add_argument("--expires-in", type=int, default=3600, help="seed shape: access token lifetime, s")
     parser.add_argument("--log-level", default="info")
+    parser.add_argument("--exit-with-pid", type=int, metavar="PID", help="stop when process PID is gone")
     args = parser.parse_args(argv)
     try:
         config = SandboxConfig(seed=args.seed, auth_shape=args.auth_shape, rate_limit=args.rate_limit,
                                expires_in=args.expires_in)
     except ValueError as exc:
         parser.error(str(exc))
-    make_server(create_app(config), host=args.host, port=args.port, log_level=args.log_level).run()
+    make_server(create_app(config), host=args.host, port=args.port, log_level=args.log_level,
+                owner_pid=args.exit_with_pid).run()
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ from services.cargotech.token_manager import TokenManager
 from services.cargotech.token_vault import TokenVault, key_fingerprint
 from services.circuit_breaker import CircuitBreaker
 from services.db import engine_for
+from services.dev_standins import ensure_dev_standins
 from services.driver_store import DriverStore
 from services.locks import LockFactory, make_locks
 from services.metrics import UpstreamMetrics
@@ -175,6 +176,8 @@ def get_runtime() -> Runtime:
 @contextlib.asynccontextmanager
 async def runtime_lifespan() -> AsyncIterator[None]:
     """Probe the CargoTech token periodically; close this loop's runtime when the server stops."""
+    # `reflex run` on embedded defaults: the stand-ins come up with the app (dev only).
+    await asyncio.to_thread(ensure_dev_standins, get_settings())
     runtime = get_runtime()
     tasks = [
         asyncio.create_task(runtime.tokens.run_probe_loop(runtime.settings.cargotech_probe_interval_s)),

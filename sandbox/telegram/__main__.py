@@ -22,13 +22,15 @@ def main(argv: list[str] | None = None) -> None:
                         help="who presses buttons on the page; a member of the dispatcher chat from the start")
     parser.add_argument("--bot-username", default=FakeTelegramConfig.bot_username)
     parser.add_argument("--log-level", default="info")
+    parser.add_argument("--exit-with-pid", type=int, metavar="PID", help="stop when process PID is gone")
     args = parser.parse_args(argv)
     try:
         config = FakeTelegramConfig(dispatcher_chat=args.dispatcher_chat, dispatcher_user=args.dispatcher_user,
                                     bot_username=args.bot_username)
     except ValueError as exc:
         parser.error(str(exc))
-    make_server(create_app(config), host=args.host, port=args.port, log_level=args.log_level).run()
+    make_server(create_app(config), host=args.host, port=args.port, log_level=args.log_level,
+                owner_pid=args.exit_with_pid).run()
 
 
 if __name__ == "__main__":
