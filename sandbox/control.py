@@ -9,7 +9,7 @@
     POST   /__control/account        {"suspended"?, "password"?, "phone"?, "auth_shape"?: "sanctum"|"seed",
                                       "expires_in"?, "bad_credentials_status"?: 401|422}
     POST   /__control/rate_limit     {"limit": N, "login_limit"?: M}  (per minute)
-    POST   /__control/clock          {"offset_s": N, "frozen"?: false}
+    POST   /__control/clock          {"offset_s": N, "frozen"?: false} or {"at": epoch s, "frozen"?: false}
     POST   /__control/cargo_note    {"id": cargo id, "note": text}: serve this extranote in its detail
     POST   /__control/cargo/<id>/remove     the cargo is withdrawn: the list drops it, its detail answers 404
     POST   /__control/cargo/<id>/restore    undo a remove
@@ -89,10 +89,15 @@ async def rate_limit(request: Request, state: SandboxState) -> Response:
 
 async def clock(request: Request, state: SandboxState) -> Response:
     body = await _body(request)
-    offset, frozen = body.get("offset_s", 0), body.get("frozen", False)
-    if isinstance(offset, bool) or not isinstance(offset, (int, float)) or not isinstance(frozen, bool):
-        raise ValueError('expected {"offset_s": number, "frozen": bool}')
-    state.clock.set(float(offset), frozen=frozen)
+    at, offset, frozen = body.get("at"), body.get("offset_s", 0), body.get("frozen", False)
+    number = (int, float)
+    if (isinstance(offset, bool) or not isinstance(offset, number) or not isinstance(frozen, bool)
+            or (at is not None and (isinstance(at, bool) or not isinstance(at, number)))):
+        raise ValueError('expected {"offset_s": number, "frozen": bool} or {"at": number, "frozen": bool}')
+    if at is None:
+        state.clock.set(float(offset), frozen=frozen)
+    else:
+        state.clock.set_now(float(at), frozen=frozen)
     return json_response({"offset_s": state.clock.offset_s, "frozen": frozen, "now": state.clock.now()})
 
 

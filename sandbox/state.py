@@ -27,6 +27,12 @@ class Clock:
         self.offset_s = offset_s
         self.frozen_at = time.time() if frozen else None
 
+    def set_now(self, at: float, *, frozen: bool) -> None:
+        """Now is `at` exactly (and runs on from there unless frozen)."""
+        wall = time.time()
+        self.frozen_at = wall if frozen else None
+        self.offset_s = at - wall
+
     def now(self) -> float:
         return (time.time() if self.frozen_at is None else self.frozen_at) + self.offset_s
 

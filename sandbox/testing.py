@@ -17,19 +17,33 @@ from __future__ import annotations
 
 from typing import Any
 
-
 from starlette.applications import Starlette
 
 from sandbox.app import create_app
 from sandbox.config import SandboxConfig
 from sandbox.local_server import LocalServer
 
+# 2026-12-01 09:00 Moscow time: the moment test suites pin the sandbox to, so the cargos they see
+# do not depend on the day or the hour the suite runs.
+TEST_EPOCH = 1_796_104_800.0
+
+
 class SandboxServer(LocalServer):
     name = "sandbox"
 
-    def __init__(self, config: SandboxConfig | None = None, **overrides: Any) -> None:
+    def __init__(self, config: SandboxConfig | None = None, *, pinned_at: float | None = None,
+                 **overrides: Any) -> None:
+        """pinned_at: the sandbox's now after every reset (it runs on from there); clock
+        offsets are then relative to it. None: the wall clock."""
         super().__init__()
         self.config = (config or SandboxConfig()).replace(**overrides)
+        self.pinned_at = pinned_at
+
+    def start(self) -> SandboxServer:
+        super().start()
+        if self.pinned_at is not None:
+            self.set_clock(0)
+        return self
 
     def create_app(self) -> Starlette:
         return create_app(self.config)
@@ -67,6 +81,8 @@ class SandboxServer(LocalServer):
     def reset(self) -> None:
         """Faults, tokens, counters, clock and settings back to how the server started."""
         self._control("POST", "/reset")
+        if self.pinned_at is not None:
+            self.set_clock(0)
 
     def stats(self) -> dict:
         """Calls per endpoint (list, detail, points, truck_types, load_types, me, login, refresh),
@@ -74,9 +90,12 @@ class SandboxServer(LocalServer):
         return self._control("GET", "/stats")
 
     def set_clock(self, offset_s: float, *, frozen: bool = False) -> None:
-        """Shift the sandbox's now by offset_s (absolute, not cumulative); frozen holds it still
-        so the cargo list cannot change between calls."""
-        self._control("POST", "/clock", {"offset_s": offset_s, "frozen": frozen})
+        """Shift the sandbox's now by offset_s (absolute, not cumulative) from the pinned moment,
+        or from the wall clock; frozen holds it still so the cargo list cannot change between calls."""
+        if self.pinned_at is None:
+            self._control("POST", "/clock", {"offset_s": offset_s, "frozen": frozen})
+        else:
+            self._control("POST", "/clock", {"at": self.pinned_at + offset_s, "frozen": frozen})
 
     def set_account(self, **settings: Any) -> None:
         """suspended, password, phone, auth_shape ("sanctum"|"seed"), expires_in, bad_credentials_status."""

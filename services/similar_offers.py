@@ -56,11 +56,13 @@ async def similar_offers(
         except (CargoTechError, ValueError):
             continue  # similar offers are a courtesy: the page still says the cargo is gone
         weight = seen.weight or 0
-        group = sorted((item for item in page.data if item.id not in known),
-                       key=lambda item: abs((item.weight or 0) - weight))
-        for item in group:
+        # The destination filter has a radius, so a neighbouring town's cargo comes in the same
+        # answer: the exact route still goes first.
+        group = sorted(((item, card_view(item)) for item in page.data if item.id not in known),
+                       key=lambda pair: (pair[1]["route"] != route, abs((pair[0].weight or 0) - weight)))
+        for item, card in group:
             known.add(item.id)
-            found.append(card_view(item))
+            found.append(card)
         if len(found) >= limit:
             break
     return route, found[:limit]

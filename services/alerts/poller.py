@@ -66,6 +66,7 @@ class AlertPoller:
         self, *, cargos: CargoService, cache: CacheBackend, locks: LockFactory, searches: SavedSearchService,
         engine: Engine, bot_username: Callable[[], str], wake_outbox: Callable[[], None], window_s: float,
         max_queries_per_window: int = 200, clock: Callable[[], float] = time.time,
+        now: Callable[[], dt.datetime] = utcnow,
     ) -> None:
         self._cargos = cargos
         self._cache = cache
@@ -78,6 +79,8 @@ class AlertPoller:
         # A third of the 600/min CargoTech budget at most, with the default 60 s window.
         self._max_queries = max_queries_per_window
         self._clock = clock
+        # The wall clock of quiet hours and of the ledger's times (a test fixes the time of day).
+        self.now = now
         self.seen = SeenStore(cache)
 
     async def run(self) -> None:
@@ -170,7 +173,7 @@ class AlertPoller:
             entries.extend((search, card) for card in cards
                            if fresh[card["id"]] > since and card["id"] not in taken)
         quiet = await self._searches.quiet_hours_for(list(per_driver))
-        now = utcnow()
+        now = self.now()
         for driver_id, entries in per_driver.items():
             if entries:
                 await self._record(driver_id, entries, is_quiet(quiet.get(driver_id), now), report)
@@ -186,7 +189,7 @@ class AlertPoller:
             known = set(session.exec(select(AlertDelivery.cargo_id).where(
                 AlertDelivery.driver_id == driver_id, AlertDelivery.cargo_id.in_(ids))).all())  # type: ignore[attr-defined]
             todo = [(search, card) for search, card in entries if card["id"] not in known]
-            now = utcnow()
+            now = self.now()
             for search, card in todo:
                 session.add(AlertDelivery(driver_id=driver_id, cargo_id=card["id"], search_id=search.id or 0,
                                           status=HELD if quiet else SENT, sent_at=None if quiet else now,
@@ -226,7 +229,7 @@ class AlertPoller:
                 drivers = await run_db(self._engine, lambda s: sorted(set(s.exec(
                     select(AlertDelivery.driver_id).where(AlertDelivery.status == HELD)).all())))
                 quiet = await self._searches.quiet_hours_for(drivers)
-                now = utcnow()
+                now = self.now()
                 for driver_id in drivers:
                     if not is_quiet(quiet.get(driver_id), now):
                         await self._release(driver_id, report)
@@ -244,7 +247,7 @@ class AlertPoller:
             # Compare-and-set: only one worker moves these rows from held to sent.
             moved = session.exec(update(AlertDelivery).where(  # type: ignore[call-overload]
                 AlertDelivery.id.in_([r.id for r in rows]), AlertDelivery.status == HELD)  # type: ignore[union-attr]
-                .values(status=SENT, sent_at=utcnow()))
+                .values(status=SENT, sent_at=self.now()))
             if moved.rowcount != len(rows):
                 raise _Raced()
             names = {s.id: s.name for s in session.exec(select(SavedSearch).where(

@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from sandbox.telegram.testing import FakeTelegramServer
+from sandbox.testing import TEST_EPOCH
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.support.processes import ROOT, free_port, running
 
@@ -28,7 +29,7 @@ def sandbox_url() -> Iterator[str]:
     cmd = [sys.executable, "-m", "sandbox", "--host", "127.0.0.1", "--port", str(port)]
     with running(cmd, ready_url=f"{url}/__control/stats", log_path=ARTIFACTS / "e2e-sandbox.log"):
         # Freeze the sandbox's clock so the list cannot shift between the app's fetch and ours.
-        httpx.post(f"{url}/__control/clock", json={"offset_s": 0, "frozen": True}, timeout=10).raise_for_status()
+        httpx.post(f"{url}/__control/clock", json={"at": TEST_EPOCH, "frozen": True}, timeout=10).raise_for_status()
         yield url
 
 

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from sandbox.telegram.testing import FakeTelegramServer
-from sandbox.testing import SandboxServer
+from sandbox.testing import TEST_EPOCH, SandboxServer
 from services.db import engine_for
 from services.saved_searches import SavedSearchService
 from tests.e2e.conftest import AppServer
@@ -88,7 +88,7 @@ def test_alert_messages_in_the_drivers_chat(browser: Browser, tmp_path):
     """The real pipeline (a sandbox whose clock moves, the poller, the outbox, the fake Bot API)
     in its own process; then the chat as the fake Telegram's page shows it."""
     TARGET.mkdir(parents=True, exist_ok=True)
-    with SandboxServer() as sandbox, FakeTelegramServer() as telegram:
+    with SandboxServer(pinned_at=TEST_EPOCH) as sandbox, FakeTelegramServer() as telegram:
         subprocess.run([sys.executable, "-m", "tests.e2e.alert_chat_scenario", sandbox.url, telegram.url,
                         f"sqlite:///{tmp_path / 'alerts.db'}", str(ALERT_DRIVER)],
                        cwd=ROOT, check=True, timeout=120,

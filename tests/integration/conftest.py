@@ -7,14 +7,14 @@ from collections.abc import AsyncIterator, Callable, Iterator
 
 import pytest
 
-from sandbox.testing import SandboxServer
+from sandbox.testing import TEST_EPOCH, SandboxServer
 from services.runtime import Runtime, build_runtime
 from services.settings import load_settings
 
 
 @pytest.fixture(scope="session")
 def sandbox_server() -> Iterator[SandboxServer]:
-    with SandboxServer() as server:
+    with SandboxServer(pinned_at=TEST_EPOCH) as server:
         yield server
 
 

@@ -73,10 +73,14 @@ async def test_retries_stop_at_the_callers_deadline(runtime, sandbox):
     client = runtime.cargos.client
     await client.truck_types()
     sandbox.fault(kind="status", status=503, count=50, path_prefix="/v2/cargos")
+    before = sandbox.stats()["list"]
     started = time.monotonic()
     with pytest.raises(CargoTechUnavailable) as caught:
         await client.list_cargos(base_query(), deadline_s=1.0)
-    assert time.monotonic() - started < 1.5
+    # A handful of tries within the second, not the 50 the fault would answer (a loaded machine
+    # may run late, so the time bound is loose; the count is the exact part).
+    assert 1 <= sandbox.stats()["list"] - before <= 4
+    assert time.monotonic() - started < 5
     assert caught.value.user_message.startswith("Сервис временно недоступен")
     assert sandbox.stats()["list"] <= 2  # 0.5 s fits once; 1.5 s more would pass the deadline
 

@@ -6,13 +6,15 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from sandbox.cities import CITIES, CITY_BY_ID, city_ids_within
 from services.cargotech.errors import CargoNotFound
 from services.feed import load_feed_page
 from services.feed_marks import FeedMarks
-from services.filters import build_query, validate_filters
-from services.similar_offers import similar_offers, weight_class_for
+from services.filters import WEIGHT_CLASSES
+from services.similar_offers import ROUTE_RADIUS_KM, similar_offers, weight_class_for
 
 DRIVER = 6161
+CITY_BY_NAME = {city.name: city.id for city in CITIES}
 
 
 def _control(sandbox, path: str) -> dict:
@@ -44,12 +46,15 @@ async def test_withdrawn_cargo_gets_offers_on_its_route_of_similar_weight(sandbo
     assert offers[: len(same_route)] == same_route
     gaps = [abs(int(card["sort_weight"]) - int(gone["sort_weight"])) for card in same_route]
     assert gaps == sorted(gaps) and gaps[0] == 0
-    # Every offer leaves from the same place, and fits the same truck class.
+    # Every offer leaves from within the route radius of the same place, and fits the same truck class.
     seen = await marks.sighting(gone["id"])
-    start_filter = validate_filters({"from_id": str(seen.from_id), "from_type": "2", "from_radius": "100",
-                                     "weight_class": weight_class_for(seen.weight, seen.volume)})
-    same_start = {item.id for item in (await runtime.cargos.list_page(build_query(start_filter, limit=100))).value.data}
-    assert set(ids) <= same_start
+    start = CITY_BY_ID[seen.from_id]
+    near_start = city_ids_within(start, ROUTE_RADIUS_KM)
+    truck_class = WEIGHT_CLASSES[weight_class_for(seen.weight, seen.volume)]
+    max_tonnes = float(truck_class.split("-")[0]) if truck_class else float("inf")
+    for card in offers:
+        assert CITY_BY_NAME[card["from_city"]] in near_start, card["route"]
+        assert int(card["sort_weight"]) <= max_tonnes * 1000, card["weight"]
 
 
 async def test_unknown_cargo_has_no_similar_offers(make_runtime):

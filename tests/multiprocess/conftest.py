@@ -12,7 +12,7 @@ import pytest
 import redis
 
 from sandbox.telegram.testing import FakeTelegramServer
-from sandbox.testing import SandboxServer
+from sandbox.testing import TEST_EPOCH, SandboxServer
 from services.settings import DEV_BOT_TOKEN
 from services.telegram_auth import sign_init_data
 from tests.e2e.reflex_socket import ROOT_STATE, ReflexSocket
@@ -31,7 +31,7 @@ LOGS = ROOT / "test-artifacts" / "multiprocess" / str(os.getpid())  # concurrent
 
 @pytest.fixture(scope="session")
 def mp_sandbox() -> Iterator[SandboxServer]:
-    with SandboxServer() as server:
+    with SandboxServer(pinned_at=TEST_EPOCH) as server:
         yield server
 
 

@@ -9,14 +9,14 @@ from collections.abc import Callable, Iterator
 import httpx
 import pytest
 
-from sandbox.testing import SandboxServer
+from sandbox.testing import TEST_EPOCH, SandboxServer
 from tests.sandbox.support import BASE_PARAMS, LIST
 
 
 @pytest.fixture(scope="session")
 def sandbox_server() -> Iterator[SandboxServer]:
     # A budget no test reaches by accident; the rate-limit tests lower it through control.
-    with SandboxServer(rate_limit=100_000) as server:
+    with SandboxServer(rate_limit=100_000, pinned_at=TEST_EPOCH) as server:
         yield server
 
 

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from sandbox.cities import CITY_BY_ID, great_circle_km
+from sandbox.testing import TEST_EPOCH
 from tests.sandbox.support import BASE_PARAMS, LIST
 
 WV_PRESETS = ["1.5-9", "3-16", "5-36", "7.5-45", "10-54", "15-65", "20-83"]
@@ -127,7 +128,7 @@ def test_start_and_finish_together(fetch_all, everything):
 
 
 def test_start_date_matches_the_loading_window(fetch_all, everything):
-    day = (dt.datetime.now(MSK).date() + dt.timedelta(days=2)).isoformat()
+    day = (dt.datetime.fromtimestamp(TEST_EPOCH, MSK).date() + dt.timedelta(days=2)).isoformat()
     def loads_that_day(item):
         start = item["points"]["start"]
         return start["first_date"][:10] <= day <= start["last_date"][:10]
