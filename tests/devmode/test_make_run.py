@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import shutil
 import signal
 import subprocess
 import time
@@ -29,6 +28,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from tests.e2e.telegram import launch_url, serve_telegram_script
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.support.checkout import copy_checkout
 from tests.support.processes import ROOT, free_port, wait_for_http
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -36,19 +36,6 @@ IDLE_S = 60
 PAGE_FILE = Path("cargo_webapp/pages/responses.py")
 HEADING, EDITED_HEADING = '"Мои отклики"', '"Мои отклики — правка"'
 CARD = "cargo-card"
-
-
-def _copy_checkout(target: Path) -> None:
-    """Tracked and new files as they are in the working tree; the venv and bun shared."""
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                            cwd=ROOT, check=True, capture_output=True).stdout.decode().split("\0")
-    for name in filter(None, listed):
-        source = ROOT / name
-        if source.is_file():
-            (target / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target / name)  # mtimes kept: make sees the setup as done
-    for shared in (".venv", ".tools"):
-        (target / shared).symlink_to(ROOT / shared)
 
 
 class DevServer:
@@ -117,7 +104,7 @@ def _answers(url: str) -> bool:
 
 @pytest.fixture
 def dev_server(tmp_path: Path) -> DevServer:
-    _copy_checkout(tmp_path)
+    copy_checkout(tmp_path)
     return DevServer(tmp_path)
 
 
@@ -139,6 +126,7 @@ def _browse(page: Page, server: DevServer) -> None:
     expect(page.get_by_test_id("response-item")).to_have_count(1, timeout=60_000)
 
 
+@pytest.mark.timeout(900)  # a first dev build, a minute of idling and a rebuild
 def test_make_run_serves_a_driver_and_reloads_only_for_an_edit(dev_server: DevServer):
     page_file = dev_server.checkout / PAGE_FILE
     assert HEADING in page_file.read_text(), f"the test edits {HEADING} in {PAGE_FILE}"
