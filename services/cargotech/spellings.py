@@ -149,8 +149,10 @@ def boolean(value: Any, notes: Notes) -> bool | None:
 
 
 def timestamp(value: Any, notes: Notes) -> str | None:
-    """An ISO-8601 moment, kept as sent: with an offset, with `Z`, with or without microseconds.
-    Anything `datetime.fromisoformat` cannot read is unreadable (it would show a wrong date)."""
+    """An ISO-8601 moment with an offset, with `Z`, with or without microseconds, in one canonical
+    spelling: `isoformat()` of what was sent, so its offset (and wall clock) is kept, `Z` reads
+    `+00:00` and zero microseconds vanish. Anything `datetime.fromisoformat` cannot read is
+    unreadable (it would show a wrong date)."""
     if value is None or value is ABSENT:
         return None
     if not isinstance(value, str):
@@ -160,10 +162,9 @@ def timestamp(value: Any, notes: Notes) -> str | None:
         notes.coerced("string")
         return None
     try:
-        dt.datetime.fromisoformat(stripped)
+        return dt.datetime.fromisoformat(stripped).isoformat()
     except ValueError:
         raise Unreadable("string") from None
-    return stripped
 
 
 def listing(value: Any, notes: Notes) -> list[Any]:
