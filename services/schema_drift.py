@@ -155,8 +155,9 @@ class SchemaDrift:
             return  # filed by the next answer that meets them
         self._known.update(fresh)
         for key, issue in new:
-            log.warning("CargoTech %s: new drift, %s %s (%s), cargo %s", endpoint, issue.kind, issue.path,
-                        issue.seen, issue.cargo_id or "—")
+            log.log(logging.INFO if issue.kind == "coerced" else logging.WARNING,
+                    "CargoTech %s: new drift, %s %s (%s), cargo %s", endpoint, issue.kind, issue.path,
+                    issue.seen, issue.cargo_id or "—")
             if issue.kind != "coerced":
                 await self._notifier.alert("error" if issue.kind == "skipped" else "warning",
                                            f"schema_drift:{key}", _alert_text(endpoint, issue))

@@ -185,6 +185,7 @@ class _Reader:
             raise _Unusable("", sp.seen_type(raw))
         raw = from_seed_shape(raw)
         if known_id is None:
+            self.cargo_id = _raw_id(raw)  # so that the id's own notes name the cargo
             self.cargo_id = self.field(raw, "id", "", sp.identifier, required=True)
         else:
             # A detail we asked for by id: its id is not in doubt, whatever the answer spells.

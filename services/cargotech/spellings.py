@@ -150,8 +150,8 @@ def boolean(value: Any, notes: Notes) -> bool | None:
 
 def timestamp(value: Any, notes: Notes) -> str | None:
     """An ISO-8601 moment with an offset, with `Z`, with or without microseconds, in one canonical
-    spelling: `isoformat()` of what was sent, so its offset (and wall clock) is kept, `Z` reads
-    `+00:00` and zero microseconds vanish. Anything `datetime.fromisoformat` cannot read is
+    spelling: `isoformat()` of what was sent, so its offset (and wall clock) is kept, `Z` stays
+    `Z` and zero microseconds vanish. Anything `datetime.fromisoformat` cannot read is
     unreadable (it would show a wrong date)."""
     if value is None or value is ABSENT:
         return None
@@ -162,9 +162,12 @@ def timestamp(value: Any, notes: Notes) -> str | None:
         notes.coerced("string")
         return None
     try:
-        return dt.datetime.fromisoformat(stripped).isoformat()
+        canonical = dt.datetime.fromisoformat(stripped).isoformat()
     except ValueError:
         raise Unreadable("string") from None
+    if stripped[-1] in "Zz" and canonical.endswith("+00:00"):
+        canonical = canonical[:-6] + "Z"  # UTC stays marked as UTC the way it was sent
+    return canonical
 
 
 def listing(value: Any, notes: Notes) -> list[Any]:
