@@ -172,6 +172,28 @@ class SchemaDrift:
 
 
 KIND_TEXT = {"skipped": "груз пропущен", "dropped": "поле не прочитано", "coerced": "написание приведено"}
+ENDPOINT_TEXT = {"list": "список", "detail": "карточка", "points": "города", "truck_types": "кузова",
+                 "load_types": "загрузка"}
+
+
+def admin_rows(examples: list[DriftExample], when: Callable[[float], str]) -> list[dict[str, str]]:
+    """The admin page's table: one row per signature's first example, display strings only."""
+    return [{"kind": KIND_TEXT.get(e["kind"], e["kind"]), "kind_code": e["kind"],
+             "endpoint": ENDPOINT_TEXT.get(e["endpoint"], e["endpoint"]), "path": e["path"] or "ответ целиком",
+             "seen": e["seen"], "cargo_id": e["cargo_id"] or "—", "at": when(e["at"])} for e in examples]
+
+
+def admin_status(loss: DriftLoss | None, examples: list[DriftExample]) -> str:
+    """One line for the admin page: the current loss, or that there is none."""
+    if loss is not None:
+        cargo = f", груз {loss.cargo_id}" if loss.cargo_id else ""
+        what = (f"ничего пригодного из {loss.received}" if loss.received and loss.skipped >= loss.received
+                else f"пропущено {loss.skipped} из {loss.received}")
+        return (f"Формат ответов изменился: {ENDPOINT_TEXT.get(loss.endpoint, loss.endpoint)} — {what}, "
+                f"поле {loss.path or 'ответ целиком'} пришло как {loss.seen}{cargo}")
+    if examples:
+        return "Потерь за последние 10 минут нет; отличия в написании читаются"
+    return "Ответы CargoTech читаются без отличий"
 
 
 def _alert_text(endpoint: str, issue: Issue) -> str:

@@ -1,4 +1,5 @@
-"""The admin console: the shared CargoTech token, upstream health, the bot's outbox."""
+"""The admin console: the shared CargoTech token, upstream health, the format of CargoTech's
+answers (schema drift), the bot's outbox."""
 
 from __future__ import annotations
 
@@ -80,6 +81,22 @@ def _upstream() -> rx.Component:
     )
 
 
+def _drift() -> rx.Component:
+    return rx.el.section(
+        rx.el.h2("Формат ответов CargoTech", class_name="section-title"),
+        rx.el.div(AdminState.drift_status, class_name=rx.cond(AdminState.drift_loss, "banner banner-error", "hint"),
+                  data_testid="drift-status"),
+        rx.cond(
+            AdminState.drift.length() > 0,
+            _table(["Что", "Поле", "Пришло как", "Груз", "Ответ", "Когда"], AdminState.drift,
+                   [lambda d: d["kind"], lambda d: rx.el.code(d["path"]), lambda d: d["seen"], lambda d: d["cargo_id"],
+                    lambda d: d["endpoint"], lambda d: d["at"]]),
+        ),
+        class_name="card-section",
+        data_testid="schema-drift",
+    )
+
+
 def _outbox() -> rx.Component:
     return rx.el.section(
         rx.el.h2("Отклики: очередь бота", class_name="section-title"),
@@ -112,6 +129,7 @@ def admin_page() -> rx.Component:
                 _token(),
                 _audit(),
                 _upstream(),
+                _drift(),
                 _outbox(),
             ),
             rx.cond(

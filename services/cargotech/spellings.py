@@ -45,7 +45,7 @@ def seen_type(value: Any) -> str:
     if isinstance(value, (int, float)):
         return "number"
     if isinstance(value, str):
-        return "string"
+        return "string" if value else "empty string"
     if isinstance(value, list):
         return "array"
     if isinstance(value, dict):
