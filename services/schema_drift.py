@@ -177,10 +177,17 @@ ENDPOINT_TEXT = {"list": "список", "detail": "карточка", "points":
 
 
 def admin_rows(examples: list[DriftExample], when: Callable[[float], str]) -> list[dict[str, str]]:
-    """The admin page's table: one row per signature's first example, display strings only."""
-    return [{"kind": KIND_TEXT.get(e["kind"], e["kind"]), "kind_code": e["kind"],
-             "endpoint": ENDPOINT_TEXT.get(e["endpoint"], e["endpoint"]), "path": e["path"] or "ответ целиком",
-             "seen": e["seen"], "cargo_id": e["cargo_id"] or "—", "at": when(e["at"])} for e in examples]
+    """The admin page's list: one row per signature's first example, display strings only;
+    `line` is «груз пропущен · список · груз 2200000123 · 14:05»."""
+    rows = []
+    for e in examples:
+        row = {"kind": KIND_TEXT.get(e["kind"], e["kind"]), "kind_code": e["kind"],
+               "endpoint": ENDPOINT_TEXT.get(e["endpoint"], e["endpoint"]), "path": e["path"] or "ответ целиком",
+               "seen": e["seen"], "cargo_id": e["cargo_id"] or "—", "at": when(e["at"])}
+        cargo = f"груз {e['cargo_id']}" if e["cargo_id"] else ""
+        row["line"] = " · ".join(part for part in (row["kind"], row["endpoint"], cargo, row["at"]) if part)
+        rows.append(row)
+    return rows
 
 
 def admin_status(loss: DriftLoss | None, examples: list[DriftExample]) -> str:

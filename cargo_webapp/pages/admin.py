@@ -86,11 +86,14 @@ def _drift() -> rx.Component:
         rx.el.h2("Формат ответов CargoTech", class_name="section-title"),
         rx.el.div(AdminState.drift_status, class_name=rx.cond(AdminState.drift_loss, "banner banner-error", "hint"),
                   data_testid="drift-status"),
-        rx.cond(
-            AdminState.drift.length() > 0,
-            _table(["Что", "Поле", "Пришло как", "Груз", "Ответ", "Когда"], AdminState.drift,
-                   [lambda d: d["kind"], lambda d: rx.el.code(d["path"]), lambda d: d["seen"], lambda d: d["cargo_id"],
-                    lambda d: d["endpoint"], lambda d: d["at"]]),
+        # Two lines per example rather than a six-column table: field paths are long, phones narrow.
+        rx.el.ul(
+            rx.foreach(AdminState.drift, lambda d: rx.el.li(
+                rx.el.div(rx.el.code(d["path"]), " — пришло как ", d["seen"], class_name="drift-path"),
+                rx.el.div(d["line"], class_name="hint"),
+                class_name=rx.cond(d["kind_code"] == "coerced", "drift-row", "drift-row drift-loss"),
+            )),
+            class_name="drift-list",
         ),
         class_name="card-section",
         data_testid="schema-drift",

@@ -91,6 +91,7 @@ async def test_drift_shows_in_readiness_metrics_one_alert_and_the_admin_lines(sa
     assert status.startswith("Формат ответов изменился: список — пропущено") and "points." in status
     rows = admin_rows(examples, str)
     assert rows[0]["kind"] == "груз пропущен" and rows[0]["cargo_id"].isdigit()
+    assert rows[0]["line"] == f"груз пропущен · список · груз {rows[0]['cargo_id']} · {rows[0]['at']}"
     assert {"id", "weight", "meta.size"} <= {row["path"] for row in rows if row["kind_code"] == "coerced"}
 
     # The same drift again (a detail, more pages) alerts no more.
