@@ -4,6 +4,8 @@ Every call passes, in order: the shared rate bucket (600/min across all workers)
 breaker (fail fast while CargoTech is down), the token source (one shared token, never sent
 anywhere but CargoTech), and the retry policy (429/502/503/504/timeouts, within the caller's
 deadline). A 401 means the token was revoked: one re-login (single flight), one repeat.
+Answers are read by the tolerant reader (services.cargotech.reader): one unusable item is
+skipped, not the page, and what the reading met goes to the drift observer (services.schema_drift).
 """
 
 from __future__ import annotations
