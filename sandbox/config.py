@@ -8,6 +8,8 @@ import os
 from dataclasses import dataclass, field
 from typing import Literal
 
+from sandbox.spelling import SPELLINGS, Spelling
+
 DEFAULT_PHONE = "+79111111111"
 DEFAULT_PASSWORD = "sandbox-password"  # dev-only: unlocks nothing but this sandbox
 
@@ -26,6 +28,8 @@ class SandboxConfig:
     login_rate_limit: int = 10  # login attempts per minute
     bad_credentials_status: int = 422  # the real API answers 422; some deployments 401
     suspended: bool = False  # 403 on login and on every data call
+    # "plain": our documented spellings; "drifted": the same data re-spelt (sandbox.spelling)
+    spelling: Spelling = field(default_factory=lambda: os.environ.get("SANDBOX_SPELLING", "plain"))  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         if self.auth_shape not in AUTH_SHAPES:
@@ -36,6 +40,8 @@ class SandboxConfig:
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ValueError(f"{name} must be a positive integer")
+        if self.spelling not in SPELLINGS:
+            raise ValueError(f"spelling must be one of {SPELLINGS}")
         if not isinstance(self.suspended, bool):
             raise ValueError("suspended must be true or false")
         if not isinstance(self.password, str) or not self.password:

@@ -19,6 +19,9 @@
                                             answers {"id": the repost's id, "company_id": ...}
     POST   /__control/reposts           {"share": 0..1}: that share of cargos is reposted by 1–3 other
                                             companies, as on real exchanges (0, the default, turns it off)
+    POST   /__control/spelling       {"spelling": "plain"|"drifted"}: serve the same data in our spellings
+                                            or in drifted ones (numbers as strings, 0/1 booleans, …,
+                                            about one item in 40 without a usable route)
     POST   /__control/reset          faults, tokens, counters, clock and settings back to the start
     GET    /__control/stats          call counters and live state
 """
@@ -50,7 +53,7 @@ def _settings(state: SandboxState) -> dict[str, Any]:
     return {"seed": config.seed, "phone": config.phone, "auth_shape": config.auth_shape,
             "expires_in": config.expires_in, "rate_limit": config.rate_limit,
             "login_rate_limit": config.login_rate_limit, "bad_credentials_status": config.bad_credentials_status,
-            "suspended": config.suspended}
+            "suspended": config.suspended, "spelling": config.spelling}
 
 
 async def add_fault(request: Request, state: SandboxState) -> Response:
@@ -176,6 +179,14 @@ async def reposts(request: Request, state: SandboxState) -> Response:
     return json_response({"share": float(share)})
 
 
+async def spelling(request: Request, state: SandboxState) -> Response:
+    body = await _body(request)
+    if set(body) != {"spelling"}:
+        raise ValueError('expected {"spelling": "plain" or "drifted"}')
+    state.reconfigure(spelling=body["spelling"])
+    return json_response({"data": _settings(state)})
+
+
 async def reset(request: Request, state: SandboxState) -> Response:
     state.reset()
     return json_response({"data": _settings(state)})
@@ -199,6 +210,7 @@ routes = [
     Route("/cargo/{cargo_id}/price", control(cargo_price), methods=["POST"]),
     Route("/cargo/{cargo_id}/duplicate", control(cargo_duplicate), methods=["POST"]),
     Route("/reposts", control(reposts), methods=["POST"]),
+    Route("/spelling", control(spelling), methods=["POST"]),
     Route("/reset", control(reset), methods=["POST"]),
     Route("/stats", control(stats), methods=["GET"]),
 ]

@@ -29,6 +29,7 @@ from sandbox.catalog import (
 from sandbox.cities import CITIES, CITY_BY_ID, City, road_km
 from sandbox.companies import Company, build_companies, pick_partners
 from sandbox.responses import dump_json
+from sandbox.spelling import respell_cargo
 
 SLOT_S = 12  # a new cargo every 12 s: five appear (and about five vanish) each minute
 LIFETIME_S = (7 * 3600, 9 * 3600)  # ≥ 7 h × 300/h = 2,100 cargos visible at any moment
@@ -99,10 +100,12 @@ class Cargo:
     details: dict  # extra, cargo_type, shipper
     _encoded: dict = field(default_factory=dict)
 
-    def encoded(self, *, detail: bool, contacts: bool) -> bytes:
-        key = (detail, contacts)
+    def encoded(self, *, detail: bool, contacts: bool, drift_seed: int | None = None) -> bytes:
+        """The item's JSON; with `drift_seed`, in the drifted spelling (sandbox.spelling)."""
+        key = (detail, contacts, drift_seed)
         if key not in self._encoded:
-            self._encoded[key] = dump_json(self._payload(detail, contacts))
+            payload = self._payload(detail, contacts)
+            self._encoded[key] = dump_json(payload if drift_seed is None else respell_cargo(payload, drift_seed))
         return self._encoded[key]
 
     def _payload(self, detail: bool, contacts: bool) -> dict:

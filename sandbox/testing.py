@@ -105,6 +105,10 @@ class SandboxServer(LocalServer):
         """Serve `note` as this cargo's extranote (extra.note) in its detail."""
         self._control("POST", "/cargo_note", {"id": int(cargo_id), "note": note})
 
+    def set_spelling(self, spelling: str) -> None:
+        """"plain" or "drifted" (sandbox.spelling): the same data, spelt as documented or drifted."""
+        self._control("POST", "/spelling", {"spelling": spelling})
+
     def set_rate_limit(self, limit: int, login_limit: int | None = None) -> None:
         body = {"limit": limit} | ({} if login_limit is None else {"login_limit": login_limit})
         self._control("POST", "/rate_limit", body)

@@ -22,18 +22,21 @@ if TYPE_CHECKING:
 
 CHECK_TIMEOUT_S = 2.0
 Check = dict[str, bool | str]
-# Reported, but not a reason to take the app out of rotation: drivers can browse and respond
-# while Telegram is down (responses wait in the outbox).
-INFORMATIONAL = frozenset({"bot"})
+# Reported (the answer says "degraded"), but not a reason to take the app out of rotation:
+# drivers can browse and respond while Telegram is down (responses wait in the outbox), and a
+# CargoTech whose answers drifted is no better served by every worker leaving rotation: the
+# cache still has the last good answers, and the admins are alerted.
+INFORMATIONAL = frozenset({"bot", "cargotech_schema"})
 
 
 async def readiness(runtime: Runtime) -> tuple[bool, dict[str, Check]]:
-    names = ("database", "cache", "cargotech_token", "bot")
+    names = ("database", "cache", "cargotech_token", "bot", "cargotech_schema")
     results = await asyncio.gather(
         _bounded(_database(runtime)),
         _bounded(_cache(runtime)),
         _bounded(_token(runtime)),
         _bounded(_bot(runtime)),
+        _bounded(_schema(runtime)),
     )
     checks = dict(zip(names, results, strict=True))
     return all(check["ok"] for name, check in checks.items() if name not in INFORMATIONAL), checks
@@ -84,6 +87,15 @@ async def _bot(runtime: Runtime) -> Check:
     if runtime.bot.ready.is_set():
         return _result(True, "ready")
     return _result(False, "not started or Telegram not answering yet")
+
+
+async def _schema(runtime: Runtime) -> Check:
+    """Degraded while an item was skipped (or an answer had nothing usable) in the last window;
+    the detail names the endpoint, the field path, the type seen and the cargo."""
+    loss = await runtime.drift.loss()
+    if loss is None:
+        return _result(True, "ok")
+    return _result(False, loss.describe())
 
 
 def _consume_outcome(task: asyncio.Future[str]) -> None:

@@ -1,4 +1,5 @@
-"""Prometheus metrics: CargoTech call counters/latency, plus runtime state read at scrape time.
+"""Prometheus metrics: CargoTech call counters/latency, schema drift counters, plus runtime state
+read at scrape time.
 
 `UpstreamMetrics` is the CargoTechClient's CallObserver. Besides the Prometheus series it keeps
 the last five minutes of calls in memory so the admin page can chart latency and 429s without a
@@ -47,6 +48,13 @@ class UpstreamMetrics:
             "cargotech_upstream_latency_seconds", "CargoTech response time, transport errors included.",
             ["endpoint"], buckets=LATENCY_BUCKETS, registry=self.registry,
         )
+        # What the tolerant reader met in 200 answers (services.schema_drift); per endpoint.
+        self._skipped = Counter("cargotech_items_skipped", "Items in CargoTech answers that could not be used "
+                                "(no id, no route, not an object).", ["endpoint"], registry=self.registry)
+        self._dropped = Counter("cargotech_fields_dropped", "Optional fields left out because their value "
+                                "could not be read.", ["endpoint"], registry=self.registry)
+        self._coerced = Counter("cargotech_fields_coerced", "Fields read from another spelling "
+                                "(\"5000\" for 5000, 0/1 for booleans, …).", ["endpoint"], registry=self.registry)
         self._clock = clock
         self._samples: collections.deque[tuple[float, float, int | None]] = collections.deque(maxlen=MAX_SAMPLES)
 
@@ -56,6 +64,10 @@ class UpstreamMetrics:
         now = self._clock()
         self._samples.append((now, latency_s, status))
         self._forget_before(now - WINDOW_S)
+
+    def schema_issues(self, endpoint: str, *, skipped: int, dropped: int, coerced: int) -> None:
+        for counter, amount in ((self._skipped, skipped), (self._dropped, dropped), (self._coerced, coerced)):
+            counter.labels(endpoint).inc(amount)
 
     def snapshot(self) -> dict[str, Any]:
         """{"window_s", "requests", "p50_ms", "p95_ms", "per_minute": [{"minute", "requests", "throttled"}]}.

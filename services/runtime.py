@@ -44,6 +44,7 @@ from services.rate_bucket import RateBucket, make_rate_bucket
 from services.redis_conn import make_redis_client
 from services.responses import ResponseService
 from services.saved_searches import SavedSearchService
+from services.schema_drift import SchemaDrift
 from services.sessions import SessionStore
 from services.settings import Settings, get_settings
 
@@ -71,6 +72,7 @@ class Runtime:
     metrics: UpstreamMetrics
     searches: SavedSearchService
     alerts: AlertPoller
+    drift: SchemaDrift
 
     async def aclose(self) -> None:
         await self.bot.stop()
@@ -105,6 +107,7 @@ def build_runtime(settings: Settings, *, clock: Callable[[], float] = time.time)
     )
     bucket = make_rate_bucket(redis, limit=settings.cargotech_rate_limit_per_min)
     metrics = UpstreamMetrics()
+    drift = SchemaDrift(cache, locks, notifier, metrics)
     client = CargoTechClient(
         http,
         tokens,
@@ -112,6 +115,7 @@ def build_runtime(settings: Settings, *, clock: Callable[[], float] = time.time)
         breaker,
         deadline_s=settings.cargotech_timeout_s,
         observer=metrics,
+        drift=drift,
     )
     cargos = CargoService(
         client,
@@ -159,6 +163,7 @@ def build_runtime(settings: Settings, *, clock: Callable[[], float] = time.time)
         alerts=AlertPoller(cargos=cargos, cache=cache, locks=locks, searches=searches, engine=engine,
                            bot_username=lambda: responses.bot_username, wake_outbox=worker.wake,
                            window_s=settings.list_cache_fresh_s, clock=clock),
+        drift=drift,
     )
 
 

@@ -1,4 +1,5 @@
-"""The admin console: the shared CargoTech token, upstream health, the bot's outbox."""
+"""The admin console: the shared CargoTech token, upstream health, the format of CargoTech's
+answers (schema drift), the bot's outbox."""
 
 from __future__ import annotations
 
@@ -80,6 +81,25 @@ def _upstream() -> rx.Component:
     )
 
 
+def _drift() -> rx.Component:
+    return rx.el.section(
+        rx.el.h2("Формат ответов CargoTech", class_name="section-title"),
+        rx.el.div(AdminState.drift_status, class_name=rx.cond(AdminState.drift_loss, "banner banner-error", "hint"),
+                  data_testid="drift-status"),
+        # Two lines per example rather than a six-column table: field paths are long, phones narrow.
+        rx.el.ul(
+            rx.foreach(AdminState.drift, lambda d: rx.el.li(
+                rx.el.div(rx.el.code(d["path"]), " — пришло как ", d["seen"], class_name="drift-path"),
+                rx.el.div(d["line"], class_name="hint"),
+                class_name=rx.cond(d["kind_code"] == "coerced", "drift-row", "drift-row drift-loss"),
+            )),
+            class_name="drift-list",
+        ),
+        class_name="card-section",
+        data_testid="schema-drift",
+    )
+
+
 def _outbox() -> rx.Component:
     return rx.el.section(
         rx.el.h2("Отклики: очередь бота", class_name="section-title"),
@@ -112,6 +132,7 @@ def admin_page() -> rx.Component:
                 _token(),
                 _audit(),
                 _upstream(),
+                _drift(),
                 _outbox(),
             ),
             rx.cond(

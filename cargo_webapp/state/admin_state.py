@@ -15,6 +15,7 @@ from cargo_webapp.state.session_state import SessionState, current_driver
 from services.cargotech.errors import CargoTechError
 from services.formatting import clock_time, moment
 from services.runtime import get_runtime
+from services.schema_drift import admin_rows, admin_status
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,9 @@ class AdminState(rx.State):
     cache: list[dict[str, str]] = []
     outbox: dict[str, str] = {}
     dead: list[dict[str, str]] = []
+    drift: list[dict[str, str]] = []  # first example of each way CargoTech's answers differ from ours
+    drift_status: str = ""
+    drift_loss: bool = False  # items were skipped in the last window
     notice: str = ""
 
     async def _admin(self) -> SessionState | None:
@@ -55,6 +59,7 @@ class AdminState(rx.State):
             if session is not None:
                 log.warning("admin page refused to driver %s", session.driver_id)
             self.token, self.audit, self.upstream, self.cache, self.outbox, self.dead = {}, [], {}, [], {}, []
+            self.drift, self.drift_status, self.drift_loss = [], "", False
             return None
         return session
 
@@ -168,6 +173,10 @@ class AdminState(rx.State):
              "ratio": f"{c['hits'] / max(1, c['hits'] + c['misses']):.0%}"}
             for kind, c in runtime.cargos.stats.snapshot().items()
         ]
+        loss, examples = await runtime.drift.loss(), await runtime.drift.examples()
+        self.drift_loss = loss is not None
+        self.drift_status = admin_status(loss, examples)
+        self.drift = admin_rows(examples, lambda at: clock_time(at))
         counts = await runtime.outbox.counts()
         self.outbox = {name: str(value) for name, value in counts.items()}
         self.dead = [

@@ -4,6 +4,8 @@ Every call passes, in order: the shared rate bucket (600/min across all workers)
 breaker (fail fast while CargoTech is down), the token source (one shared token, never sent
 anywhere but CargoTech), and the retry policy (429/502/503/504/timeouts, within the caller's
 deadline). A 401 means the token was revoked: one re-login (single flight), one repeat.
+Answers are read by the tolerant reader (services.cargotech.reader): one unusable item is
+skipped, not the page, and what the reading met goes to the drift observer (services.schema_drift).
 """
 
 from __future__ import annotations
@@ -11,19 +13,20 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import httpx
-from pydantic import TypeAdapter, ValidationError
 
 from services.cargotech.errors import CargoNotFound, CargoTechBusy, CargoTechUnavailable, InvalidCargoId
 from services.cargotech.login import retry_after_seconds
 from services.cargotech.models import CARGO_ID_RE, CargoDetail, CargoPage, DictionaryPoint, TypeRef
+from services.cargotech.reader import ParseReport, read_detail, read_dictionary, read_page
 from services.cargotech.retry_policy import RETRYABLE_STATUSES, RetryableUpstream, retrying
 from services.circuit_breaker import CircuitBreaker, CircuitOpen
 from services.rate_bucket import RateBucket, RateBudgetExceeded
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class TokenSource(Protocol):
@@ -39,6 +42,12 @@ class CallObserver(Protocol):
     def upstream_call(self, endpoint: str, status: int | None, latency_s: float) -> None: ...
 
 
+class DriftObserver(Protocol):
+    """Told what reading every 200 answer met: skipped items, dropped and coerced fields."""
+
+    async def parsed(self, report: ParseReport) -> None: ...
+
+
 def make_http_client(base_url: str, timeout_s: float) -> httpx.AsyncClient:
     """One pooled client per process. Explicit timeouts: a hung CargoTech must not hang us."""
     return httpx.AsyncClient(
@@ -47,6 +56,10 @@ def make_http_client(base_url: str, timeout_s: float) -> httpx.AsyncClient:
         timeout=httpx.Timeout(timeout_s, connect=min(5.0, timeout_s)),
         limits=httpx.Limits(max_connections=50, max_keepalive_connections=20),
     )
+
+
+def _int(raw: str | None, default: int | None) -> int | None:
+    return int(raw) if raw is not None and raw.isdigit() else default
 
 
 def _endpoint(path: str) -> str:
@@ -66,6 +79,7 @@ class CargoTechClient:
         *,
         deadline_s: float = 10.0,
         observer: CallObserver | None = None,
+        drift: DriftObserver | None = None,
     ) -> None:
         self._http = http
         self._tokens = tokens
@@ -73,38 +87,48 @@ class CargoTechClient:
         self._breaker = breaker
         self._deadline_s = deadline_s
         self._observer = observer
+        self._drift = drift
 
     async def list_cargos(self, query: Mapping[str, str], *, deadline_s: float | None = None) -> CargoPage:
-        return self._parse(CargoPage, await self._get("/v2/cargos/views", query, deadline_s))
+        body = await self._get("/v2/cargos/views", query, deadline_s)
+        page, report = read_page(body, offset=_int(query.get("offset"), 0), limit=_int(query.get("limit"), None))
+        return await self._accept(page, report)
 
     async def get_cargo(self, cargo_id: str, *, deadline_s: float | None = None) -> CargoDetail:
         cargo_id = str(cargo_id)
         if not CARGO_ID_RE.match(cargo_id):
             raise InvalidCargoId(f"invalid cargo id {cargo_id[:32]!r}")
         body = await self._get(f"/v1/carrier/cargos/{cargo_id}", {"source": "1", "include": "contacts"}, deadline_s)
-        return self._parse(CargoDetail, body.get("data", body))
+        return await self._accept(*read_detail(body, cargo_id))
 
     async def search_points(self, name: str, limit: int = 10) -> list[DictionaryPoint]:
         body = await self._get(
             "/v1/dictionaries/points", {"filter[name]": name, "limit": str(limit), "offset": "0"}, None
         )
-        return self._parse(list[DictionaryPoint], body.get("data", []))
+        return await self._accept(*read_dictionary(body, "points", DictionaryPoint))
 
     async def truck_types(self) -> list[TypeRef]:
         body = await self._get("/v1/dictionaries/truck_types", {}, None)
-        return self._parse(list[TypeRef], body.get("data", []))
+        return await self._accept(*read_dictionary(body, "truck_types", TypeRef))
 
     async def load_types(self) -> list[TypeRef]:
         body = await self._get("/v1/dictionaries/load_types", {}, None)
-        return self._parse(list[TypeRef], body.get("data", []))
+        return await self._accept(*read_dictionary(body, "load_types", TypeRef))
 
-    def _parse(self, shape: Any, body: Any) -> Any:
-        """An answer that does not fit our models is a broken upstream, not a crash for the driver."""
-        try:
-            return TypeAdapter(shape).validate_python(body)
-        except ValidationError as exc:
-            self._breaker.record_failure()
-            raise CargoTechUnavailable(f"unexpected answer shape: {exc.error_count()} errors") from exc
+    async def _accept(self, value: T | None, report: ParseReport) -> T:
+        """Report the reading, then hand over what is usable. An answer with nothing usable is a
+        broken upstream for the driver (the cache may still serve an older answer), but not a
+        transport failure: the breaker stays closed, so other endpoints keep working."""
+        if self._drift is not None and not report.clean:
+            try:
+                await self._drift.parsed(report)
+            except Exception:  # noqa: BLE001 - the alarm must never cost a driver the answer
+                log.exception("schema drift report failed")
+        if value is None:
+            first = next((i for i in report.issues if i.kind == "skipped"), None)
+            where = f"{first.path or 'answer'} ({first.seen})" if first else "answer"
+            raise CargoTechUnavailable(f"{report.endpoint}: nothing usable in the answer, first at {where}")
+        return value
 
     async def _get(self, path: str, params: Mapping[str, str], deadline_s: float | None) -> dict[str, Any]:
         deadline = time.monotonic() + (deadline_s or self._deadline_s)

@@ -1,8 +1,9 @@
-"""Typed models of CargoTech answers.
+"""Typed models of the parts of CargoTech answers the app uses, and nothing more.
 
-They follow `cargotech-api.md` (the real API) and also accept the seed document's idealised
-shape, so the client works against both. Unknown fields are ignored, never fatal: the real
-API adds fields without notice.
+Answers reach these models through services.cargotech.reader, which reads every spelling a PHP
+API produces and hands over canonical values; the models also accept the older idealised shape
+(pickup_city, extranote, …). Every other field is ignored whatever its type: CargoTech adds and
+changes fields without notice, and a field we never show must never cost a driver a page.
 """
 
 from __future__ import annotations
@@ -26,8 +27,6 @@ class CityRef(_Lenient):
 
 
 class RoutePoint(_Lenient):
-    type: int | None = None
-    position: int | None = None
     first_date: str | None = None
     last_date: str | None = None
     city: CityRef = Field(default_factory=CityRef)
@@ -42,15 +41,11 @@ class RoutePoints(_Lenient):
 class TypeRef(_Lenient):
     id: int
     name: str = ""
-    short_name: str | None = None
 
 
 class Company(_Lenient):
-    id: int | None = None
     inn: str | None = None
     name: str = ""
-    type: str | int | None = None
-    security_status: str | int | None = None
 
     @field_validator("inn", mode="before")
     @classmethod
@@ -61,6 +56,7 @@ class Company(_Lenient):
 class Contact(_Lenient):
     type: str | None = None
     name: str | None = None
+    email: str | None = None
     phones: list[str] = Field(default_factory=list)
 
     @model_validator(mode="before")
@@ -74,12 +70,7 @@ class Contact(_Lenient):
 
 class Extra(_Lenient):
     note: str | None = None
-    note_valid: bool | None = None
-    url: str | None = None
-    external_inn: str | None = None
     custom_cargo_type: str | None = None
-    partial_load: bool | None = None
-    krugoreis: bool | None = None
 
 
 class CargoItem(_Lenient):
@@ -107,23 +98,7 @@ class CargoItem(_Lenient):
     @model_validator(mode="before")
     @classmethod
     def _from_seed_shape(cls, data: Any) -> Any:
-        """Map the seed document's flat item (pickup_city, extranote, …) onto the real shape."""
-        if not isinstance(data, dict) or "points" in data or "pickup_city" not in data:
-            return data
-        mapped = dict(data)
-        mapped["points"] = {
-            "start": {"city": {"name": data.get("pickup_city") or ""}, "address": data.get("pickup_address")},
-            "finish": {"city": {"name": data.get("delivery_city") or ""}, "address": data.get("delivery_address")},
-        }
-        if data.get("extranote") is not None:
-            mapped.setdefault("extra", {"note": data["extranote"]})
-        if data.get("shipper_contact"):
-            mapped.setdefault("contacts", [{"type": "shipper", "name": data.get("shipper_name"), "phone": data["shipper_contact"]}])
-        if data.get("shipper_name"):
-            mapped.setdefault("shipper", {"name": data["shipper_name"]})
-        if isinstance(data.get("cargo_type"), str):
-            mapped["cargo_type"] = {"name": data["cargo_type"]}
-        return mapped
+        return from_seed_shape(data)
 
     @property
     def shown_price(self) -> int | None:
@@ -132,7 +107,6 @@ class CargoItem(_Lenient):
 
 
 class CargoTypeRef(_Lenient):
-    id: int | None = None
     name: str = ""
 
 
@@ -155,6 +129,8 @@ class PageMeta(_Lenient):
 class CargoPage(_Lenient):
     data: list[CargoItem] = Field(default_factory=list)
     meta: PageMeta = Field(default_factory=PageMeta)
+    # Items in the answer, usable or not: paging counts what CargoTech sent, not what we kept.
+    received: int | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -169,14 +145,36 @@ class CargoPage(_Lenient):
         return self.meta.size or None
 
     def next_offset(self) -> int | None:
-        """Where the next page starts, or None at the end (rules from cargotech-api.md)."""
-        reached = self.meta.offset + len(self.data)
+        """Where the next page starts, or None at the end. Without a total (`meta.size` missing,
+        0 or unreadable) a full page means there may be more."""
+        count = self.received if self.received is not None else len(self.data)
+        reached = self.meta.offset + count
         if self.meta.size:
             return reached if reached < self.meta.size else None
-        return reached if self.meta.limit and len(self.data) == self.meta.limit else None
+        return reached if self.meta.limit and count == self.meta.limit else None
 
 
 class DictionaryPoint(_Lenient):
     id: int
     name: str
     type: int = 2
+
+
+def from_seed_shape(data: Any) -> Any:
+    """Map the idealised flat item (pickup_city, extranote, …) onto the real shape; others pass."""
+    if not isinstance(data, dict) or "points" in data or "pickup_city" not in data:
+        return data
+    mapped = dict(data)
+    mapped["points"] = {
+        "start": {"city": {"name": data.get("pickup_city") or ""}, "address": data.get("pickup_address")},
+        "finish": {"city": {"name": data.get("delivery_city") or ""}, "address": data.get("delivery_address")},
+    }
+    if data.get("extranote") is not None:
+        mapped.setdefault("extra", {"note": data["extranote"]})
+    if data.get("shipper_contact"):
+        mapped.setdefault("contacts", [{"type": "shipper", "name": data.get("shipper_name"), "phone": data["shipper_contact"]}])
+    if data.get("shipper_name"):
+        mapped.setdefault("shipper", {"name": data["shipper_name"]})
+    if isinstance(data.get("cargo_type"), str):
+        mapped["cargo_type"] = {"name": data["cargo_type"]}
+    return mapped

@@ -1,5 +1,9 @@
 """Integration tests talk to a real CargoTech sandbox over loopback HTTP, through the same
-service objects the app builds (services.runtime.build_runtime)."""
+service objects the app builds (services.runtime.build_runtime).
+
+A module marked `pytest.mark.both_spellings` runs each of its sandbox tests twice: against the
+sandbox's plain answers and against the same data in drifted spellings (sandbox.spelling), so
+the suite cannot come to depend on one way of writing the same JSON."""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 
 import pytest
 
+from sandbox.spelling import SPELLINGS
 from sandbox.testing import TEST_EPOCH, SandboxServer
 from services.runtime import Runtime, build_runtime
 from services.settings import load_settings
@@ -18,9 +23,17 @@ def sandbox_server() -> Iterator[SandboxServer]:
         yield server
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if metafunc.definition.get_closest_marker("both_spellings") and "sandbox" in metafunc.fixturenames:
+        metafunc.parametrize("sandbox", SPELLINGS, indirect=True)
+
+
 @pytest.fixture
-def sandbox(sandbox_server: SandboxServer) -> SandboxServer:
+def sandbox(request: pytest.FixtureRequest, sandbox_server: SandboxServer) -> SandboxServer:
     sandbox_server.reset()
+    spelling = getattr(request, "param", "plain")
+    if spelling != "plain":
+        sandbox_server.set_spelling(spelling)
     return sandbox_server
 
 

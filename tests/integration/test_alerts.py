@@ -28,6 +28,7 @@ from tests.integration.test_bot_loop import DISPATCHERS, WEBHOOK_SECRET, buttons
 from tests.support.postgres_server import fresh_database, postgres_url  # noqa: F401  (fixture)
 from tests.support.processes import free_port
 
+pytestmark = pytest.mark.both_spellings  # plain and drifted sandbox answers
 WINDOW = 1.0
 DRIVER = 700000901
 SECOND_DRIVER = 700000902
@@ -277,7 +278,9 @@ async def test_two_workers_without_shared_locks_still_alert_once(start_app, sand
     cargos. The database's unique (driver, cargo) still lets only one message through."""
     overrides = {}
     if database == "postgresql":
-        overrides["database_url"] = fresh_database(request.getfixturevalue("postgres_url"), "alerts_race")
+        # One database per sandbox spelling: the app keeps one engine per database URL.
+        spelling = request.node.callspec.params.get("sandbox", "plain")
+        overrides["database_url"] = fresh_database(request.getfixturevalue("postgres_url"), f"alerts_race_{spelling}")
     first = await start_app(bot=False, **overrides)
     second = await start_app(bot=False, **overrides)
     for n in range(3):

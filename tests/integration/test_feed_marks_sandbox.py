@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import httpx
+import pytest
 
 from services.driver_store import DriverStore
 from services.duplicate_folding import fold_duplicates, fold_key, folded_ids
@@ -13,6 +14,7 @@ from services.feed import FeedPage, load_feed_page
 from services.feed_marks import VISIT_GAP_S, FeedMarks
 from services.feed_sort import sort_cards
 
+pytestmark = pytest.mark.both_spellings  # plain and drifted sandbox answers
 DRIVER = 5151
 
 
@@ -143,5 +145,9 @@ async def test_generated_reposts_fold_across_loaded_pages(sandbox, make_runtime)
     keys = [fold_key(c) for c in shown]
     assert len(keys) == len(set(keys))  # one card per load
     assert folded_ids(shown) == set(loaded)  # nothing lost
-    assert all(int(c["id"]) < 4_000_000_000 for c in shown)  # the original stays, its reposts fold in
+    # The original stays, its reposts fold in; a repost heads its group only when the original was
+    # not usable (the drifted spelling serves about one item in 40 without a route).
+    assert all(int(c["id"]) < 4_000_000_000 or not any(int(d) < 4_000_000_000 for d in c["dup_ids"].split(",") if d)
+               for c in shown)
+    assert sum(int(c["id"]) < 4_000_000_000 for c in shown) >= len(shown) * 0.9
     assert sum(bool(c["dup_hint"]) for c in shown) >= 5

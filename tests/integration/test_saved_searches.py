@@ -8,6 +8,7 @@ import pytest
 from services.saved_searches import MAX_PER_DRIVER, SavedSearchError, propose_name
 
 DRIVER, OTHER = 700000101, 700000202
+pytestmark = pytest.mark.both_spellings  # plain and drifted sandbox answers
 KAZAN_ROUTE = {"from_id": "1", "from_name": "Москва", "to_id": "2", "to_name": "Казань", "weight_class": "20"}
 
 

@@ -13,6 +13,7 @@ from services.feed_marks import FeedMarks
 from services.filters import WEIGHT_CLASSES
 from services.similar_offers import ROUTE_RADIUS_KM, similar_offers, weight_class_for
 
+pytestmark = pytest.mark.both_spellings  # plain and drifted sandbox answers
 DRIVER = 6161
 CITY_BY_NAME = {city.name: city.id for city in CITIES}
 
