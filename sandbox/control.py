@@ -13,7 +13,8 @@
     POST   /__control/cargo_note    {"id": cargo id, "note": text}: serve this extranote in its detail
     POST   /__control/cargo/<id>/remove     the cargo is withdrawn: the list drops it, its detail answers 404
     POST   /__control/cargo/<id>/restore    undo a remove
-    POST   /__control/cargo/<id>/price      {"price_rub": N}: the carrier price changes (₽/км follows)
+    POST   /__control/cargo/<id>/price      {"price_rub": N}: the carrier price changes (`price_per_km`
+                                            follows `price`)
     POST   /__control/cargo/<id>/duplicate  {"company_id"?: N}: another company reposts the same load
                                             (same route, dates, weight, price), listed right after it;
                                             answers {"id": the repost's id, "company_id": ...}

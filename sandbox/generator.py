@@ -85,7 +85,7 @@ class Cargo:
     volume: float  # m³
     distance: int  # km
     shown_price: int  # kopecks: price_carrier when present, else price
-    price_per_km: int  # kopecks
+    price_per_km: int  # kopecks, of `price` (not of the carrier's price), as CargoTech computes it
     truck_ids: frozenset[int]
     load_ids: frozenset[int]
     company_id: int
@@ -159,7 +159,7 @@ def build_cargo(world: World, slot: int) -> Cargo:
 
     price, price_carrier = _prices(rng, class_index, cargo_type, bodies, distance)
     shown_price = price_carrier if price_carrier is not None else price
-    price_per_km = round(shown_price / distance)
+    price_per_km = round(price / distance)  # CargoTech's figure is of `price`, whatever the carrier gets
 
     start_window, finish_window = _windows(rng, publish_ts, distance)
     zulu = rng.random() < 0.3  # most items carry Moscow time with its offset, some UTC with `Z`
@@ -340,7 +340,7 @@ def with_price(cargo: Cargo, price_kopecks: int) -> Cargo:
         item["price"] = max(int(item["price"]), price_kopecks)
     else:
         item["price"] = price_kopecks
-    per_km = round(price_kopecks / cargo.distance)
+    per_km = round(int(item["price"]) / cargo.distance)  # of `price`, as CargoTech computes it
     item["price_per_km"] = per_km
     return dataclasses.replace(cargo, item=item, shown_price=price_kopecks, price_per_km=per_km, _encoded={})
 

@@ -62,6 +62,7 @@ class Contact(_Lenient):
     type: str | None = None
     name: str | None = None
     phones: list[str] = Field(default_factory=list)
+    email: str | None = None
 
     @model_validator(mode="before")
     @classmethod
