@@ -18,7 +18,9 @@ from services.duplicate_folding import fold_duplicates, folded_ids
 from services.feed import load_feed_page
 from services.feed_marks import FeedMarks
 from services.feed_sort import SORTS, sort_cards
-from services.filters import FIELD_LABELS, WEIGHT_CLASS_LABELS, FilterValidationError, validate_filters
+from services.filters import (
+    FIELD_LABELS, WEIGHT_CLASS_LABELS, FilterValidationError, validate_filters, weight_chip_label,
+)
 from services.formatting import stale_note
 from services.runtime import get_runtime
 
@@ -75,7 +77,8 @@ class FeedState(rx.State):
     @rx.var
     def weight_chips(self) -> list[dict[str, str]]:
         chosen = self.form.get("weight_class", "any")
-        return [{"value": k, "label": v, "active": "1" if k == chosen else ""} for k, v in WEIGHT_CLASS_LABELS.items()]
+        return [{"value": k, "label": weight_chip_label(k), "active": "1" if k == chosen else ""}
+                for k in WEIGHT_CLASS_LABELS]
 
     @rx.var
     def sort_options(self) -> list[dict[str, str]]:
