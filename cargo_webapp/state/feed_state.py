@@ -22,6 +22,7 @@ from services.filters import (
     FIELD_LABELS, WEIGHT_CLASS_LABELS, FilterValidationError, validate_filters, weight_chip_label,
 )
 from services.formatting import stale_note
+from services import point_search
 from services.runtime import get_runtime
 
 log = logging.getLogger(__name__)
@@ -167,8 +168,8 @@ class FeedState(rx.State):
         found: list[dict[str, str]] = []
         if len(text.strip()) >= 2:
             try:
-                points = (await get_runtime().cargos.points(text.strip()[:50])).value
-                found = [{"id": str(p.id), "type": str(p.type), "name": p.name} for p in points[:8]]
+                points = await point_search.search_points(get_runtime().cargos, text)
+                found = [{"id": str(p.id), "type": str(p.type), "name": p.name} for p in points]
             except CargoTechError as exc:
                 log.info("autocomplete failed: %s", exc)
         if which == "from":
