@@ -56,9 +56,10 @@ def tonnes(kilograms: float | None) -> str:
 
 
 def cubic_metres(volume: float | None) -> str:
+    """«82 м³», «12,5 м³»; a parcel's «0,01 м³», never «0 м³»."""
     if volume is None or volume <= 0:
         return ""
-    return f"{_decimal(volume, 1)}{NBSP}м³"
+    return f"{_decimal(volume, 1 if volume >= 1 else 3)}{NBSP}м³"
 
 
 def kilometres(distance: float | None) -> str:

@@ -31,6 +31,7 @@ def test_tonnes(kg, shown):
 def test_volume_distance_and_rate():
     assert fmt.cubic_metres(82) == f"82{NB}м³"
     assert fmt.cubic_metres(12.5) == f"12,5{NB}м³"
+    assert fmt.cubic_metres(0.5) == f"0,5{NB}м³" and fmt.cubic_metres(0.01) == f"0,01{NB}м³"  # never «0 м³»
     assert fmt.kilometres(1234.4) == f"1{NB}234{NB}км"
     assert fmt.rub_per_km(5_250) == f"52{NB}₽/км"  # 52.5 ₽ rounds half to even
     assert fmt.rub_per_km(850) == f"8,5{NB}₽/км"
