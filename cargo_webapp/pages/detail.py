@@ -15,9 +15,12 @@ def _contact(c) -> rx.Component:
     who = rx.el.span(c["name"], " ", rx.el.span(c["role"], class_name="hint"))
     return rx.cond(
         c["href"] != "",
-        rx.el.a(who, rx.el.strong(rx.cond(c["phone"] != "", c["phone"], c["email"])), href=c["href"],
-                class_name="contact", data_testid="contact"),
-        rx.el.div(who, rx.el.span("телефон не указан", class_name="hint"), class_name="contact contact-plain",
+        rx.el.a(
+            who,
+            rx.cond(c["phone"] != "", rx.el.strong(c["phone"]), rx.el.strong(c["email"], class_name="email")),
+            href=c["href"], class_name="contact", data_testid="contact",
+        ),
+        rx.el.div(who, rx.el.span("телефон не указан", class_name="hint nowrap"), class_name="contact contact-plain",
                   data_testid="contact"),
     )
 
