@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from services.cargo_service import CargoService
+from services.cargotech.errors import CargoTechError
 from services.cargotech.models import DictionaryPoint
 
 SHOWN = 8  # suggestions under the field
@@ -52,7 +53,7 @@ def stems(text: str) -> list[str]:
 async def search_points(cargos: CargoService, text: str, *, shown: int = SHOWN) -> list[DictionaryPoint]:
     """Points whose name starts (or has a word starting) with `text`, «е» and «ё» alike: what
     CargoTech answers for the text itself first, in its order, then what only the folding finds.
-    Raises CargoTechError when the text's own query fails."""
+    Raises CargoTechError when the text's own query fails; a failed stem query only finds less."""
     needle = " ".join(text.split())[:50]
     if len(needle) < MIN_QUERY:
         return []
@@ -62,7 +63,11 @@ async def search_points(cargos: CargoService, text: str, *, shown: int = SHOWN) 
     folded = fold(needle)
     known = {point.id for point in found}
     for stem in stems(needle):
-        for point in (await cargos.points(stem, limit=WIDE_LIMIT)).value:
+        try:
+            wider = (await cargos.points(stem, limit=WIDE_LIMIT)).value
+        except CargoTechError:
+            break  # what the text itself found is still worth showing
+        for point in wider:
             if point.id not in known and matches(point.name, folded):
                 known.add(point.id)
                 found.append(point)

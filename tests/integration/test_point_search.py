@@ -37,3 +37,13 @@ async def test_the_stem_query_is_shared_while_typing(runtime, sandbox):
 async def test_short_texts_ask_nothing(runtime, sandbox):
     assert await names(runtime, " к ") == []
     assert sandbox.stats()["points"] == 0
+
+
+async def test_a_failed_stem_query_keeps_what_the_text_found(runtime, sandbox):
+    exact = [point.name for point in (await runtime.cargos.points("орел")).value]
+    assert exact == []  # cached: the next search asks only for the stem «ор»... which fails
+    sandbox.fault(kind="malformed", count=1, path_prefix="/v1/dictionaries/points")
+    assert await names(runtime, "орел") == []
+    sandbox.clear_faults()
+    found = await names(runtime, "орел")  # the stem was not cached as an answer: asked again
+    assert found and found[0] == "Орёл, Орловская обл."
