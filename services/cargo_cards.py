@@ -15,9 +15,11 @@ def price_per_km(cargo: CargoItem) -> int | None:
     from `price`, not from `price_carrier`, so next to the carrier's price it would be wrong:
     it is used only when the distance is unknown and the shown price is `price` itself."""
     price = cargo.shown_price
-    if price and price > 0 and cargo.distance and cargo.distance > 0:
+    if price is None or price <= 0:
+        return None
+    if cargo.distance and cargo.distance > 0:
         return round(price / cargo.distance)
-    if price and cargo.price_carrier is None and cargo.price_per_km and cargo.price_per_km > 0:
+    if cargo.price_carrier is None and cargo.price_per_km and cargo.price_per_km > 0:
         return cargo.price_per_km
     return None
 

@@ -40,7 +40,7 @@ EMAIL_RE = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 
 def email_of(contact: Contact) -> str:
     """The contact's e-mail when it looks like one (it becomes a mailto: link), else ""."""
-    text = (getattr(contact, "email", None) or "").strip()
+    text = (contact.email or "").strip()
     return text if len(text) <= 254 and EMAIL_RE.match(text) else ""
 
 

@@ -61,3 +61,9 @@ def test_weight_under_a_tonne_is_in_kilograms():
     assert card(weight=0.5)["weight"] == f"0,5{NBSP}кг"
     assert card(weight=1_500)["weight"] == f"1,5{NBSP}т"
     assert card(weight=20_000)["weight"] == f"20{NBSP}т"
+
+
+def test_no_rate_for_an_unusable_price():
+    assert card(price=-100, price_per_km=5_000, distance=100)["price_per_km"] == ""
+    assert card(price=-100, price_per_km=5_000)["price_per_km"] == ""
+    assert card(price_per_km=5_000, distance=100)["price_per_km"] == ""  # no price at all
