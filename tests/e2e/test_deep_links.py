@@ -170,3 +170,15 @@ def test_a_returning_driver_sees_a_withdrawn_cargo_as_gone(browser: Browser, app
     finally:
         _control(sandbox_url, f"/cargo/{cargo_id}/restore")
         context.close()
+
+
+def test_another_account_launching_on_the_device_is_signed_in_as_itself(browser: Browser, app_url: str):
+    context, _, _ = _returning_driver(browser, app_url)
+    other = {"id": 646464, "first_name": "Марина", "last_name": "Белова", "username": "marina_b", "language_code": "ru"}
+    page, errors = _launch(context, launch_url(app_url, user=other, path="/responses"))
+    expect(page.get_by_test_id("driver-name")).to_have_text("Марина Белова", timeout=30_000)
+    # ...and the next launch of the first driver is theirs again.
+    again, more_errors = _launch(context, launch_url(app_url, user=RETURNING, path="/responses"))
+    expect(again.get_by_test_id("driver-name")).to_have_text("Виктор Орлов", timeout=30_000)
+    assert not errors and not more_errors
+    context.close()
