@@ -115,6 +115,10 @@ _TABLE = (
     ("Таганрог", "Ростовская обл.", 47.2362, 38.8969, 4, "61"),
     ("Энгельс", "Саратовская обл.", 51.4986, 46.1254, 3, "64"),
     ("Дзержинск", "Нижегородская обл.", 56.2389, 43.4631, 4, "52"),
+    # Towns in the points dictionary where no generated cargo starts or ends: traffic 0 leaves every
+    # weighted pick, and so every generated cargo, as it was. Their «ё» is what drivers type as «е».
+    ("Королёв", "Московская обл.", 55.9162, 37.8545, 0, "50"),
+    ("Щёлково", "Московская обл.", 55.9233, 37.9783, 0, "50"),
 )
 
 
@@ -171,7 +175,9 @@ class Point:
 
 
 def normalise(text: str) -> str:
-    return text.casefold().replace("ё", "е").strip()
+    # Case-insensitive but strict about «ё»: a real server need not treat «е» and «ё» as one
+    # letter, so the app must not rely on it (it folds them itself).
+    return text.casefold().strip()
 
 
 def _point(id_: int, name: str, type_: int, rank: int) -> Point:

@@ -13,7 +13,11 @@
     POST   /__control/cargo_note    {"id": cargo id, "note": text}: serve this extranote in its detail
     POST   /__control/cargo/<id>/remove     the cargo is withdrawn: the list drops it, its detail answers 404
     POST   /__control/cargo/<id>/restore    undo a remove
-    POST   /__control/cargo/<id>/price      {"price_rub": N}: the carrier price changes (₽/км follows)
+    POST   /__control/cargo/<id>/price      {"price_rub": N}: the carrier price changes (`price_per_km`
+                                            follows `price`)
+    POST   /__control/cargo/<id>/fields     {"weight"?, "price"?, "price_carrier"?, "points"?, "contacts"?,
+                                            "extra"?, ...}: serve these answer fields (objects merged,
+                                            contacts replaced) in the list and the detail
     POST   /__control/cargo/<id>/duplicate  {"company_id"?: N}: another company reposts the same load
                                             (same route, dates, weight, price), listed right after it;
                                             answers {"id": the repost's id, "company_id": ...}
@@ -157,6 +161,17 @@ async def cargo_price(request: Request, state: SandboxState) -> Response:
     return json_response({"id": cargo_id, "price_rub": price, "price_per_km": cargo.price_per_km})
 
 
+async def cargo_fields(request: Request, state: SandboxState) -> Response:
+    cargo_id = _cargo_id(request)
+    fields = await _body(request)
+    if (missing := _live(state, cargo_id)) is not None:
+        return missing
+    cargo = state.pool.find(cargo_id, state.clock.now())
+    assert cargo is not None
+    state.pool.set_fields(cargo, fields)
+    return json_response({"id": cargo_id, "fields": sorted(fields)})
+
+
 async def cargo_duplicate(request: Request, state: SandboxState) -> Response:
     cargo_id = _cargo_id(request)
     body = await _body(request)
@@ -208,6 +223,7 @@ routes = [
     Route("/cargo/{cargo_id}/remove", control(cargo_remove), methods=["POST"]),
     Route("/cargo/{cargo_id}/restore", control(cargo_restore), methods=["POST"]),
     Route("/cargo/{cargo_id}/price", control(cargo_price), methods=["POST"]),
+    Route("/cargo/{cargo_id}/fields", control(cargo_fields), methods=["POST"]),
     Route("/cargo/{cargo_id}/duplicate", control(cargo_duplicate), methods=["POST"]),
     Route("/reposts", control(reposts), methods=["POST"]),
     Route("/spelling", control(spelling), methods=["POST"]),

@@ -86,7 +86,7 @@ class Cargo:
     volume: float  # m³
     distance: int  # km
     shown_price: int  # kopecks: price_carrier when present, else price
-    price_per_km: int  # kopecks
+    price_per_km: int  # kopecks, of `price` (not of the carrier's price), as CargoTech computes it
     truck_ids: frozenset[int]
     load_ids: frozenset[int]
     company_id: int
@@ -162,7 +162,7 @@ def build_cargo(world: World, slot: int) -> Cargo:
 
     price, price_carrier = _prices(rng, class_index, cargo_type, bodies, distance)
     shown_price = price_carrier if price_carrier is not None else price
-    price_per_km = round(shown_price / distance)
+    price_per_km = round(price / distance)  # CargoTech's figure is of `price`, whatever the carrier gets
 
     start_window, finish_window = _windows(rng, publish_ts, distance)
     zulu = rng.random() < 0.3  # most items carry Moscow time with its offset, some UTC with `Z`
@@ -343,7 +343,7 @@ def with_price(cargo: Cargo, price_kopecks: int) -> Cargo:
         item["price"] = max(int(item["price"]), price_kopecks)
     else:
         item["price"] = price_kopecks
-    per_km = round(price_kopecks / cargo.distance)
+    per_km = round(int(item["price"]) / cargo.distance)  # of `price`, as CargoTech computes it
     item["price_per_km"] = per_km
     return dataclasses.replace(cargo, item=item, shown_price=price_kopecks, price_per_km=per_km, _encoded={})
 
@@ -365,4 +365,37 @@ def duplicate_of(world: World, cargo: Cargo, new_id: int, company_id: int | None
     return dataclasses.replace(
         cargo, id=new_id, item=item, contacts=contacts, details=details,
         company_id=company.id, poster_id=poster_id, _encoded={},
+    )
+
+
+ITEM_FIELDS = frozenset({"weight", "volume", "distance", "price", "price_carrier", "price_per_km", "points",
+                         "load_types", "truck_types", "company"})
+DETAIL_FIELDS = frozenset({"extra", "shipper", "cargo_type"})
+EDITABLE_FIELDS = ITEM_FIELDS | DETAIL_FIELDS | {"contacts"}
+
+
+def _merged(base: object, change: object) -> object:
+    """`change` laid over `base`: objects merge key by key, anything else replaces."""
+    if isinstance(base, dict) and isinstance(change, dict):
+        return {**base, **{key: _merged(base.get(key), value) for key, value in change.items()}}
+    return change
+
+
+def with_fields(cargo: Cargo, fields: dict) -> Cargo:
+    """The cargo with some answer fields set as given (objects such as `points` and `extra` are
+    merged, `contacts` replaced): for tests of how the app shows unusual values. The list filters
+    follow the new weight, volume, distance and prices."""
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise ValueError(f"fields that cannot be set: {', '.join(sorted(unknown))}")
+    item = {**cargo.item, **{k: _merged(cargo.item.get(k), v) for k, v in fields.items() if k in ITEM_FIELDS}}
+    details = {**cargo.details,
+               **{k: _merged(cargo.details.get(k), v) for k, v in fields.items() if k in DETAIL_FIELDS}}
+    contacts = fields.get("contacts", cargo.contacts)
+    carrier = item.get("price_carrier")
+    shown = carrier if carrier is not None else item.get("price")
+    return dataclasses.replace(
+        cargo, item=item, details=details, contacts=contacts,
+        weight=item.get("weight") or 0, volume=item.get("volume") or 0, distance=item.get("distance") or 0,
+        shown_price=shown or 0, price_per_km=item.get("price_per_km") or 0, _encoded={},
     )

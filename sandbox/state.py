@@ -8,7 +8,7 @@ import time
 
 from sandbox.config import SandboxConfig
 from sandbox.faults import Faults
-from sandbox.generator import DUPLICATE_ID_BASE, ID_BASE, Cargo, duplicate_of, with_price
+from sandbox.generator import DUPLICATE_ID_BASE, ID_BASE, Cargo, duplicate_of, with_fields, with_price
 from sandbox.pool import CargoPool
 from sandbox.ratelimit import SlidingWindow
 from sandbox.tokens import TokenStore
@@ -59,7 +59,7 @@ REPOST_COUNTS = (1, 1, 1, 2, 2, 3)  # most reposted loads appear twice in all, a
 
 class EditedPool:
     """The generated pool with the control API's edits on top: removed cargos (the detail answers
-    404, the list drops them), changed prices and duplicate postings from other companies.
+    404, the list drops them), changed prices and fields, and duplicate postings from other companies.
     Without edits it is the pool itself, at the same speed."""
 
     def __init__(self, pool: CargoPool) -> None:
@@ -70,6 +70,7 @@ class EditedPool:
     def clear(self) -> None:
         self.removed: set[int] = set()
         self.prices: dict[int, int] = {}  # cargo id → kopecks
+        self.fields: dict[int, dict] = {}  # cargo id → answer fields set by a test
         self.duplicates: dict[int, list[tuple[int, int | None]]] = {}  # original id → [(dup id, company)]
         self._original_of: dict[int, tuple[int, int | None]] = {}  # dup id → (original id, company)
         self._next_duplicate = DUPLICATE_ID_BASE
@@ -79,7 +80,7 @@ class EditedPool:
 
     @property
     def edited(self) -> bool:
-        return bool(self.removed or self.prices or self.duplicates or self.repost_share)
+        return bool(self.removed or self.prices or self.fields or self.duplicates or self.repost_share)
 
     def visible(self, now: float) -> tuple[Cargo, ...]:
         base = self._pool.visible(now)
@@ -143,6 +144,11 @@ class EditedPool:
         self.prices[cargo_id] = kopecks
         self._version += 1
 
+    def set_fields(self, cargo: Cargo, fields: dict) -> None:
+        with_fields(cargo, fields)  # refuses unknown fields before anything is stored
+        self.fields[cargo.id] = {**self.fields.get(cargo.id, {}), **fields}
+        self._version += 1
+
     def duplicate(self, cargo_id: int, company_id: int | None = None) -> int:
         if company_id is not None and not any(c.id == company_id for c in self.world.companies):
             raise ValueError(f"unknown company_id {company_id}")
@@ -155,7 +161,9 @@ class EditedPool:
 
     def _priced(self, cargo: Cargo) -> Cargo:
         kopecks = self.prices.get(cargo.id)
-        return cargo if kopecks is None else with_price(cargo, kopecks)
+        priced = cargo if kopecks is None else with_price(cargo, kopecks)
+        fields = self.fields.get(cargo.id)
+        return priced if fields is None else with_fields(priced, fields)
 
     def _duplicate(self, original: Cargo, dup_id: int, company_id: int | None) -> Cargo:
         # The original's current price: a repost copies what the original shows.

@@ -10,12 +10,24 @@ def _type_names(types: list) -> str:
     return ", ".join(t.name for t in types if t.name)
 
 
+def price_per_km(cargo: CargoItem) -> int | None:
+    """Kopecks per km of the price the card shows. CargoTech's own `price_per_km` is computed
+    from `price`, not from `price_carrier`, so next to the carrier's price it would be wrong:
+    it is used only when the distance is unknown and the shown price is `price` itself."""
+    price = cargo.shown_price
+    if price is None or price <= 0:
+        return None
+    if cargo.distance and cargo.distance > 0:
+        return round(price / cargo.distance)
+    if cargo.price_carrier is None and cargo.price_per_km and cargo.price_per_km > 0:
+        return cargo.price_per_km
+    return None
+
+
 def card_view(cargo: CargoItem) -> dict[str, str]:
     start, finish = cargo.points.start, cargo.points.finish
     price = cargo.shown_price
-    per_km = cargo.price_per_km
-    if not per_km and price and cargo.distance:
-        per_km = round(price / cargo.distance)
+    per_km = price_per_km(cargo)
     return {
         "id": cargo.id,
         "route": f"{start.city.name or '—'} → {finish.city.name or '—'}",
@@ -31,7 +43,7 @@ def card_view(cargo: CargoItem) -> dict[str, str]:
         "price_per_km": fmt.rub_per_km(per_km),
         "company": cargo.company.name if cargo.company else "",
         # Sort keys as text (the view model is str → str); empty sorts last.
-        "sort_price": str(price or ""),
+        "sort_price": str(price) if price and price > 0 else "",
         "sort_price_per_km": str(per_km or ""),
         "sort_distance": str(round(cargo.distance)) if cargo.distance else "",
         "sort_date": start.first_date or "",

@@ -35,21 +35,39 @@ def phone_display(number: str) -> str:
     return number
 
 
+EMAIL_RE = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
+
+
+def email_of(contact: Contact) -> str:
+    """The contact's e-mail when it looks like one (it becomes a mailto: link), else ""."""
+    text = (contact.email or "").strip()
+    return text if len(text) <= 254 and EMAIL_RE.match(text) else ""
+
+
 def contacts_view(contacts: list[Contact]) -> list[dict[str, str]]:
+    """Rows of «name, role — phone or e-mail», broker and company first: one per dialable number,
+    then one for the e-mail (a mailto: link). A contact with a name but neither still gets a row,
+    so the driver knows whom to ask for."""
     ordered = sorted(contacts, key=lambda c: CONTACT_ORDER.get(c.type or "", 9))
     rows = []
     seen: set[str] = set()  # the same number often stands under the broker and the company
+
+    def row(contact: Contact, phone: str = "", email: str = "", href: str = "") -> dict[str, str]:
+        return {"name": (contact.name or "").strip(), "role": CONTACT_LABELS.get(contact.type or "", ""),
+                "phone": phone, "email": email, "href": href}
+
     for contact in ordered:
-        for raw in contact.phones:
-            number = tel(raw)
-            if number and number not in seen:
+        numbers = [number for number in map(tel, contact.phones) if number]
+        email = email_of(contact)
+        for number in numbers:
+            if number not in seen:
                 seen.add(number)
-                rows.append({
-                    "name": contact.name or "",
-                    "role": CONTACT_LABELS.get(contact.type or "", ""),
-                    "phone": phone_display(number),
-                    "href": f"tel:{number}",
-                })
+                rows.append(row(contact, phone=phone_display(number), href=f"tel:{number}"))
+        if email and email.casefold() not in seen:
+            seen.add(email.casefold())
+            rows.append(row(contact, email=email, href=f"mailto:{email}"))
+        elif not numbers and not email and (contact.name or "").strip():
+            rows.append(row(contact))
     return rows
 
 
@@ -59,17 +77,23 @@ def _company(company: Company | None) -> str:
     return f"{company.name}, ИНН {company.inn}" if company.inn else company.name
 
 
+NOTE_COLLAPSE_CHARS = 300
+
+
 def detail_view(cargo: CargoDetail) -> dict[str, str]:
     start, finish = cargo.points.start, cargo.points.finish
+    note = (cargo.extra.note or "").strip()
     view = card_view(cargo)
     view.update({
         "from_address": start.address or start.city.name,
         "to_address": finish.address or finish.city.name,
-        "loading": " – ".join(filter(None, [fmt.date_time(start.first_date), fmt.date_time(start.last_date)])),
-        "unloading": " – ".join(filter(None, [fmt.date_time(finish.first_date), fmt.date_time(finish.last_date)])),
+        "loading": fmt.date_time_range(start.first_date, start.last_date),
+        "unloading": fmt.date_time_range(finish.first_date, finish.last_date),
         "load_types": ", ".join(t.name for t in cargo.load_types),
         "cargo_type": cargo.cargo_type_name,
-        "note": cargo.extra.note or "",
+        "note": note,
+        # Long notes start collapsed: 3,000 characters would push the contacts and «Откликнуться» off screen.
+        "note_long": "1" if len(note) > NOTE_COLLAPSE_CHARS else "",
         "shipper": _company(cargo.shipper),
         "company": _company(cargo.company),
     })

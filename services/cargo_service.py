@@ -103,11 +103,12 @@ class CargoService:
             await self._cache.delete(key)
             raise
 
-    async def points(self, name: str) -> Served[list[DictionaryPoint]]:
+    async def points(self, name: str, *, limit: int = 10) -> Served[list[DictionaryPoint]]:
         needle = " ".join(name.lower().split())
+        key = f"points:{needle}" if limit == 10 else f"points:{limit}:{needle}"
         return await self._serve(
-            "dictionary", f"points:{needle}", self._dictionary, list[DictionaryPoint],
-            lambda: self.client.search_points(needle),
+            "dictionary", key, self._dictionary, list[DictionaryPoint],
+            lambda: self.client.search_points(needle, limit=limit),
         )
 
     async def truck_types(self) -> Served[list[TypeRef]]:

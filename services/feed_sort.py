@@ -4,7 +4,8 @@ loaded; the UI says so («среди загруженных»)."""
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
+
+from services.formatting import MOSCOW, wall_clock
 
 SORTS = {
     "date": ("По дате загрузки", "sort_date", False),
@@ -13,16 +14,17 @@ SORTS = {
     "distance": ("Ближе", "sort_distance", False),
     "new": ("Новые", "", False),
 }
-MOSCOW = ZoneInfo("Europe/Moscow")  # a date sent without an offset is the freight market's clock
 
 
 def _moment(text: str) -> float | None:
-    """Epoch seconds of an ISO-8601 date. CargoTech mixes `+03:00` and `Z` dates (cargotech-api.md),
-    so their text does not sort in time order."""
-    try:
-        moment = dt.datetime.fromisoformat(text)
-    except ValueError:
+    """Epoch seconds of an ISO-8601 date. CargoTech mixes `+03:00` and `Z` dates, so their text
+    does not sort in time order. Read exactly as the card shows it (formatting.wall_clock): a
+    date without an offset is Moscow time, a bare date its midnight."""
+    moment = wall_clock(text)
+    if moment is None:
         return None
+    if not isinstance(moment, dt.datetime):
+        moment = dt.datetime.combine(moment, dt.time())
     return (moment if moment.tzinfo else moment.replace(tzinfo=MOSCOW)).timestamp()
 
 

@@ -21,13 +21,16 @@ MAX_RADIUS_KM = 500
 DEFAULT_POINT_TYPE = 2  # a city in the points dictionary
 MAX_DATE_AHEAD_DAYS = 90
 
-# The seed's user-facing classes → `filter[wv]` ("{tonnes}-{m3}": the truck the cargo must fit).
-# Each class maps to the production preset at its upper bound; "20" (20+ т / 82+ м³) has no
-# upper bound, so it asks for a full-size 20 т / 120 м³ road train. "any" sends no filter.
+# The seed's user-facing classes plus the production presets they lack → `filter[wv]`
+# ("{tonnes}-{m3}": the truck the cargo must fit), smallest truck first. Each seed class maps to
+# the production preset at its upper bound; "20" (20+ т / 82+ м³) has no upper bound, so it asks
+# for a full-size 20 т / 120 м³ road train. "any" sends no filter.
 WEIGHT_CLASSES: dict[str, str | None] = {
     "any": None,
+    "1.5": "1.5-9",
     "1_3": "3-16",
     "3_5": "5-36",
+    "7.5": "7.5-45",
     "5_10": "10-54",
     "10_15": "15-65",
     "15_20": "20-83",
@@ -35,14 +38,28 @@ WEIGHT_CLASSES: dict[str, str | None] = {
 }
 WEIGHT_CLASS_LABELS: dict[str, str] = {
     "any": "Любой",
+    "1.5": "1,5 т",
     "1_3": "1–3 т",
     "3_5": "3–5 т",
+    "7.5": "7,5 т",
     "5_10": "5–10 т",
     "10_15": "10–15 т",
     "15_20": "15–20 т",
     "20": "20+ т",
     "custom": "Свой",
 }
+
+
+def weight_chip_label(weight_class: str) -> str:
+    """«1,5 т · 9 м³»: drivers think in truck classes, which are tonnes and cubic metres."""
+    label = WEIGHT_CLASS_LABELS[weight_class]
+    preset = WEIGHT_CLASSES.get(weight_class)
+    if preset is None:
+        return label
+    volume = preset.split("-")[1].replace(".", ",")
+    return f"{label} · {volume}\u00a0м³"
+
+
 CUSTOM = "custom"
 WV_RE = re.compile(r"^\d+(\.\d+)?-\d+(\.\d+)?$")
 MAX_TONNES = 60

@@ -7,13 +7,15 @@ open the app from the bot.
 
 from __future__ import annotations
 
+import hashlib
 import json
 
+from services.cargotech.models import CARGO_ID_RE
 from services.runtime import Runtime
 from services.settings import DEV_ADMIN_ID
 from services.sessions import SessionData, exchange_init_data
 from services.telegram_auth import MAX_INIT_DATA_CHARS as MAX_INIT_DATA
-from services.telegram_auth import InitDataError, TelegramUser, sign_init_data
+from services.telegram_auth import InitDataError, TelegramUser, sign_init_data, validate_init_data
 
 DEV_DRIVER = {"id": DEV_ADMIN_ID, "first_name": "Иван", "last_name": "Петров (dev)", "username": "dev_driver",
               "language_code": "ru"}
@@ -55,3 +57,39 @@ async def resume(runtime: Runtime, session_id: str) -> SessionData | None:
     if not isinstance(session_id, str) or not 20 <= len(session_id) <= 100:
         return None
     return await runtime.sessions.get(session_id)
+
+
+# --- what a launch asks for ------------------------------------------------------------------
+# A driver who has opened the app before is signed in by their stored session, but every launch
+# brings its own initData: a t.me/<bot>?startapp=cargo_<id> link must open that cargo for them too.
+
+
+def cargo_path(start_param: str | None) -> str | None:
+    """`/cargo/<id>` for a launch through `startapp=cargo_<id>`; None for any other start_param."""
+    start = start_param or ""
+    if start.startswith("cargo_") and CARGO_ID_RE.match(start[6:]):
+        return f"/cargo/{start[6:]}"
+    return None
+
+
+def launch_key(init_data: str) -> str:
+    """A fingerprint of one launch (its signed initData, unique per launch), so a reload of the
+    same web view does not follow the launch's link again."""
+    return hashlib.sha256(init_data.encode()).hexdigest()[:16]
+
+
+def read_launch(init_data: str, bot_token: str, *, now: float | None = None) -> TelegramUser | None:
+    """Who launched the app and with which start_param, if Telegram signed it and it is fresh;
+    None for no initData, a forgery or an old launch (a reload minutes later)."""
+    if not isinstance(init_data, str) or not init_data or len(init_data) > MAX_INIT_DATA:
+        return None
+    try:
+        return validate_init_data(init_data, bot_token, now=now)
+    except InitDataError:
+        return None
+
+
+def launch_of(runtime: Runtime, init_data: str) -> TelegramUser | None:
+    settings = runtime.settings
+    assert settings.telegram_bot_token is not None
+    return read_launch(init_data, settings.telegram_bot_token.get_secret_value())

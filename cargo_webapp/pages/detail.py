@@ -10,23 +10,51 @@ from cargo_webapp.components.layout import screen
 from cargo_webapp.state.detail_state import DetailState
 
 
+def _contact(c) -> rx.Component:
+    """A phone or e-mail row is a link (tap to call or write); a name alone is plain text."""
+    who = rx.el.span(c["name"], " ", rx.el.span(c["role"], class_name="hint"))
+    return rx.cond(
+        c["href"] != "",
+        rx.el.a(
+            who,
+            rx.cond(c["phone"] != "", rx.el.strong(c["phone"]), rx.el.strong(c["email"], class_name="email")),
+            href=c["href"], class_name="contact", data_testid="contact",
+        ),
+        rx.el.div(who, rx.el.span("телефон не указан", class_name="hint nowrap"), class_name="contact contact-plain",
+                  data_testid="contact"),
+    )
+
+
 def _contacts() -> rx.Component:
     return rx.cond(
         DetailState.contacts.length() > 0,
         rx.el.section(
             rx.el.h2("Контакты", class_name="section-title"),
-            rx.foreach(
-                DetailState.contacts,
-                lambda c: rx.el.a(
-                    rx.el.span(c["name"], " ", rx.el.span(c["role"], class_name="hint")),
-                    rx.el.strong(c["phone"]),
-                    href=c["href"],
-                    class_name="contact",
-                    data_testid="contact",
-                ),
-            ),
+            rx.foreach(DetailState.contacts, _contact),
             class_name="card-section",
         ),
+    )
+
+
+def _note(note, long) -> rx.Component:
+    """The extranote as text (it is someone else's input, never markup). A long one starts
+    collapsed to a few lines, so the addresses, contacts and «Откликнуться» stay near."""
+    collapsed = (long != "") & ~DetailState.note_open
+    return rx.el.section(
+        rx.el.h2("Условия", class_name="section-title"),
+        rx.el.p(note, class_name=rx.cond(collapsed, "extranote collapsed", "extranote"), data_testid="extranote"),
+        rx.cond(
+            long != "",
+            rx.el.button(
+                rx.cond(DetailState.note_open, "Свернуть", "Показать полностью"),
+                on_click=DetailState.toggle_note,
+                class_name="btn-link",
+                type="button",
+                aria_expanded=rx.cond(DetailState.note_open, "true", "false"),
+                data_testid="note-toggle",
+            ),
+        ),
+        class_name="card-section note-section",
     )
 
 
@@ -83,15 +111,7 @@ def _cargo() -> rx.Component:
                          data_share_url=cargo["share_url"], data_testid="share"),
             class_name="card-section",
         ),
-        rx.cond(
-            cargo["note"] != "",
-            rx.el.section(
-                rx.el.h2("Условия", class_name="section-title"),
-                # Rendered as text: an extranote is someone else's input, never markup.
-                rx.el.p(cargo["note"], class_name="extranote", data_testid="extranote"),
-                class_name="card-section note-section",
-            ),
-        ),
+        rx.cond(cargo["note"] != "", _note(cargo["note"], cargo["note_long"])),
         rx.el.dl(
             detail_row("Загрузка", cargo["from_address"]),
             detail_row("Дата загрузки", cargo["loading"]),

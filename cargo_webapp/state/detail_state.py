@@ -48,6 +48,7 @@ class DetailState(rx.State):
     phone: str = ""
     phone_error: str = ""
     sending: bool = False
+    note_open: bool = False  # a long extranote shown in full
 
     @rx.event
     async def load(self):
@@ -59,7 +60,7 @@ class DetailState(rx.State):
         if cargo_id == self.cargo_id and self.cargo:
             return
         self.cargo_id, self.cargo, self.contacts, self.gone, self.error, self.status = cargo_id, {}, [], False, "", ""
-        self.phone_error, self.similar, self.gone_route = "", [], ""
+        self.phone_error, self.similar, self.gone_route, self.note_open = "", [], "", False
         self.loading = True
         yield
         runtime = get_runtime()
@@ -90,6 +91,10 @@ class DetailState(rx.State):
                 self.phone = str((profile or {}).get("phone", ""))
         finally:
             self.loading = False
+
+    @rx.event
+    def toggle_note(self):
+        self.note_open = not self.note_open
 
     @rx.event
     def set_phone(self, phone: str):

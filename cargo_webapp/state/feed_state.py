@@ -18,8 +18,11 @@ from services.duplicate_folding import fold_duplicates, folded_ids
 from services.feed import load_feed_page
 from services.feed_marks import FeedMarks
 from services.feed_sort import SORTS, sort_cards
-from services.filters import FIELD_LABELS, WEIGHT_CLASS_LABELS, FilterValidationError, validate_filters
+from services.filters import (
+    FIELD_LABELS, WEIGHT_CLASS_LABELS, FilterValidationError, validate_filters, weight_chip_label,
+)
 from services.formatting import stale_note
+from services import point_search
 from services.runtime import get_runtime
 
 log = logging.getLogger(__name__)
@@ -75,7 +78,8 @@ class FeedState(rx.State):
     @rx.var
     def weight_chips(self) -> list[dict[str, str]]:
         chosen = self.form.get("weight_class", "any")
-        return [{"value": k, "label": v, "active": "1" if k == chosen else ""} for k, v in WEIGHT_CLASS_LABELS.items()]
+        return [{"value": k, "label": weight_chip_label(k), "active": "1" if k == chosen else ""}
+                for k in WEIGHT_CLASS_LABELS]
 
     @rx.var
     def sort_options(self) -> list[dict[str, str]]:
@@ -164,8 +168,8 @@ class FeedState(rx.State):
         found: list[dict[str, str]] = []
         if len(text.strip()) >= 2:
             try:
-                points = (await get_runtime().cargos.points(text.strip()[:50])).value
-                found = [{"id": str(p.id), "type": str(p.type), "name": p.name} for p in points[:8]]
+                points = await point_search.search_points(get_runtime().cargos, text)
+                found = [{"id": str(p.id), "type": str(p.type), "name": p.name} for p in points]
             except CargoTechError as exc:
                 log.info("autocomplete failed: %s", exc)
         if which == "from":

@@ -7,11 +7,10 @@ import logging
 
 import reflex as rx
 
-from services.cargotech.models import CARGO_ID_RE
 from services.event_limiter import EventLimiter
 from services.presence import remember_tab
 from services.runtime import get_runtime
-from services.sign_in import SignInRefused, resume, sign_in
+from services.sign_in import SignInRefused, cargo_path, launch_key, launch_of, resume, sign_in
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +37,9 @@ class SessionState(rx.State):
     # Telegram's initData as the page found it at launch (cargo_webapp.py writes it to this
     # tab's sessionStorage before the app hydrates); validated exactly like `exchange`'s.
     launch_init_data: str = rx.SessionStorage("", name=LAUNCH_INIT_DATA_KEY)
+    # The fingerprint of the launch this tab has acted on: a reload brings the same initData
+    # back (Telegram keeps it for the web view) and must not follow its deep link again.
+    launch_used: str = rx.SessionStorage("", name="ct_launch_used")
     driver_name: str = ""
     signed_in: bool = False
     auth_error: str = ""
@@ -48,20 +50,31 @@ class SessionState(rx.State):
     @rx.event
     async def open(self):
         """on_load of every page: resume the session (checked each time: it may have been
-        replaced by a sign-in elsewhere, or expired), or sign in with initData."""
+        replaced by a sign-in elsewhere, or expired), or sign in with initData. Either way a new
+        launch's deep link (startapp=cargo_<id>) is followed."""
         runtime = get_runtime()
         data = await resume(runtime, self.session_id)
+        launch, self.launch_init_data = self.launch_init_data, ""  # used once
         if data is not None:
+            target = None
+            if launch and launch_key(launch) != self.launch_used:
+                self.launch_used = launch_key(launch)
+                user = launch_of(runtime, launch)
+                if user is not None and user.id != data.driver_id:
+                    # Another Telegram account opened the app on this device: it is signed in as itself.
+                    return await self._sign_in(launch)
+                target = cargo_path(user.start_param) if user is not None else None
             self._set_driver(data.driver_id, " ".join(filter(None, [data.first_name, data.last_name])),
                              data.username or "")
             await remember_tab(runtime.drivers, runtime.locks, data.driver_id, self.router.session.client_token)
+            if target and target != self.router.url.path.rstrip("/"):
+                return rx.redirect(target)
             return self._continue()
         self.signed_in, self._driver_id = False, 0
-        if self.launch_init_data:
+        if launch:
             # The page put Telegram's initData in sessionStorage before hydrating, so it came
             # with this event: sign in now, one websocket round trip (~0.6 s on 3G) sooner.
-            init_data, self.launch_init_data = self.launch_init_data, ""  # used once
-            return await self._sign_in(init_data)
+            return await self._sign_in(launch)
         return rx.call_script(READ_INIT_DATA, callback=SessionState.exchange)
 
     @rx.event
@@ -76,12 +89,14 @@ class SessionState(rx.State):
             self.auth_error = exc.user_message
             return
         self.session_id = session_id
+        if init_data:
+            self.launch_used = launch_key(init_data)
         self._set_driver(user.id, " ".join(filter(None, [user.first_name, user.last_name])), user.username or "")
         await remember_tab(runtime.drivers, runtime.locks, user.id, self.router.session.client_token)
         # A t.me link with startapp=cargo_<id> opens that cargo directly.
-        start = user.start_param or ""
-        if start.startswith("cargo_") and CARGO_ID_RE.match(start[6:]):
-            return rx.redirect(f"/cargo/{start[6:]}")
+        target = cargo_path(user.start_param)
+        if target and target != self.router.url.path.rstrip("/"):
+            return rx.redirect(target)
         return self._continue()
 
     @rx.event

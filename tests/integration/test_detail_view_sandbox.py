@@ -80,3 +80,23 @@ async def test_detail_view_of_real_details(runtime, sandbox):
         assert view["note"] == (cargo.extra.note or "")
         assert view["cargo_type"] == (cargo.extra.custom_cargo_type or cargo.cargo_type.name)
         assert all(isinstance(value, str) for value in view.values())
+
+
+async def test_real_details_show_moscow_time_and_the_rate_of_the_shown_price(runtime, sandbox):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    details = await real_details(runtime, sandbox)
+    carrier_priced = [cargo for cargo in details if cargo.price_carrier is not None]
+    assert carrier_priced and any(cargo.points.start.first_date.endswith("Z") for cargo in details)
+    for cargo in details:
+        view = detail_view(cargo)
+        # The sandbox sets its windows in Moscow time and sends some in UTC («Z»): either way the
+        # driver reads the Moscow time it meant.
+        start = dt.datetime.fromisoformat(cargo.points.start.first_date).astimezone(ZoneInfo("Europe/Moscow"))
+        assert view["loading"].startswith(f"{start.day}\u00a0"), view["loading"]
+        assert f", {start:%H:%M}" in view["loading"], (cargo.points.start.first_date, view["loading"])
+        # ₽/км of the price shown, not CargoTech's figure of `price`.
+        per_km = round(cargo.shown_price / cargo.distance) / 100
+        shown = float(view["price_per_km"].split("\u00a0")[0].replace(",", "."))
+        assert abs(shown - per_km) <= 0.5, (cargo.id, view["price"], view["distance"], view["price_per_km"])

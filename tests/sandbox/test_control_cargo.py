@@ -50,7 +50,8 @@ def test_price_change_shows_in_list_and_detail_with_its_per_km(sandbox, api):
     shown = listed["price_carrier"] if listed.get("price_carrier") is not None else listed["price"]
     assert shown == 12_340_000
     assert listed["price"] >= shown
-    assert listed["price_per_km"] == round(12_340_000 / item["distance"]) == answer.json()["price_per_km"]
+    # CargoTech's price_per_km is of `price` (the shipper's, never below the carrier's).
+    assert listed["price_per_km"] == round(listed["price"] / item["distance"]) == answer.json()["price_per_km"]
     detail = _detail(api, item["id"]).json()["data"]
     assert (detail.get("price_carrier") or detail["price"]) == 12_340_000
     # Everything but the price stays as it was.
@@ -142,3 +143,38 @@ def test_generated_reposts_follow_their_original_and_fold_back(sandbox, api):
     _control(sandbox, "/reposts", {"share": 0})
     assert api.get(LIST, params={**BASE_PARAMS, "limit": 100}).json()["data"] == plain
     assert _control(sandbox, "/reposts", {"share": 2}).status_code == 422
+
+
+def test_fields_set_by_a_test_are_served_in_list_and_detail(sandbox, api):
+    item = _first_page(api)[2]
+    fields = {
+        "weight": 0.5, "volume": 1, "price": 0, "price_carrier": None, "price_per_km": 0,
+        "points": {"start": {"first_date": "2026-12-03T04:30:00Z", "last_date": "2026-12-03T07:30:00+03:00"}},
+        "contacts": [{"type": "broker", "name": "Ольга Смирнова", "email": "olga@example.ru"}],
+        "extra": {"note": "длинное примечание"},
+    }
+    answer = _control(sandbox, f"/cargo/{item['id']}/fields", fields)
+    assert answer.status_code == 200, answer.text
+
+    listed = next(i for i in _first_page(api) if i["id"] == item["id"])
+    assert (listed["weight"], listed["price"], listed["price_carrier"], listed["price_per_km"]) == (0.5, 0, None, 0)
+    start = listed["points"]["start"]
+    assert (start["first_date"], start["last_date"]) == ("2026-12-03T04:30:00Z", "2026-12-03T07:30:00+03:00")
+    assert start["city"] == item["points"]["start"]["city"]  # objects are merged, not replaced
+    assert listed["contacts"] == fields["contacts"]
+    detail = _detail(api, item["id"]).json()["data"]
+    assert detail["extra"]["note"] == "длинное примечание" and "partial_load" in detail["extra"]
+    assert detail["points"]["start"]["address"] and detail["weight"] == 0.5
+    # The list filters see the new size: half a kilogram in 1 m³ fits the smallest truck.
+    city = item["points"]["start"]["city"]["id"]
+    small = api.get(LIST, params={**BASE_PARAMS, "filter[wv]": "0.001-1", "filter[start_point_id]": city,
+                                  "filter[start_point_type]": 2, "filter[start_point_radius]": 0}).json()["data"]
+    assert [i["id"] for i in small] == [item["id"]]
+
+
+def test_unknown_fields_change_nothing(sandbox, api):
+    item = _first_page(api)[0]
+    answer = _control(sandbox, f"/cargo/{item['id']}/fields", {"weight": 1, "id": 5})
+    assert answer.status_code == 422 and "id" in answer.json()["message"]
+    assert _first_page(api)[0] == item
+    assert _control(sandbox, "/cargo/123/fields", {"weight": 1}).status_code == 404

@@ -23,7 +23,7 @@ DETAIL = {
     "distance": 271,
     "price": 1_360_000,
     "price_carrier": 1_280_000,
-    "price_per_km": 4723,
+    "price_per_km": 5018,  # CargoTech's, from `price`: the card computes its own from the price it shows
     "points": {
         "start": {"type": 1, "position": 1, "first_date": "2026-12-01T12:00:00+03:00",
                   "last_date": "2026-12-02T19:00:00+03:00", "city": {"id": 1021, "name": "Барнаул"},
@@ -115,10 +115,14 @@ def test_phone_display():
 def test_broker_and_company_come_first_with_every_phone():
     rows = contacts_view(detail().contacts)
     assert rows == [
-        {"name": "Кирилл Рябов", "role": "Экспедитор", "phone": "+7 922 985-65-38", "href": "tel:+79229856538"},
-        {"name": "Кирилл Рябов", "role": "Экспедитор", "phone": "+7 990 882-38-14", "href": "tel:+79908823814"},
-        {"name": "ООО «Грузологистик»", "role": "Компания", "phone": "+7 495 765-43-21", "href": "tel:+74957654321"},
-        {"name": "Ольга Диспетчер", "role": "Диспетчер", "phone": "+7 903 111-22-33", "href": "tel:+79031112233"},
+        {"name": "Кирилл Рябов", "role": "Экспедитор", "phone": "+7 922 985-65-38", "email": "",
+         "href": "tel:+79229856538"},
+        {"name": "Кирилл Рябов", "role": "Экспедитор", "phone": "+7 990 882-38-14", "email": "",
+         "href": "tel:+79908823814"},
+        {"name": "ООО «Грузологистик»", "role": "Компания", "phone": "+7 495 765-43-21", "email": "",
+         "href": "tel:+74957654321"},
+        {"name": "Ольга Диспетчер", "role": "Диспетчер", "phone": "+7 903 111-22-33", "email": "",
+         "href": "tel:+79031112233"},
     ]
 
 
@@ -142,11 +146,40 @@ def test_both_phone_shapes():
     assert single[0].phones == ["89161234567"]
     assert [row["href"] for row in contacts_view(single)] == ["tel:+79161234567"]
     assert [row["href"] for row in contacts_view(many)] == ["tel:+79161234567", "tel:+74957654321"]
-    # No phone at all, in either shape: the contact has nothing to call.
+    # No phone at all, in either shape: nothing to call, but the contacts are still listed by name.
     empty = contacts({"type": "broker", "name": "А", "phone": None}, {"type": "company", "name": "Б", "phones": []},
                      {"type": "company", "name": "В", "phone": ""}, {"type": "company", "name": "Г"})
     assert [c.phones for c in empty] == [[], [], [], []]
-    assert contacts_view(empty) == []
+    assert [(row["name"], row["phone"], row["href"]) for row in contacts_view(empty)] == [
+        ("А", "", ""), ("Б", "", ""), ("В", "", ""), ("Г", "", "")]
+
+
+def test_a_contact_with_a_name_but_no_phone_is_listed_with_role_and_email():
+    rows = contacts_view(contacts(
+        {"type": "company", "name": "ООО Альфа", "phone": "84957654321"},
+        {"type": "broker", "name": "Ольга Смирнова", "email": "olga@alfa-log.ru"},
+        {"type": "dispatcher", "name": "Пётр", "phones": []},
+    ))
+    assert rows == [
+        {"name": "Ольга Смирнова", "role": "Экспедитор", "phone": "", "email": "olga@alfa-log.ru",
+         "href": "mailto:olga@alfa-log.ru"},
+        {"name": "ООО Альфа", "role": "Компания", "phone": "+7 495 765-43-21", "email": "", "href": "tel:+74957654321"},
+        {"name": "Пётр", "role": "Диспетчер", "phone": "", "email": "", "href": ""},
+    ]
+
+
+def test_an_email_next_to_a_phone_gets_its_own_row_and_junk_emails_none():
+    rows = contacts_view(contacts(
+        {"type": "broker", "name": "А", "phone": "89161234567", "email": " a@b.ru "},
+        {"type": "company", "name": "Б", "email": "javascript:alert(1)"},
+        {"type": "company", "email": "a@b.ru"},  # the same address again
+        {"type": "company", "name": None, "phones": []},  # nothing to show at all
+    ))
+    assert [(row["name"], row["phone"], row["email"], row["href"]) for row in rows] == [
+        ("А", "+7 916 123-45-67", "", "tel:+79161234567"),
+        ("А", "", "a@b.ru", "mailto:a@b.ru"),
+        ("Б", "", "", ""),
+    ]
 
 
 def test_junk_numbers_are_dropped_and_good_ones_kept():
@@ -154,7 +187,10 @@ def test_junk_numbers_are_dropped_and_good_ones_kept():
         {"type": "broker", "name": "А", "phones": ["нет", "123", "89161234567", "00000000000"]},
         {"type": "company", "name": "Б", "phone": "уточняйте"},
     ))
-    assert rows == [{"name": "А", "role": "Экспедитор", "phone": "+7 916 123-45-67", "href": "tel:+79161234567"}]
+    assert rows == [
+        {"name": "А", "role": "Экспедитор", "phone": "+7 916 123-45-67", "email": "", "href": "tel:+79161234567"},
+        {"name": "Б", "role": "Компания", "phone": "", "email": "", "href": ""},  # listed, with nothing to dial
+    ]
 
 
 # ---- detail_view() ------------------------------------------------------------------------------
@@ -166,7 +202,7 @@ def test_detail_view_of_a_real_shaped_detail():
     assert view["from_address"] == "г. Барнаул, ул. Промышленная, д. 123"
     assert view["to_address"] == "г. Новокузнецк, склад № 9, ул. Складская, д. 50"
     assert view["loading"] == f"1{NBSP}дек, 12:00 – 2{NBSP}дек, 19:00"
-    assert view["unloading"] == f"2{NBSP}дек, 09:00"  # wall-clock time as sent, only one bound known
+    assert view["unloading"] == f"2{NBSP}дек, 12:00"  # 09:00 UTC is noon in Moscow; only one bound known
     assert view["load_types"] == "задняя, боковая"
     assert view["body"] == "тент, изотермический"
     assert view["cargo_type"] == "ТНП"
@@ -174,7 +210,7 @@ def test_detail_view_of_a_real_shaped_detail():
     assert view["shipper"] == "ООО «Альфахолод», ИНН 6605042769"
     assert view["company"] == "ООО «Грузологистик», ИНН 3650642057"  # an integer INN reads the same
     assert view["price"] == f"12{NBSP}800{NBSP}₽"  # price_carrier wins
-    assert view["price_per_km"] == f"47{NBSP}₽/км"
+    assert view["price_per_km"] == f"47{NBSP}₽/км"  # 12 800 ₽ / 271 km, not CargoTech's 50 (from 13 600 ₽)
     assert view["weight"] == f"1,05{NBSP}т" and view["volume"] == f"7,5{NBSP}м³"
     assert view["distance"] == f"271{NBSP}км"
     assert all(isinstance(value, str) for value in view.values())  # UI state holds strings only
@@ -223,3 +259,31 @@ def test_no_dates():
         point["first_date"] = point["last_date"] = None
     view = detail_view(detail(points=points))
     assert view["loading"] == view["unloading"] == view["dates"] == ""
+
+
+def test_a_loading_window_with_equal_ends_is_shown_once():
+    points = copy.deepcopy(DETAIL["points"])
+    points["start"]["first_date"] = "2026-12-03T07:30:00+03:00"
+    points["start"]["last_date"] = "2026-12-03T04:30:00.000000Z"  # the same moment, in UTC
+    points["finish"]["first_date"] = points["finish"]["last_date"] = "2026-12-04T10:00:00+03:00"
+    view = detail_view(detail(points=points))
+    assert view["loading"] == f"3{NBSP}дек, 07:30"
+    assert view["unloading"] == f"4{NBSP}дек, 10:00"
+    assert view["dates"] == f"3{NBSP}дек"
+
+
+def test_card_and_detail_show_utc_dates_in_moscow_time():
+    points = copy.deepcopy(DETAIL["points"])
+    points["start"]["first_date"] = "2026-12-02T22:30:00Z"  # 3 Dec, 01:30 in Moscow
+    points["start"]["last_date"] = "2026-12-03T15:00:00Z"
+    view = detail_view(detail(points=points))
+    assert view["dates"] == f"3{NBSP}дек"
+    assert view["loading"] == f"3{NBSP}дек, 01:30 – 18:00"
+
+
+@pytest.mark.parametrize(("length", "long"), [(0, ""), (120, ""), (300, ""), (301, "1"), (3000, "1")])
+def test_long_notes_are_marked_for_collapsing(length, long):
+    note = ("догруз, " * 400)[:length]
+    view = detail_view(detail(extra={"note": note}))
+    assert view["note"] == note.strip()
+    assert view["note_long"] == long

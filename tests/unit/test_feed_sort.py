@@ -117,3 +117,16 @@ def test_sorts_real_cards():
     assert ids(sort_cards(cards, "price_per_km")) == ["4", "1", "2", "3"]  # 1: 27 778 коп/км, 2: 12 857
     assert ids(sort_cards(cards, "distance")) == ["4", "1", "2", "3"]
     assert ids(sort_cards(cards, "date")) == ["2", "1", "3", "4"]
+
+
+def test_the_date_sort_follows_the_times_the_driver_reads():
+    # The same instants spelled in UTC, in Moscow time and without an offset (Moscow wall clock):
+    # sorted by date, the shown times must read in order.
+    from services.formatting import date_time
+
+    dates = ["2026-12-03T07:00:00Z", "2026-12-03T09:30:00+03:00", "2026-12-03T09:45:00", "2026-12-03T05:00:00Z",
+             "2026-12-02T22:30:00.000000Z", "2026-12-03"]
+    cards = [card(str(n), date=date) for n, date in enumerate(dates)]
+    shown = [date_time(c["sort_date"]) for c in sort_cards(cards, "date")]
+    assert shown == ["3\u00a0дек", "3\u00a0дек, 01:30", "3\u00a0дек, 08:00", "3\u00a0дек, 09:30",
+                     "3\u00a0дек, 09:45", "3\u00a0дек, 10:00"]

@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 
 from services.filters import (
-    WEIGHT_CLASSES, FilterValidationError, build_query, query_key, validate_filters,
+    WEIGHT_CLASS_LABELS, WEIGHT_CLASSES, FilterValidationError, build_query, query_key, validate_filters,
+    weight_chip_label,
 )
 
 TODAY = dt.date(2026, 11, 27)
@@ -29,8 +30,10 @@ def query(raw, **kw):
         ({"to_id": "55", "to_radius": "150"},  # type defaults to 2: never an id without a type
          {"filter[finish_point_id]": "55", "filter[finish_point_type]": "2", "filter[finish_point_radius]": "150"}),
         ({"start_date": "2026-12-01"}, {"filter[start_date]": "2026-12-01"}),
+        ({"weight_class": "1.5"}, {"filter[wv]": "1.5-9"}),
         ({"weight_class": "1_3"}, {"filter[wv]": "3-16"}),
         ({"weight_class": "3_5"}, {"filter[wv]": "5-36"}),
+        ({"weight_class": "7.5"}, {"filter[wv]": "7.5-45"}),
         ({"weight_class": "5_10"}, {"filter[wv]": "10-54"}),
         ({"weight_class": "10_15"}, {"filter[wv]": "15-65"}),
         ({"weight_class": "15_20"}, {"filter[wv]": "20-83"}),
@@ -60,7 +63,24 @@ def test_every_class_maps_to_a_valid_wv():
     for name, wv in WEIGHT_CLASSES.items():
         assert (wv is None) == (name == "any")
     real = {wv for wv in WEIGHT_CLASSES.values() if wv}
-    assert len(real) == 6 and len(real & PRODUCTION_PRESETS) == 5
+    assert len(real) == 8 and real >= PRODUCTION_PRESETS  # every production preset has its chip
+
+
+def test_weight_classes_go_from_the_smallest_truck_up():
+    sizes = [tuple(map(float, wv.split("-"))) for wv in WEIGHT_CLASSES.values() if wv]
+    assert sizes == sorted(sizes)
+    assert list(WEIGHT_CLASS_LABELS) == [*WEIGHT_CLASSES, "custom"]
+
+
+def test_weight_chips_show_tonnes_and_cubic_metres():
+    chips = [weight_chip_label(name) for name in WEIGHT_CLASS_LABELS]
+    assert chips == ["Любой", "1,5 т · 9\u00a0м³", "1–3 т · 16\u00a0м³", "3–5 т · 36\u00a0м³", "7,5 т · 45\u00a0м³",
+                     "5–10 т · 54\u00a0м³", "10–15 т · 65\u00a0м³", "15–20 т · 83\u00a0м³", "20+ т · 120\u00a0м³", "Свой"]
+
+
+def test_a_custom_pair_equal_to_a_new_preset_is_that_class():
+    filters = validate_filters({"weight_class": "custom", "custom_wv": "7,5-45"}, today=TODAY)
+    assert (filters.weight_class, filters.wv) == ("7.5", "7.5-45")
 
 
 @pytest.mark.parametrize(
