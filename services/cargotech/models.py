@@ -58,7 +58,6 @@ class Contact(_Lenient):
     name: str | None = None
     email: str | None = None
     phones: list[str] = Field(default_factory=list)
-    email: str | None = None
 
     @model_validator(mode="before")
     @classmethod
