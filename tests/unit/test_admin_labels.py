@@ -21,7 +21,7 @@ def test_every_audit_event_the_token_manager_writes_has_a_word():
 
 
 def test_words_for_events_and_outcomes():
-    assert audit_event("admin_force_login") == "вход заново (администратор)"
+    assert audit_event("admin_force_login") == "админ: вход заново"
     assert audit_event("revoked") == "отозван"
     assert [outcome(code) for code in ("ok", "error", "critical", "throttled")] == [
         "успешно", "ошибка", "критично", "слишком часто"]
