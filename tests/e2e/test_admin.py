@@ -100,8 +100,8 @@ def test_admin_sees_the_token_and_forces_a_login_without_the_secret_on_the_wire(
     assert _logins(sandbox_url) == before + 1
     # The journal and the cache table fit their cards at 390 px.
     overflowing = page.locator(".admin-table").evaluate_all(
-        "tables => tables.filter(t => t.getBoundingClientRect().right > t.closest('section').getBoundingClientRect().right)"
-        ".map(t => t.querySelector('th').innerText)")
+        "tables => tables.filter(t => t.getBoundingClientRect().right"
+        " > t.closest('section').getBoundingClientRect().right).map(t => t.querySelector('th').innerText)")
     assert overflowing == []
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "admin-token.png", full_page=True)
