@@ -8,7 +8,9 @@ TOOLS := .tools
 BUN_VERSION := 1.4.5
 # Telegram's telegram-web-app.js, shipped by @twa-dev/sdk: browser tests serve it to the app.
 TWA_SDK_VERSION := 8.0.2
-TOOLS_STAMP := $(TOOLS)/.installed-bun-$(BUN_VERSION)-twa-$(TWA_SDK_VERSION)
+# axe-core: the accessibility audit the browser tests inject into each page.
+AXE_CORE_VERSION := 4.11.0
+TOOLS_STAMP := $(TOOLS)/.installed-bun-$(BUN_VERSION)-twa-$(TWA_SDK_VERSION)-axe-$(AXE_CORE_VERSION)
 
 # Reflex would download bun from the internet; use the npm registry's build instead.
 export PATH := $(CURDIR)/$(TOOLS)/node_modules/.bin:$(CURDIR)/$(VENV)/bin:$(PATH)
@@ -30,7 +32,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	touch $@
 
 $(TOOLS_STAMP):
-	npm install --prefix $(TOOLS) --no-audit --no-fund --loglevel=error bun@$(BUN_VERSION) @twa-dev/sdk@$(TWA_SDK_VERSION)
+	npm install --prefix $(TOOLS) --no-audit --no-fund --loglevel=error bun@$(BUN_VERSION) @twa-dev/sdk@$(TWA_SDK_VERSION) axe-core@$(AXE_CORE_VERSION)
 	$(TOOLS)/node_modules/.bin/bun --version
 	touch $@
 

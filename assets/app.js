@@ -33,8 +33,44 @@
       var respond = document.getElementById("respond-btn");
       if (respond && !respond.disabled) respond.click();
     });
+    // Every screen scrolls vertically: with Telegram's swipe gesture on, pulling down at the top
+    // of the list docks or closes the app instead of scrolling (Bot API 7.7 lets us turn it off).
+    if (app.isVersionAtLeast("7.7")) app.disableVerticalSwipes();
+    // The stable viewport and the insets are Telegram's (CSS variables its script keeps current);
+    // a plain browser keeps the CSS fallbacks.
+    if (app.platform && app.platform !== "unknown") document.documentElement.classList.add("tg-viewport");
+    applyTheme(app);
+    if (app.onEvent) app.onEvent("themeChanged", function () { applyTheme(app); });
+  }
+
+  // Telegram's header, window background and bottom bar in the page's own colours, so its chrome
+  // runs seamlessly into the screen: the header and background are the page background
+  // (secondary_bg), the bottom bar is the bottom navigation's card colour.
+  function applyTheme(app) {
+    var theme = app.themeParams || {};
     if (app.colorScheme) document.documentElement.dataset.theme = app.colorScheme;
-    if (app.onEvent) app.onEvent("themeChanged", function () { document.documentElement.dataset.theme = app.colorScheme; });
+    var page = theme.secondary_bg_color, bar = theme.section_bg_color || theme.bg_color;
+    try {
+      if (app.isVersionAtLeast("6.9") && page) app.setHeaderColor(page);
+      else if (app.isVersionAtLeast("6.1")) app.setHeaderColor("secondary_bg_color");
+      if (app.isVersionAtLeast("6.1") && page) app.setBackgroundColor(page);
+      if (app.isVersionAtLeast("7.10") && bar) app.setBottomBarColor(bar);
+    } catch (e) { /* a malformed theme colour: Telegram keeps its own */ }
+  }
+
+  // A live change of a response's status (a dispatcher accepted or rejected it) is felt as well
+  // as seen. The marker appears once the page is hydrated; its first value is the baseline.
+  var lastStatusChange = null;
+  function statusHaptic() {
+    var marker = document.getElementById("live-status-change");
+    if (!marker) return;
+    var value = marker.getAttribute("data-change") || "";
+    if (lastStatusChange !== null && value !== lastStatusChange) {
+      var kind = marker.getAttribute("data-kind");
+      var app = tg();
+      if (kind && app && app.HapticFeedback && app.isVersionAtLeast("6.1")) app.HapticFeedback.notificationOccurred(kind);
+    }
+    lastStatusChange = value;
   }
 
   // «Поделиться»: Telegram's share dialog for the cargo's deep link (t.me/share/url through
@@ -75,6 +111,7 @@
   function tick() {
     wireTelegram();
     syncTelegramButtons();
+    statusHaptic();
     var more = document.getElementById("load-more");
     if (observer && more !== observed) {
       if (observed) observer.unobserve(observed);

@@ -15,6 +15,7 @@ import reflex as rx
 
 from cargo_webapp.state.detail_state import DetailState
 from cargo_webapp.state.feed_state import FeedState
+from cargo_webapp.state.live_state import LiveState
 from cargo_webapp.state.responses_state import ResponsesState
 from services.presence import open_tabs
 from services.runtime import get_runtime
@@ -36,6 +37,7 @@ def lifespan_for(app: rx.App):
                             detail.status = label
                         responses = await root.get_state(ResponsesState)
                         responses.show_status(cargo_id, label)
+                        (await root.get_state(LiveState)).felt(label)
                 except Exception:  # one stale tab must not keep the others from updating
                     log.exception("could not update tab %s", token[:8])
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from cargo_webapp.state.live_state import LiveState
 from cargo_webapp.state.session_state import SessionState
 
 
@@ -48,9 +49,20 @@ def bottom_nav(active: str) -> rx.Component:
                      item("/responses", "Мои отклики", "responses"), class_name="bottom-nav")
 
 
+def live_status_marker() -> rx.Component:
+    """Hidden: the last live status change for assets/app.js's haptic. Rendered once the page is
+    hydrated, so the first value the script sees is the baseline, not a change."""
+    return rx.cond(
+        rx.State.is_hydrated,
+        rx.el.span(id="live-status-change", hidden=True, data_change=LiveState.status_changes,
+                   data_kind=LiveState.haptic),
+    )
+
+
 def screen(*children: rx.Component, nav: str | None = None) -> rx.Component:
     return rx.el.main(
         signed_in_only(*children),
         bottom_nav(nav) if nav else rx.fragment(),
+        live_status_marker(),
         class_name="page",
     )

@@ -11,6 +11,7 @@ import logging
 
 import reflex as rx
 
+from cargo_webapp.state.admin_labels import audit_event, cache_kind, outbox_kind, outcome
 from cargo_webapp.state.session_state import SessionState, current_driver
 from services.cargotech.errors import CargoTechError
 from services.formatting import clock_time, moment
@@ -150,7 +151,7 @@ class AdminState(rx.State):
             "error": status.last_error,
         }
         self.audit = [
-            {"at": _when(a.at), "event": a.event, "outcome": a.outcome,
+            {"at": _when(a.at), "event": audit_event(a.event), "outcome": outcome(a.outcome),
              "latency": f"{a.latency_ms} мс" if a.latency_ms is not None else "", "token_id": a.token_id or ""}
             for a in await runtime.tokens.recent_audit(15)
         ]
@@ -169,7 +170,7 @@ class AdminState(rx.State):
             for m in latency["per_minute"]
         ]
         self.cache = [
-            {"kind": kind, "hits": str(c["hits"]), "misses": str(c["misses"]), "stale": str(c["stale"]),
+            {"kind": cache_kind(kind), "hits": str(c["hits"]), "misses": str(c["misses"]), "stale": str(c["stale"]),
              "ratio": f"{c['hits'] / max(1, c['hits'] + c['misses']):.0%}"}
             for kind, c in runtime.cargos.stats.snapshot().items()
         ]
@@ -180,6 +181,6 @@ class AdminState(rx.State):
         counts = await runtime.outbox.counts()
         self.outbox = {name: str(value) for name, value in counts.items()}
         self.dead = [
-            {"id": str(m.id), "kind": m.kind, "error": m.last_error, "at": _when(m.created_at)}
+            {"id": str(m.id), "kind": outbox_kind(m.kind), "error": m.last_error, "at": _when(m.created_at)}
             for m in await runtime.outbox.dead_letters()
         ]

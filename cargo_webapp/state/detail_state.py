@@ -31,7 +31,17 @@ REQUEST_CONTACT = """new Promise((resolve) => {
   } catch (e) { resolve(""); }
 })"""
 PROFILE = "profile"
-HAPTIC_SUCCESS = "window.Telegram?.WebApp?.HapticFeedback?.notificationOccurred('success')"
+# While a response is on its way, closing the app asks first (Telegram 6.2+); after it, not.
+CONFIRM_CLOSING = "window.Telegram?.WebApp?.isVersionAtLeast('6.2') && Telegram.WebApp.enableClosingConfirmation()"
+
+
+def after_sending(outcome: str) -> str:
+    """Release the closing confirmation and let the driver feel the outcome (success | error)."""
+    return (
+        "(function(){var app=window.Telegram&&Telegram.WebApp;if(!app)return;"
+        "if(app.isVersionAtLeast('6.2'))app.disableClosingConfirmation();"
+        f"if(app.isVersionAtLeast('6.1'))app.HapticFeedback.notificationOccurred('{outcome}')}})()"
+    )
 
 
 class DetailState(rx.State):
@@ -125,7 +135,8 @@ class DetailState(rx.State):
                 self.phone_error = STATE_LOST
             return  # otherwise: too many actions at once; SessionState.notice says so
         self.sending = True
-        yield
+        yield rx.call_script(CONFIRM_CLOSING)
+        outcome = "error"
         try:
             response, _created = await get_runtime().responses.respond(
                 driver_id=driver.driver_id,
@@ -143,6 +154,7 @@ class DetailState(rx.State):
             await get_runtime().drivers.put(driver.driver_id, PROFILE, {"phone": self.phone})
             feed = await self.get_state(FeedState)
             feed.show_status(self.cargo_id, response.label)
-            yield rx.call_script(HAPTIC_SUCCESS)
+            outcome = "success"
         finally:
             self.sending = False
+        yield rx.call_script(after_sending(outcome))

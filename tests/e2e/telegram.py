@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from urllib.parse import quote
 
-from playwright.sync_api import BrowserContext
+from playwright.sync_api import BrowserContext, Page
 
 from services.settings import DEV_BOT_TOKEN
 from services.telegram_auth import sign_init_data
@@ -33,15 +33,41 @@ def serve_telegram_script(context: BrowserContext) -> None:
 
 
 def launch_url(app_url: str, *, user: dict = DRIVER, theme: dict = LIGHT, path: str = "/",
-               bot_token: str = DEV_BOT_TOKEN, start_param: str | None = None) -> str:
+               bot_token: str = DEV_BOT_TOKEN, start_param: str | None = None, version: str = "8.0") -> str:
     fields = {"user": json.dumps(user, ensure_ascii=False), "query_id": "AAE-e2e"}
     if start_param:
         fields["start_param"] = start_param
     init_data = sign_init_data(fields, bot_token)
     params = {
         "tgWebAppData": init_data,
-        "tgWebAppVersion": "8.0",
+        "tgWebAppVersion": version,
         "tgWebAppPlatform": "android",
         "tgWebAppThemeParams": json.dumps(theme),
     }
     return f"{app_url}{path}#" + "&".join(f"{k}={quote(v, safe='')}" for k, v in params.items())
+
+
+# A Telegram client receives the script's calls through window.TelegramWebviewProxy.postEvent
+# (telegram-web-app.js prefers it when present). Defining it before the page loads records what
+# the real script sends, as the client would see it; nothing of the script is replaced.
+RECORD_POST_EVENTS = """
+window.__telegramEvents = [];
+window.TelegramWebviewProxy = {
+  postEvent: function (name, data) { window.__telegramEvents.push([name, data ? JSON.parse(data) : null]); }
+};
+"""
+
+
+def record_post_events(context: BrowserContext) -> None:
+    context.add_init_script(RECORD_POST_EVENTS)
+
+
+def posted(page: Page, name: str | None = None) -> list:
+    """[[event, data], ...] the script has sent so far; only `name`'s data when given."""
+    events = page.evaluate("window.__telegramEvents")
+    return events if name is None else [data for event, data in events if event == name]
+
+
+def telegram_sends(page: Page, name: str, data: dict) -> None:
+    """Deliver an event to the page the way Telegram's clients do (Telegram.WebView.receiveEvent)."""
+    page.evaluate("([name, data]) => window.Telegram.WebView.receiveEvent(name, data)", [name, data])

@@ -1,0 +1,28 @@
+"""The tab's last live status change, so the open app can answer it with a haptic."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from services.responses import STATUS_LABELS
+
+# Telegram's notification haptics for a dispatcher's decision. «Отправлен» is not one: the driver
+# already felt the respond itself.
+HAPTIC_FOR_LABEL = {
+    STATUS_LABELS["accepted"]: "success",
+    STATUS_LABELS["completed"]: "success",
+    STATUS_LABELS["rejected"]: "warning",
+}
+
+
+class LiveState(rx.State):
+    # Bumped on each felt change; assets/app.js compares it with the value it saw last.
+    status_changes: int = 0
+    haptic: str = ""  # success | warning
+
+    def felt(self, label: str) -> None:
+        kind = HAPTIC_FOR_LABEL.get(label)
+        if kind:
+            self.status_changes += 1
+            self.haptic = kind
+
