@@ -9,6 +9,7 @@
 #   deploy/image-steps.sh runtime-user  the unprivileged user and the folders it may write
 #   deploy/image-steps.sh start         serve the build and the backend on one port
 set -euo pipefail
+PYTHON=${PYTHON:-python3}
 VENV=${VENV:-/opt/venv}
 TOOLS=${TOOLS:-/opt/tools}
 APP_USER=${APP_USER:-app}
@@ -16,7 +17,7 @@ BUN_VERSION=1.4.5
 
 case "${1:-}" in
   python)
-    python3 -m venv "$VENV"
+    "$PYTHON" -m venv "$VENV"
     "$VENV/bin/pip" install --no-cache-dir --disable-pip-version-check -r requirements.txt
     ;;
   bun)

@@ -42,6 +42,7 @@ DOCKERFILE = (ROOT / "Dockerfile").read_text()
 ARTIFACTS = ROOT / "test-artifacts"
 APP_USER = "nobody"  # the image makes its own unprivileged user; any one proves the point here
 DISPATCHERS = -1000000000001
+SYSTEM_PYTHON = "/usr/bin/python3.11"
 BOT_TOKEN = "7000000001:" + "A" * 35  # shaped like Telegram's, known to nobody but this test
 
 
@@ -124,6 +125,9 @@ def test_the_image_steps_build_and_start_a_working_app(workdir: Path):
     build_env = inherited | {
         "VENV": str(workdir / "venv"), "TOOLS": str(workdir / "tools"), "APP_USER": APP_USER,
         "REFLEX_API_URL": f"http://localhost:{port}",
+        # The image's Python 3.11 is readable by its user; this machine's own interpreter may
+        # sit in root's home, so the venv is made from Debian's 3.11, as public as the image's.
+        "PYTHON": SYSTEM_PYTHON,
     }
     for step in steps:
         _run_step(step, app, build_env, log_path)
