@@ -65,7 +65,7 @@ def machine() -> dict:
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "")
     return {"nproc": os.cpu_count(), "ram_gb": round(mem, 1), "cpu": cpu, "python": platform.python_version(),
-            "date_utc": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M")}
+            "date_utc": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M")}
 
 
 def per_minute(records, samples) -> list[dict]:
@@ -78,7 +78,7 @@ def per_minute(records, samples) -> list[dict]:
         minutes.setdefault(int((r.start - t0) // 60), []).append(r)
     out = []
     for minute, rs in sorted(minutes.items()):
-        def p95(action):
+        def p95(action, rs=rs):
             return percentile([r.latency_ms for r in rs if r.action == action and r.outcome != "error"], 95)
         rss = [s.app_rss_mb for s in samples if minute * 60 <= s.t < (minute + 1) * 60 and s.app_rss_mb > 0]
         out.append({"minute": minute + 1, "actions": len(rs), "errors": sum(r.outcome == "error" for r in rs),
@@ -141,12 +141,14 @@ def markdown(result: dict) -> str:
              f"| app CPU (process tree, 100 % = 1 core) | {f(result['app_cpu_pct_avg_steady'], ' %')} avg after ramp, "
              f"{f(result['app_cpu_pct_max'], ' %')} max |",
              f"| app RSS | {f(result['rss_mb_first'], ' MB')} first → {f(result['rss_mb_last'], ' MB')} last, "
-             f"max {f(result['rss_mb_max'], ' MB')}, slope after ramp {f(result['rss_slope_mb_per_min_after_ramp'], ' MB/min')} |",
+             f"max {f(result['rss_mb_max'], ' MB')}, "
+             f"slope after ramp {f(result['rss_slope_mb_per_min_after_ramp'], ' MB/min')} |",
              f"| generator CPU | {f(result['gen_cpu_pct_avg_steady'], ' %')} avg, {f(result['gen_cpu_pct_max'], ' %')} max |",
              f"| responses | {result['responses_confirmed']} confirmed of {result['responses_attempted']} sent |",
              f"| errors | {sum(result['errors'].values())}: {result['errors'] or 'none'} |"]
     if result.get("per_minute"):
-        lines += ["", "| minute | actions | errors | baseline p95 | feed page p95 | filter change p95 | detail p95 | app RSS MB |",
+        lines += ["",
+                  "| minute | actions | errors | baseline p95 | feed page p95 | filter change p95 | detail p95 | app RSS MB |",
                   "|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for m in result["per_minute"]:
             lines.append(f"| {m['minute']} | {m['actions']:,} | {m['errors']} | {f(m['baseline_p95'])} | "

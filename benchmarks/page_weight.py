@@ -69,7 +69,7 @@ CARD = '[data-testid="cargo-card"]'
 FIRST_CARD_PROBE = """
 (() => {
   const seen = () => {
-    const card = document.querySelector('%s');
+    const card = document.querySelector('__CARD__');
     if (card && card.getBoundingClientRect().height > 0 && window.__firstCardMs === undefined) {
       window.__firstCardMs = performance.now();
     }
@@ -82,7 +82,7 @@ FIRST_CARD_PROBE = """
   };
   if (document.documentElement) start(); else document.addEventListener('readystatechange', start);
 })();
-""" % CARD
+""".replace("__CARD__", CARD)  # JS braces make str.format awkward
 
 
 @dataclass

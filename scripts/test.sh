@@ -20,6 +20,7 @@ layer() {
 }
 
 extra=("$@")
+layer lint 600 tests/lint
 layer unit 600 tests/unit
 layer primitives 600 tests/primitives
 layer sandbox 900 tests/sandbox tests/sandbox_telegram
@@ -29,4 +30,4 @@ layer e2e 1200 tests/e2e
 layer devmode 900 tests/devmode
 layer image 1200 tests/image
 
-python -m tests.support.layer_summary "$reports" unit primitives sandbox integration multiprocess e2e devmode image
+python -m tests.support.layer_summary "$reports" lint unit primitives sandbox integration multiprocess e2e devmode image

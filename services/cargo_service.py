@@ -16,7 +16,7 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import TypeAdapter
 
@@ -126,7 +126,7 @@ class CargoService:
     async def _serve(
         self, kind: str, key: str, policy: Policy, shape: type, load: Callable[[], Awaitable[object]]
     ) -> Served:
-        adapter = TypeAdapter(shape)
+        adapter: TypeAdapter[Any] = TypeAdapter(shape)
         entry = await self._read(key, adapter)
         now = self._clock()
         if entry is not None and now - entry.fetched_at < policy.fresh_s:

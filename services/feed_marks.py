@@ -111,7 +111,7 @@ class FeedMarks:
         items = list(items)
         now = self._clock()
         found = await asyncio.gather(*(self._observe_one(item, now) for item in items))
-        return {item.id: sighting for item, sighting in zip(items, found)}
+        return {item.id: sighting for item, sighting in zip(items, found, strict=True)}
 
     async def sighting(self, cargo_id: str) -> Sighting | None:
         return Sighting.load(await self._cache.get(_key(cargo_id)))

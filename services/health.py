@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from sqlalchemy import literal, select
 from sqlmodel import Session
@@ -55,7 +55,7 @@ async def _bounded(check: Awaitable[Check]) -> Check:
 
 async def _database(runtime: Runtime) -> Check:
     def select_one(session: Session) -> None:
-        session.exec(select(literal(1))).one()
+        session.scalars(select(literal(1))).one()
 
     await run_db(engine_for(runtime.settings.database_url), select_one)
     return _result(True, "ok")
@@ -64,7 +64,8 @@ async def _database(runtime: Runtime) -> Check:
 async def _cache(runtime: Runtime) -> Check:
     if runtime.redis is None:
         return _result(True, "in-process")
-    await runtime.redis.ping()
+    # redis-py annotates the asyncio client's ping as sync-or-async; on this client it is async.
+    await cast(Awaitable[bool], runtime.redis.ping())
     return _result(True, "redis ok")
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import BigInteger, case, func, update
 from sqlalchemy.engine import Engine
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from services.cargotech.token_vault import utcnow
 from services.db import run_db
@@ -84,9 +84,9 @@ class Outbox:
             now = utcnow()
             head = session.exec(
                 select(OutboxMessage)
-                .where(OutboxMessage.status.in_([PENDING, SENDING]))  # type: ignore[attr-defined]
-                .order_by(case((OutboxMessage.kind.in_(LOW_LANE_KINDS), 1), else_=0),  # type: ignore[attr-defined]
-                          OutboxMessage.id)  # type: ignore[arg-type]
+                .where(col(OutboxMessage.status).in_([PENDING, SENDING]))
+                .order_by(case((col(OutboxMessage.kind).in_(LOW_LANE_KINDS), 1), else_=0),
+                          col(OutboxMessage.id))
                 .limit(1)
             ).first()
             if head is None:
@@ -96,13 +96,13 @@ class Outbox:
             if _aware(head.next_attempt_at) > now:
                 return _aware(head.next_attempt_at)
             # Compare-and-set: only one worker's UPDATE matches the row as it was read.
-            claimed = session.exec(  # type: ignore[call-overload]
+            claimed = session.exec(
                 update(OutboxMessage)
-                .where(OutboxMessage.id == head.id, OutboxMessage.status == head.status,
-                       OutboxMessage.attempts == head.attempts,
+                .where(col(OutboxMessage.id) == head.id, col(OutboxMessage.status) == head.status,
+                       col(OutboxMessage.attempts) == head.attempts,
                        # an expired lease is taken over once: the first taker moves lease_until
-                       OutboxMessage.lease_until.is_(None) if head.lease_until is None  # type: ignore[union-attr]
-                       else OutboxMessage.lease_until == head.lease_until)
+                       col(OutboxMessage.lease_until).is_(None) if head.lease_until is None
+                       else col(OutboxMessage.lease_until) == head.lease_until)
                 .values(status=SENDING, lease_until=now + self._lease)
             )
             if claimed.rowcount != 1:
@@ -130,8 +130,8 @@ class Outbox:
         """An admin's «повторить» on a dead letter: back in the queue at its old place."""
 
         def _revive(session: Session) -> bool:
-            result = session.exec(  # type: ignore[call-overload]
-                update(OutboxMessage).where(OutboxMessage.id == message_id, OutboxMessage.status == DEAD)
+            result = session.exec(
+                update(OutboxMessage).where(col(OutboxMessage.id) == message_id, col(OutboxMessage.status) == DEAD)
                 .values(status=PENDING, attempts=0, next_attempt_at=utcnow(), last_error="")
             )
             return result.rowcount == 1
@@ -149,7 +149,7 @@ class Outbox:
     async def dead_letters(self, limit: int = 50) -> list[OutboxMessage]:
         def _query(session: Session) -> list[OutboxMessage]:
             return list(session.exec(
-                select(OutboxMessage).where(OutboxMessage.status == DEAD).order_by(OutboxMessage.id).limit(limit)  # type: ignore[arg-type]
+                select(OutboxMessage).where(OutboxMessage.status == DEAD).order_by(col(OutboxMessage.id)).limit(limit)
             ).all())
 
         return await run_db(self._engine, _query)
@@ -157,13 +157,13 @@ class Outbox:
     async def messages(self, response_id: int) -> list[OutboxMessage]:
         def _query(session: Session) -> list[OutboxMessage]:
             return list(session.exec(
-                select(OutboxMessage).where(OutboxMessage.response_id == response_id).order_by(OutboxMessage.id)  # type: ignore[arg-type]
+                select(OutboxMessage).where(OutboxMessage.response_id == response_id).order_by(col(OutboxMessage.id))
             ).all())
 
         return await run_db(self._engine, _query)
 
     async def _update(self, message_id: int, **values: Any) -> None:
         def _apply(session: Session) -> None:
-            session.exec(update(OutboxMessage).where(OutboxMessage.id == message_id).values(**values))  # type: ignore[call-overload]
+            session.exec(update(OutboxMessage).where(col(OutboxMessage.id) == message_id).values(**values))
 
         await run_db(self._engine, _apply)

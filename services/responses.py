@@ -18,7 +18,7 @@ from typing import Protocol
 from sqlalchemy import BigInteger, UniqueConstraint
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from services.cargotech.models import CARGO_ID_RE
 from services.cargotech.token_vault import utcnow
@@ -209,7 +209,7 @@ class ResponseService:
     async def status_of(self, driver_id: int, cargo_ids: list[str]) -> dict[str, ResponseView]:
         def _query(session: Session) -> list[DriverResponse]:
             statement = select(DriverResponse).where(
-                DriverResponse.driver_id == driver_id, DriverResponse.cargo_id.in_(cargo_ids)  # type: ignore[attr-defined]
+                col(DriverResponse.driver_id) == driver_id, col(DriverResponse.cargo_id).in_(cargo_ids)
             )
             return list(session.exec(statement).all())
 
@@ -222,7 +222,7 @@ class ResponseService:
             statement = (
                 select(DriverResponse)
                 .where(DriverResponse.driver_id == driver_id)
-                .order_by(DriverResponse.id.desc())  # type: ignore[union-attr]
+                .order_by(col(DriverResponse.id).desc())
                 .limit(limit)
             )
             return list(session.exec(statement).all())

@@ -195,6 +195,6 @@ async def runtime_lifespan() -> AsyncIterator[None]:
     finally:
         for task in tasks:
             task.cancel()
-        runtime = _runtimes.pop(id(asyncio.get_running_loop()), None)
-        if runtime is not None:
-            await runtime.aclose()
+        closing = _runtimes.pop(id(asyncio.get_running_loop()), None)
+        if closing is not None:
+            await closing.aclose()

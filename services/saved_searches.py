@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import BigInteger, func, update
 from sqlalchemy.engine import Engine
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from services.cargotech.token_vault import utcnow
 from services.db import run_db
@@ -217,7 +217,7 @@ class SavedSearchService:
 
         def _query(session: Session) -> list[SavedSearch]:
             return list(session.exec(select(SavedSearch).where(SavedSearch.driver_id == driver_id)
-                                     .order_by(SavedSearch.id)).all())  # type: ignore[arg-type]
+                                     .order_by(col(SavedSearch.id))).all())
 
         return [SearchView.of(row) for row in await run_db(self._engine, _query)]
 
@@ -269,8 +269,8 @@ class SavedSearchService:
         """Every search with alerts on (for the poller)."""
 
         def _query(session: Session) -> list[SavedSearch]:
-            return list(session.exec(select(SavedSearch).where(SavedSearch.alerts_on == True)  # noqa: E712
-                                     .order_by(SavedSearch.id)).all())  # type: ignore[arg-type]
+            return list(session.exec(select(SavedSearch).where(col(SavedSearch.alerts_on))
+                                     .order_by(col(SavedSearch.id))).all())
 
         return await run_db(self._engine, _query)
 
@@ -281,7 +281,7 @@ class SavedSearchService:
     async def quiet_hours_for(self, driver_ids: list[int]) -> dict[int, QuietHours]:
         def _query(session: Session) -> list[AlertSettings]:
             return list(session.exec(select(AlertSettings).where(
-                AlertSettings.driver_id.in_(driver_ids))).all())  # type: ignore[attr-defined]
+                col(AlertSettings.driver_id).in_(driver_ids))).all())
 
         if not driver_ids:
             return {}
@@ -335,5 +335,5 @@ def _drop_held(session: Session, search_id: int | None) -> None:
     # Imported here: the alerts package imports this module.
     from services.alerts.ledger import DROPPED, HELD, AlertDelivery
 
-    session.exec(update(AlertDelivery).where(AlertDelivery.search_id == search_id,  # type: ignore[call-overload]
-                                             AlertDelivery.status == HELD).values(status=DROPPED))
+    session.exec(update(AlertDelivery).where(col(AlertDelivery.search_id) == search_id,
+                                             col(AlertDelivery.status) == HELD).values(status=DROPPED))

@@ -23,7 +23,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from typing import Protocol, TypedDict
+from typing import Protocol, TypedDict, cast
 
 from services.cache_backend import CacheBackend
 from services.cargotech.reader import Issue, ParseReport
@@ -123,7 +123,8 @@ class SchemaDrift:
             found = json.loads(raw) if raw else []
         except ValueError:
             return []
-        examples = [e for e in found if isinstance(e, dict) and set(e) >= set(DriftExample.__annotations__)]
+        examples = [cast(DriftExample, e) for e in found
+                    if isinstance(e, dict) and set(e) >= set(DriftExample.__annotations__)]
         return sorted(examples, key=lambda e: (KIND_ORDER.get(e["kind"], 9), e["at"]))
 
     # --- internals ---------------------------------------------------------------------------

@@ -12,8 +12,8 @@ import json
 
 from services.cargotech.models import CARGO_ID_RE
 from services.runtime import Runtime
-from services.settings import DEV_ADMIN_ID
 from services.sessions import SessionData, exchange_init_data
+from services.settings import DEV_ADMIN_ID
 from services.telegram_auth import MAX_INIT_DATA_CHARS as MAX_INIT_DATA
 from services.telegram_auth import InitDataError, TelegramUser, sign_init_data, validate_init_data
 

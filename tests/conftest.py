@@ -10,6 +10,9 @@ from redis.asyncio import Redis
 from services.redis_conn import make_redis_client
 from tests.support.redis_server import RedisServer
 
+# The session's throwaway PostgreSQL cluster (`postgres_url`), for every layer that needs one.
+pytest_plugins = ["tests.support.postgres_server"]
+
 
 @pytest.fixture(scope="session")
 def redis_server() -> Iterator[RedisServer]:

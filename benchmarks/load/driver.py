@@ -126,7 +126,7 @@ class Driver:
         try:
             await send()
             await self.client.wait_for(predicate, self.shared.timeout_s)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             self._record(action, started, "error", "timeout", cached, wall, phase)
             return False
         except (Disconnected, OSError) as exc:
@@ -147,7 +147,7 @@ class Driver:
         try:
             await c.connect("/")
             await c.wait_for(lambda: c.get(ROOT, "is_hydrated") is True, self.shared.timeout_s)
-        except (asyncio.TimeoutError, OSError, Disconnected) as exc:
+        except (TimeoutError, OSError, Disconnected) as exc:
             kind = "timeout" if isinstance(exc, asyncio.TimeoutError) else "connect_failed"
             self._record(action, started, "error", kind, wall=wall)
             raise Disconnected(kind) from exc
@@ -174,7 +174,7 @@ class Driver:
             kind, error = self._feed_outcome()
             self._record("feed_first", first, kind, error, cached)
             self.shared.recent_queries[key] = time.monotonic()
-        except asyncio.TimeoutError:
+        except TimeoutError:
             self._record("feed_first" if c.get(SESSION, "signed_in") is True else "sign_in", started, "error",
                          "timeout")
 
@@ -231,7 +231,8 @@ class Driver:
         key = self._query_key(offset)
         seq = c.seq
         ok = await self._timed("feed_page", lambda: c.send(f"{FEED}.load_more"),
-                               lambda: c.set_since(FEED, "loading", seq) and c.get(FEED, "loading") is False, self._feed_outcome, self._cached_guess(key))
+                               lambda: c.set_since(FEED, "loading", seq) and c.get(FEED, "loading") is False,
+                               self._feed_outcome, self._cached_guess(key))
         if ok:
             self.shared.recent_queries[key] = time.monotonic()
 

@@ -45,7 +45,7 @@ async def run_drivers(shared: Shared, *, drivers: int, duration_s: float, ramp_s
     extra = asyncio.create_task(during(started)) if during else None
     try:
         await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), duration_s + 60)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)

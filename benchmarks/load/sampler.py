@@ -63,7 +63,7 @@ class Sampler:
             while not stop.is_set():
                 try:
                     await asyncio.wait_for(stop.wait(), self.interval_s)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     pass
                 try:
                     upstream = (await http.get(f"{self.sandbox_url}/__control/stats")).json()

@@ -42,7 +42,7 @@ def summarize(records) -> dict[str, dict]:
             "max_ms": max(ok) if ok else None,
         }
     base = summary.get("baseline", {}).get("p95_ms")
-    for name, s in summary.items():
+    for s in summary.values():
         s["p95_over_baseline"] = (s["p95_ms"] / base) if base and s["p95_ms"] is not None else None
     return summary
 

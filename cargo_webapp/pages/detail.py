@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from cargo_webapp.components.detail_row import detail_row
 from cargo_webapp.components.cargo_card import cargo_card, chip, price_change, status_badge
+from cargo_webapp.components.detail_row import detail_row
 from cargo_webapp.components.layout import screen
 from cargo_webapp.state.detail_state import DetailState
 

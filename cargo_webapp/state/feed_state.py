@@ -13,16 +13,20 @@ import logging
 import reflex as rx
 
 from cargo_webapp.state.session_state import SessionState, current_driver
+from services import point_search
 from services.cargotech.errors import CargoTechError
 from services.duplicate_folding import fold_duplicates, folded_ids
 from services.feed import load_feed_page
 from services.feed_marks import FeedMarks
 from services.feed_sort import SORTS, sort_cards
 from services.filters import (
-    FIELD_LABELS, WEIGHT_CLASS_LABELS, FilterValidationError, validate_filters, weight_chip_label,
+    FIELD_LABELS,
+    WEIGHT_CLASS_LABELS,
+    FilterValidationError,
+    validate_filters,
+    weight_chip_label,
 )
 from services.formatting import stale_note
-from services import point_search
 from services.runtime import get_runtime
 
 log = logging.getLogger(__name__)

@@ -8,13 +8,11 @@ driver's search as «не найден».
 
 from __future__ import annotations
 
-
 import reflex as rx
 
 from cargo_webapp.state.session_state import current_driver
 from services.runtime import get_runtime
 from services.saved_searches import MAX_NAME, MAX_PER_DRIVER, SavedSearchError, SearchView, clean_filters, propose_name
-
 
 FEED_FILTERS = "filters"  # the DriverStore document the feed restores its filters from
 

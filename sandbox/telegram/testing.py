@@ -19,7 +19,6 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-
 from starlette.applications import Starlette
 
 from sandbox.local_server import LocalServer

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from services.alerts.detection import SeenStore
 from services.alerts.ledger import HELD, SENT, AlertDelivery
@@ -187,7 +187,7 @@ class AlertPoller:
         def _work(session: Session) -> tuple[int, int]:
             ids = [card["id"] for _, card in entries]
             known = set(session.exec(select(AlertDelivery.cargo_id).where(
-                AlertDelivery.driver_id == driver_id, AlertDelivery.cargo_id.in_(ids))).all())  # type: ignore[attr-defined]
+                col(AlertDelivery.driver_id) == driver_id, col(AlertDelivery.cargo_id).in_(ids))).all())
             todo = [(search, card) for search, card in entries if card["id"] not in known]
             now = self.now()
             for search, card in todo:
@@ -241,17 +241,18 @@ class AlertPoller:
 
         def _work(session: Session) -> int:
             rows = list(session.exec(select(AlertDelivery).where(
-                AlertDelivery.driver_id == driver_id, AlertDelivery.status == HELD).order_by(AlertDelivery.id)).all())  # type: ignore[arg-type]
+                col(AlertDelivery.driver_id) == driver_id, col(AlertDelivery.status) == HELD)
+                .order_by(col(AlertDelivery.id))).all())
             if not rows:
                 return 0
             # Compare-and-set: only one worker moves these rows from held to sent.
-            moved = session.exec(update(AlertDelivery).where(  # type: ignore[call-overload]
-                AlertDelivery.id.in_([r.id for r in rows]), AlertDelivery.status == HELD)  # type: ignore[union-attr]
+            moved = session.exec(update(AlertDelivery).where(
+                col(AlertDelivery.id).in_([r.id for r in rows]), col(AlertDelivery.status) == HELD)
                 .values(status=SENT, sent_at=self.now()))
             if moved.rowcount != len(rows):
                 raise _Raced()
             names = {s.id: s.name for s in session.exec(select(SavedSearch).where(
-                SavedSearch.id.in_({r.search_id for r in rows}))).all()}  # type: ignore[union-attr]
+                col(SavedSearch.id).in_({r.search_id for r in rows}))).all()}
             entries = [(names.get(r.search_id, "поиск"), r.card) for r in rows]
             searches = list(dict.fromkeys((r.search_id, names.get(r.search_id, "поиск")) for r in rows
                                           if r.search_id in names))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, WebAppInfo
 from telegram.constants import ChatMemberStatus, ParseMode
@@ -32,7 +33,7 @@ def keyboard(rows: list[list[dict[str, str]]]) -> InlineKeyboardMarkup | None:
 
 class BotHandlers:
     def __init__(self, responses: ResponseService, *, webapp_url: str, dispatcher_chat_id: int,
-                 alert_off: Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]] | None = None) -> None:
+                 alert_off: Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]] | None = None) -> None:
         self._responses = responses
         self._alert_off = alert_off  # the «Отключить» button under new-cargo alerts
         self._webapp_url = webapp_url.rstrip("/")

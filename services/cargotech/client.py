@@ -91,7 +91,7 @@ class CargoTechClient:
 
     async def list_cargos(self, query: Mapping[str, str], *, deadline_s: float | None = None) -> CargoPage:
         body = await self._get("/v2/cargos/views", query, deadline_s)
-        page, report = read_page(body, offset=_int(query.get("offset"), 0), limit=_int(query.get("limit"), None))
+        page, report = read_page(body, offset=_int(query.get("offset"), 0) or 0, limit=_int(query.get("limit"), None))
         return await self._accept(page, report)
 
     async def get_cargo(self, cargo_id: str, *, deadline_s: float | None = None) -> CargoDetail:

@@ -20,6 +20,8 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any, Literal
 
+from pydantic import BaseModel
+
 from services.cargotech import spellings as sp
 from services.cargotech.models import CargoDetail, CargoItem, CargoPage, DictionaryPoint, PageMeta, TypeRef, from_seed_shape
 from services.cargotech.spellings import ABSENT, Unreadable
@@ -323,7 +325,7 @@ def read_dictionary(body: dict, endpoint: str, model: type[TypeRef] | type[Dicti
     return (None if report.nothing_usable else entries), report
 
 
-def _read_one(report: ParseReport, raw: Any, model: type, read: Callable[[_Reader, Any], dict]) -> Any:
+def _read_one(report: ParseReport, raw: Any, model: type[BaseModel], read: Callable[[_Reader, Any], dict]) -> Any:
     """One item: its model, or None (skipped and reported) when it cannot be used."""
     reader = _Reader(report)
     try:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import random
 import time
 
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt, stop_any
+from tenacity.stop import stop_base
 
 BACKOFF_S = (0.5, 1.5, 3.0)
 MAX_RETRIES = 3
@@ -33,16 +34,20 @@ def _wait(state: RetryCallState) -> float:
     return delay
 
 
+class _PastDeadline(stop_base):
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+
+    def __call__(self, retry_state: RetryCallState) -> bool:
+        # tenacity computes the upcoming sleep before asking whether to stop.
+        return time.monotonic() + retry_state.upcoming_sleep >= self.deadline
+
+
 def retrying(deadline: float) -> AsyncRetrying:
     """A tenacity policy for one call that must be answered by `deadline` (time.monotonic())."""
-
-    def past_deadline(state: RetryCallState) -> bool:
-        # tenacity computes the upcoming sleep before asking whether to stop.
-        return time.monotonic() + state.upcoming_sleep >= deadline
-
     return AsyncRetrying(
         retry=retry_if_exception_type(RetryableUpstream),
         wait=_wait,
-        stop=stop_after_attempt(MAX_RETRIES + 1) | past_deadline,
+        stop=stop_any(stop_after_attempt(MAX_RETRIES + 1), _PastDeadline(deadline)),
         reraise=True,
     )

@@ -13,7 +13,7 @@ import hashlib
 
 from cryptography.fernet import InvalidToken, MultiFernet
 from sqlalchemy.engine import Engine
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from services.cargotech.login import LoginResult
 from services.db import run_db
@@ -95,8 +95,8 @@ class TokenVault:
         def _query(session: Session) -> CargoTechToken | None:
             statement = (
                 select(CargoTechToken)
-                .where(CargoTechToken.revoked_at.is_(None))  # type: ignore[union-attr]
-                .order_by(CargoTechToken.id.desc())  # type: ignore[union-attr]
+                .where(col(CargoTechToken.revoked_at).is_(None))
+                .order_by(col(CargoTechToken.id).desc())
                 .limit(1)
             )
             return session.exec(statement).first()
@@ -148,7 +148,7 @@ class TokenVault:
 
     async def recent_audit(self, limit: int = 20) -> list[TokenAudit]:
         def _query(session: Session) -> list[TokenAudit]:
-            statement = select(TokenAudit).order_by(TokenAudit.id.desc()).limit(limit)  # type: ignore[union-attr]
+            statement = select(TokenAudit).order_by(col(TokenAudit.id).desc()).limit(limit)
             return list(session.exec(statement).all())
 
         return await run_db(self._engine, _query)
@@ -160,7 +160,7 @@ class TokenVault:
             statement = (
                 select(TokenAudit)
                 .where(TokenAudit.event == "login")
-                .order_by(TokenAudit.id.desc())  # type: ignore[union-attr]
+                .order_by(col(TokenAudit.id).desc())
                 .limit(1)
             )
             return session.exec(statement).first()

@@ -12,7 +12,10 @@ from cryptography.fernet import Fernet
 from playwright.sync_api import Browser, Page, expect
 
 from services.settings import (
-    DEV_BOT_TOKEN, DEV_CARGOTECH_PASSWORD, DEV_ENCRYPTION_KEY, DEV_WEBHOOK_SECRET,
+    DEV_BOT_TOKEN,
+    DEV_CARGOTECH_PASSWORD,
+    DEV_ENCRYPTION_KEY,
+    DEV_WEBHOOK_SECRET,
 )
 from tests.e2e.telegram import DRIVER, launch_url, serve_telegram_script
 

@@ -9,7 +9,13 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import DISPATCHER, DISPATCHERS
 from tests.e2e.telegram import (
-    DARK, LIGHT, launch_url, posted, record_post_events, serve_telegram_script, telegram_sends,
+    DARK,
+    LIGHT,
+    launch_url,
+    posted,
+    record_post_events,
+    serve_telegram_script,
+    telegram_sends,
 )
 from tests.support.waiting import wait_until
 

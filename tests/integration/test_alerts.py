@@ -25,7 +25,7 @@ from services.filters import validate_filters
 from services.outbox import OutboxMessage
 from services.saved_searches import alert_query
 from tests.integration.test_bot_loop import DISPATCHERS, WEBHOOK_SECRET, buttons_of, eventually, serving
-from tests.support.postgres_server import fresh_database, postgres_url  # noqa: F401  (fixture)
+from tests.support.postgres_server import fresh_database
 from tests.support.processes import free_port
 
 pytestmark = pytest.mark.both_spellings  # plain and drifted sandbox answers
@@ -296,7 +296,7 @@ async def test_two_workers_without_shared_locks_still_alert_once(start_app, sand
     assert sum(r.sent for r in reports) == len(rows)
     assert len(await outbox_rows(first)) == len(rows)
     cargo_ids = [json.loads(m.payload)["buttons"][0][0]["url"].rsplit("_", 1)[1] for m in await outbox_rows(first)]
-    assert len(set(zip([m.chat_id for m in await outbox_rows(first)], cargo_ids))) == len(rows)
+    assert len(set(zip([m.chat_id for m in await outbox_rows(first)], cargo_ids, strict=True))) == len(rows)
 
 
 async def test_two_workers_on_redis_poll_each_query_once_per_window(start_app, sandbox, telegram, redis_server,

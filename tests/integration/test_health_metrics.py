@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
@@ -164,7 +164,10 @@ async def test_metrics_count_429s_and_transport_errors(served, sandbox):
 
 def test_window_forgets_calls_older_than_five_minutes():
     now = [1_000_000.0]
-    clock: Callable[[], float] = lambda: now[0]
+
+    def clock() -> float:
+        return now[0]
+
     metrics = UpstreamMetrics(clock=clock)
     for latency_ms in range(1, 101):
         metrics.upstream_call("list", 200, latency_ms / 1000)

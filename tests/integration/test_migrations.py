@@ -13,7 +13,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
 
 from services.db import BASELINE_TABLES, alembic_config, make_engine, table_metadata, upgrade_to_head
-from tests.support.postgres_server import fresh_database, postgres_url  # noqa: F401  (fixture)
+from tests.support.postgres_server import fresh_database
 from tests.support.processes import ROOT
 
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()

@@ -15,7 +15,6 @@ from sqlmodel import Session, select
 
 from services.db import engine_for
 from services.responses import STATUS_LABELS, DriverResponse, ResponseError, normalise_phone
-from tests.support.postgres_server import postgres_url  # noqa: F401  (session fixture)
 
 DRIVER_A = 700000101
 DRIVER_B = 700000202

@@ -17,7 +17,7 @@ from services.settings import DEV_BOT_TOKEN
 from services.telegram_auth import sign_init_data
 from tests.e2e.reflex_socket import ROOT_STATE, ReflexSocket
 from tests.support.app_process import AppProcess
-from tests.support.postgres_server import fresh_database, postgres_url  # noqa: F401  (fixture)
+from tests.support.postgres_server import fresh_database
 from tests.support.processes import ROOT
 
 DISPATCHERS = -1000000000077

@@ -58,7 +58,7 @@ class PostgresServer:
             try:
                 owner = pwd.getpwnam("postgres")
             except KeyError:
-                raise PostgresUnavailable("running as root and there is no 'postgres' user to run PostgreSQL as")
+                raise PostgresUnavailable("running as root and there is no 'postgres' user to run PostgreSQL as") from None
             if not shutil.which("runuser"):
                 raise PostgresUnavailable("running as root and runuser is missing")
             self._as_user = ["runuser", "-u", "postgres", "--"]

@@ -5,7 +5,12 @@ import datetime as dt
 import pytest
 
 from services.filters import (
-    WEIGHT_CLASS_LABELS, WEIGHT_CLASSES, FilterValidationError, build_query, query_key, validate_filters,
+    WEIGHT_CLASS_LABELS,
+    WEIGHT_CLASSES,
+    FilterValidationError,
+    build_query,
+    query_key,
+    validate_filters,
     weight_chip_label,
 )
 

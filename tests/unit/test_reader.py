@@ -7,8 +7,8 @@ import copy
 
 from services.cargo_cards import card_view
 from services.cargo_detail_view import contacts_view, detail_view
-from services.cargotech.reader import read_detail, read_dictionary, read_page
 from services.cargotech.models import DictionaryPoint, TypeRef
+from services.cargotech.reader import read_detail, read_dictionary, read_page
 
 ITEM = {
     "id": 2200000001,
