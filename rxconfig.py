@@ -38,7 +38,7 @@ if settings.database_url.startswith("sqlite:///"):
 if settings.redis_url:
     # Several workers share the drivers' state through Redis. Opportunistic locking keeps a
     # state in the worker that last used it: ~3,800 events/s instead of ~1,450 (measured here
-    # with 2 workers, shared/notes/reflex-on-this-machine.md). Explicit env values still win.
+    # with 2 workers). Explicit env values still win.
     os.environ.setdefault("REFLEX_OPLOCK_ENABLED", "true")
     os.environ.setdefault("GRANIAN_WORKERS", str(settings.web_workers))
 

@@ -22,7 +22,7 @@ latency/2 plus its size at the preset's throughput. `--cdp-only` leaves frames u
 
 telegram-web-app.js is served by a Playwright route from the local @twa-dev/sdk copy, as in the
 e2e tests: a routed response never crosses the emulated link, so it is listed apart (in real
-Telegram the client has it cached). Target (issue 7 item 5): first card ≤ 4 s on Fast 3G.
+Telegram the client has it cached). Target: first card ≤ 4 s on Fast 3G.
 Results go to benchmarks/README.md.
 """
 

@@ -2,13 +2,13 @@
 
 It drives the real CargoService (shared cache, stale-while-revalidate, coalescing) against a
 real CargoTech sandbox over HTTP, and in the same run replays the same driver requests through
-the seed design's per-driver cache (key = driver + filters, 5 min TTL) to count the upstream
+a per-driver cache as first designed (key = driver + filters, 5 min TTL) to count the upstream
 calls that design would make. Time runs `--speed` times faster than the wall clock for the
 cache's freshness decisions; upstream calls and the rate limit are real.
 
     python -m benchmarks.upstream_budget [--drivers 1000] [--filter-sets 50] [--minutes 10] [--speed 5]
 
-Targets (issue 3): upstream calls ≤ 1.05 × distinct queries per freshness window, and zero
+Targets: upstream calls ≤ 1.05 × distinct queries per freshness window, and zero
 self-caused 429s. Results go to benchmarks/README.md.
 """
 
@@ -30,7 +30,7 @@ from services.runtime import build_runtime
 from services.settings import load_settings
 
 FRESH_S = 60.0  # our list freshness window (simulated seconds)
-SEED_TTL_S = 300.0  # the seed design's per-user cache TTL
+SEED_TTL_S = 300.0  # the per-user cache TTL as first designed
 WEIGHT_CLASSES = ["any", "1_3", "3_5", "5_10", "10_15", "15_20", "20"]
 
 
@@ -127,7 +127,7 @@ async def run(args: argparse.Namespace) -> dict:
             key = "&".join(f"{k}={v}" for k, v in sorted(query.items()))
             window = int(at // FRESH_S)
             distinct.setdefault(window, set()).add(key)
-            # The seed design: a private cache per driver, 5 minutes.
+            # As first designed: a private cache per driver, 5 minutes.
             cached_at = seed_cache.get((driver, key))
             if cached_at is None or at - cached_at >= SEED_TTL_S:
                 seed_cache[(driver, key)] = at

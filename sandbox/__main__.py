@@ -19,7 +19,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8077)
     parser.add_argument("--seed", type=int, default=42, help="same seed, same cargos")
     parser.add_argument("--auth-shape", choices=AUTH_SHAPES, default="sanctum",
-                        help="login answer: the real API's Sanctum token, or the seed document's OAuth-like pair")
+                        help="login answer: the real API's Sanctum token, or an OAuth-like access/refresh pair")
     parser.add_argument("--rate-limit", type=int, default=600, help="API calls per minute for the account")
     parser.add_argument("--expires-in", type=int, default=3600, help="seed shape: access token lifetime, s")
     parser.add_argument("--spelling", choices=SPELLINGS, default=os.environ.get("SANDBOX_SPELLING", "plain"),

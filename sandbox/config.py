@@ -22,7 +22,7 @@ class SandboxConfig:
     seed: int = 42
     phone: str = field(default_factory=lambda: os.environ.get("SANDBOX_PHONE", DEFAULT_PHONE))
     password: str = field(default_factory=lambda: os.environ.get("SANDBOX_PASSWORD", DEFAULT_PASSWORD), repr=False)
-    auth_shape: AuthShape = "sanctum"  # "sanctum": the real API; "seed": the seed document's OAuth-like login
+    auth_shape: AuthShape = "sanctum"  # "sanctum": the real API; "seed": an OAuth-like access/refresh login
     expires_in: int = 3600  # seed shape only: access token lifetime, seconds
     rate_limit: int = 600  # API calls per minute for the account
     login_rate_limit: int = 10  # login attempts per minute

@@ -10,7 +10,7 @@ import secrets
 import string
 
 _ALPHANUMERIC = string.ascii_letters + string.digits
-_JWT_HEADER = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"  # {"alg":"HS256","typ":"JWT"}, as in the seed document
+_JWT_HEADER = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"  # {"alg":"HS256","typ":"JWT"}
 
 
 def _secret(length: int) -> str:

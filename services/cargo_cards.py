@@ -1,4 +1,4 @@
-"""Cargo → card view model (contract 2.2): only display strings, small enough for UI state."""
+"""Cargo → card view model: only display strings, small enough for UI state."""
 
 from __future__ import annotations
 

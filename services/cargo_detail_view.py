@@ -1,4 +1,4 @@
-"""Cargo detail → display strings (contract 2.2 for the detail screen), contacts with tel: links."""
+"""Cargo detail → display strings for the detail screen, contacts with tel: links."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from services.cargo_cards import card_view
 from services.cargotech.models import CargoDetail, Company, Contact
 from services.response_messages import cargo_link
 
-CONTACT_ORDER = {"broker": 0, "company": 1}  # cargotech-api.md: prefer broker and company
+CONTACT_ORDER = {"broker": 0, "company": 1}  # docs/cargotech-api.md: prefer broker and company
 CONTACT_LABELS = {"broker": "Экспедитор", "company": "Компания", "dispatcher": "Диспетчер", "shipper": "Грузоотправитель"}
 
 

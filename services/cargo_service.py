@@ -1,4 +1,4 @@
-"""Shared cargo cache (contract 2.3, improved): one entry per normalised upstream query, for all
+"""Shared cargo cache: one entry per normalised upstream query, for all
 drivers, so a thousand drivers cost about as much as one.
 
 Stale-while-revalidate: an entry is fresh for `list_fresh_s`; after that it is still served at

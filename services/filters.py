@@ -1,5 +1,5 @@
-"""Driver filters: validation with Russian errors per field (contract 3.1) and the exact
-CargoTech list query (contract 3.2, parameters from cargotech-api.md).
+"""Driver filters: validation with Russian errors per field and the exact
+CargoTech list query (parameters in docs/cargotech-api.md).
 
 The UI speaks in roubles, tonnes and classes; CargoTech wants kopecks, `filter[wv]` and
 `"min,max"` ranges. Equal filters produce one identical query, so they share one cache entry.
@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 PAGE_SIZE = 20
-MAX_PAGE_SIZE = 100  # the upstream maximum is unknown; cargotech-api.md says keep ≤ 100
+MAX_PAGE_SIZE = 100  # the upstream maximum is unknown; docs/cargotech-api.md says keep ≤ 100
 DEFAULT_RADIUS_KM = 50
 MAX_RADIUS_KM = 500
 DEFAULT_POINT_TYPE = 2  # a city in the points dictionary
@@ -279,7 +279,7 @@ def validate_filters(raw: Mapping[str, Any], *, today: dt.date | None = None) ->
 def _point_params(prefix: str, point: PointFilter | None) -> dict[str, str]:
     if point is None:
         return {}
-    # Never send an id without its type (cargotech-api.md).
+    # Never send an id without its type (docs/cargotech-api.md).
     return {
         f"filter[{prefix}_point_id]": str(point.id),
         f"filter[{prefix}_point_type]": str(point.type),
@@ -290,7 +290,7 @@ def _point_params(prefix: str, point: PointFilter | None) -> dict[str, str]:
 def build_query(
     filters: DriverFilters | None = None, *, offset: int = 0, limit: int = PAGE_SIZE
 ) -> dict[str, str]:
-    """Exactly the `/v2/cargos/views` parameters of cargotech-api.md, nothing else."""
+    """Exactly the `/v2/cargos/views` parameters of docs/cargotech-api.md, nothing else."""
     filters = filters or DriverFilters()
     if not 1 <= limit <= MAX_PAGE_SIZE:
         raise ValueError(f"limit must be 1..{MAX_PAGE_SIZE}")

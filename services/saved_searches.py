@@ -1,4 +1,4 @@
-"""Saved searches (issue 8.1): a driver's named filter sets, up to MAX_PER_DRIVER, each of which
+"""Saved searches: a driver's named filter sets, up to MAX_PER_DRIVER, each of which
 can be switched on for new-cargo alerts; plus the driver's quiet hours for those alerts.
 
 Filters are stored exactly as the feed's form sends them (validated by services.filters), and

@@ -1,4 +1,4 @@
-"""Saved searches (issue 8.1) and new-cargo alerts (8.2): saved_search, alert_settings (quiet
+"""Saved searches and new-cargo alerts: saved_search, alert_settings (quiet
 hours) and alert_delivery (the unique (driver, cargo) ledger of what was sent or held).
 
 Revision ID: 427ded916c1e

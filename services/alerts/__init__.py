@@ -1,1 +1,1 @@
-"""New-cargo alerts for saved searches (issue 8.2): poller, detection, sent ledger, messages."""
+"""New-cargo alerts for saved searches: poller, detection, sent ledger, messages."""

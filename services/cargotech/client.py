@@ -1,4 +1,4 @@
-"""Async CargoTech API client (contract 2.1): list, detail and dictionaries.
+"""Async CargoTech API client: list, detail and dictionaries.
 
 Every call passes, in order: the shared rate bucket (600/min across all workers), the circuit
 breaker (fail fast while CargoTech is down), the token source (one shared token, never sent

@@ -27,7 +27,7 @@ class LoginResult:
 
 
 def parse_login_answer(body: object) -> LoginResult:
-    """Accept the real `{"data": {"token"}}` answer and the seed's `access_token` shape."""
+    """Accept the real `{"data": {"token"}}` answer and the OAuth-like `access_token` shape."""
     if isinstance(body, dict):
         data = body.get("data")
         if isinstance(data, dict) and isinstance(data.get("token"), str):

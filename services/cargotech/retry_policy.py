@@ -1,4 +1,4 @@
-"""When and how long to retry a CargoTech call (contract 2.1, cargotech-api.md).
+"""When and how long to retry a CargoTech call (docs/cargotech-api.md).
 
 Retried: 429, 502, 503, 504, timeouts and connection errors. Backoff 0.5 s → 1.5 s → 3 s with
 ±20 % jitter (so workers that failed together do not retry together), at most 3 retries, never

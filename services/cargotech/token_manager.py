@@ -6,7 +6,7 @@
 * Logins are rare on purpose (each may mint another token on the account): at most one per
   `login_interval_s` unless an admin forces one; a 429 pushes the next attempt past
   Retry-After.
-* The seed's `expires_in` shape is refreshed ahead of expiry; Sanctum tokens live until
+* The OAuth-like `expires_in` shape is refreshed ahead of expiry; Sanctum tokens live until
   revoked, which a periodic `/v1/me` probe and 401s on data calls detect.
 """
 

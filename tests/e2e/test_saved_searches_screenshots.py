@@ -1,4 +1,4 @@
-"""Screenshots for issue 8: the «Мои поиски» screen (light and dark) and new-cargo alerts as
+"""Screenshots of the «Мои поиски» screen (light and dark) and new-cargo alerts as
 the driver's chat shows them (the fake Telegram's chat page, fed by the real poller and outbox).
 
 Written to test-artifacts/screenshots; with UPDATE_SCREENSHOTS=1 to docs/screenshots."""

@@ -1,7 +1,7 @@
 """The detail screen's view model built from real sandbox details, fetched through the runtime.
 
 The sandbox mixes the API's two contact shapes ({phone} and {phones: [...]}) and both number spellings
-(8XXXXXXXXXX and +7XXXXXXXXXX), as cargotech-api.md says the real API does.
+(8XXXXXXXXXX and +7XXXXXXXXXX), as docs/cargotech-api.md says the real API does.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ async def test_contacts_of_real_details_are_callable(runtime, sandbox):
             assert SHOWN.match(row["phone"]), row
             assert row["href"] == "tel:" + row["phone"].replace(" ", "").replace("-", "")
             assert row["name"] and row["role"]
-        # Broker and company first, as cargotech-api.md asks.
+        # Broker and company first, as docs/cargotech-api.md asks.
         ranks = [CONTACT_ORDER.get(contact.type or "", 9) for contact in cargo.contacts]
         roles = {"Экспедитор": 0, "Компания": 1}
         shown = [roles.get(row["role"], 9) for row in rows]

@@ -1,4 +1,4 @@
-"""Two app instances sharing Redis and PostgreSQL behave as one app (issue 7): one CargoTech
+"""Two app instances sharing Redis and PostgreSQL behave as one app: one CargoTech
 login after a revocation, one 600/min budget, live status across instances, and no outbox
 message lost when an instance dies mid-delivery."""
 

@@ -1,6 +1,6 @@
 """The cargo detail screen's view model: display strings and callable contacts.
 
-Built from CargoDetail models shaped like cargotech-api.md's "Cargo detail" answer; the integration
+Built from CargoDetail models shaped like docs/cargotech-api.md's "Cargo detail" answer; the integration
 suite checks the same functions against the sandbox's details.
 """
 

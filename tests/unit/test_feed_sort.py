@@ -56,7 +56,7 @@ def test_date_earliest_first():
 
 
 def test_date_compares_moments_when_offsets_differ():
-    # cargotech-api.md: dates sometimes end in Z. 09:00Z is 12:00 Moscow time, after a 10:00+03:00 loading.
+    # docs/cargotech-api.md: dates sometimes end in Z. 09:00Z is 12:00 Moscow time, after a 10:00+03:00 loading.
     cards = [
         card("utc-noon-msk", date="2026-11-28T09:00:00.000000Z"),
         card("msk-10", date="2026-11-28T10:00:00+03:00"),

@@ -1,4 +1,4 @@
-"""Filters → CargoTech query, checked as a table against cargotech-api.md."""
+"""Filters → CargoTech query, checked as a table against docs/cargotech-api.md."""
 
 import datetime as dt
 
