@@ -21,7 +21,7 @@ MAX_RADIUS_KM = 500
 DEFAULT_POINT_TYPE = 2  # a city in the points dictionary
 MAX_DATE_AHEAD_DAYS = 90
 
-# The seed's user-facing classes plus the production presets they lack → `filter[wv]`
+# The customer's truck classes plus the production presets they lacked → `filter[wv]`
 # ("{tonnes}-{m3}": the truck the cargo must fit), smallest truck first. Each seed class maps to
 # the production preset at its upper bound; "20" (20+ т / 82+ м³) has no upper bound, so it asks
 # for a full-size 20 т / 120 м³ road train. "any" sends no filter.

@@ -1,4 +1,4 @@
-"""CargoTech models accept the real shape and the seed's, and tolerate unknown fields."""
+"""CargoTech models accept the real shape and the older OAuth-like one, and tolerate unknown fields."""
 
 import pytest
 from pydantic import ValidationError
