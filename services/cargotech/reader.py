@@ -246,6 +246,15 @@ def _raw_id(raw: Any) -> str:
 # --- answers ------------------------------------------------------------------------------------
 
 
+def _data_list(body: dict, reader: _Reader, report: ParseReport) -> list | None:
+    """The answer's `data` as a list of raw items, or None (reported) when it is not one."""
+    try:
+        return sp.listing(body.get("data", ABSENT), _FieldNotes(reader, "data"))
+    except Unreadable as exc:
+        report.add("skipped", "data", exc.seen, "")
+        return None
+
+
 def read_page(body: dict, *, endpoint: str = "list", offset: int = 0, limit: int | None = None
               ) -> tuple[CargoPage | None, ParseReport]:
     """A list answer → (the page of usable items, the report). The page is None when the answer
@@ -254,10 +263,8 @@ def read_page(body: dict, *, endpoint: str = "list", offset: int = 0, limit: int
     report = ParseReport(endpoint)
     meta_reader = _Reader(report)
     body = _seed_meta(body)
-    try:
-        raw_items = sp.listing(body.get("data", ABSENT), _FieldNotes(meta_reader, "data"))
-    except Unreadable as exc:
-        report.add("skipped", "data", exc.seen, "")
+    raw_items = _data_list(body, meta_reader, report)
+    if raw_items is None:
         return None, report
     if "data" not in body:
         report.add("skipped", "data", "absent", "")
@@ -301,10 +308,8 @@ def read_dictionary(body: dict, endpoint: str, model: type[TypeRef] | type[Dicti
     """A dictionary answer (points, truck or load types) → (entries with an id and a name, report)."""
     report = ParseReport(endpoint)
     reader = _Reader(report)
-    try:
-        raw_items = sp.listing(body.get("data", ABSENT), _FieldNotes(reader, "data"))
-    except Unreadable as exc:
-        report.add("skipped", "data", exc.seen, "")
+    raw_items = _data_list(body, reader, report)
+    if raw_items is None:
         return None, report
     report.received = len(raw_items)
 
