@@ -1,6 +1,6 @@
 """Live response badges: when a dispatcher decides, the driver's open app changes at once.
 
-The services layer only calls a listener with (driver, cargo, label). Here it is turned into a
+The services layer only calls a listener with (driver, cargo, status). Here it is turned into a
 state change for every browser tab the driver has open; Reflex delivers it through its state
 manager (Redis with several workers), whichever worker holds the tab's websocket.
 """
@@ -16,6 +16,7 @@ import reflex as rx
 from cargo_webapp.state.detail_state import DetailState
 from cargo_webapp.state.feed_state import FeedState
 from cargo_webapp.state.live_state import LiveState
+from cargo_webapp.state.response_labels import status_label
 from cargo_webapp.state.responses_state import ResponsesState
 from services.presence import open_tabs
 from services.runtime import get_runtime
@@ -26,7 +27,8 @@ log = logging.getLogger(__name__)
 def lifespan_for(app: rx.App):
     @contextlib.asynccontextmanager
     async def live_status() -> AsyncIterator[None]:
-        async def push(driver_id: int, cargo_id: str, label: str) -> None:
+        async def push(driver_id: int, cargo_id: str, status: str) -> None:
+            label = status_label(status)
             for token in await open_tabs(get_runtime().drivers, driver_id):
                 try:
                     async with app.modify_state(rx.BaseStateToken(ident=token, cls=FeedState)) as root:
@@ -37,7 +39,7 @@ def lifespan_for(app: rx.App):
                             detail.status = label
                         responses = await root.get_state(ResponsesState)
                         responses.show_status(cargo_id, label)
-                        (await root.get_state(LiveState)).felt(label)
+                        (await root.get_state(LiveState)).felt(status)
                 except Exception:  # one stale tab must not keep the others from updating
                     log.exception("could not update tab %s", token[:8])
 

@@ -15,6 +15,7 @@ from html import escape
 from services.cache_backend import CacheBackend
 from services.notifier import Level, LogNotifier
 from services.outbox import Outbox, new_message
+from services.vocabulary import OutboxKind
 
 log = logging.getLogger(__name__)
 ICONS = {"warning": "⚠️", "error": "🔴", "critical": "🚨"}
@@ -48,5 +49,5 @@ class AdminAlerts:
             return
         self._sent.append(now)
         await self._cache.set(f"alert:{key}", b"1", self._dedupe_s)
-        await self._outbox.enqueue(new_message("alert", 0, self._chat_id, f"{ICONS[level]} {escape(text)}"))
+        await self._outbox.enqueue(new_message(OutboxKind.ALERT, 0, self._chat_id, f"{ICONS[level]} {escape(text)}"))
         self.wake_outbox()

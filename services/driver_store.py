@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from services.cache_backend import CacheBackend, read_json_object
+from services.vocabulary import DriverDocument
 
 KEEP_S = 90 * 24 * 3600
 
@@ -18,13 +19,13 @@ class DriverStore:
     def __init__(self, cache: CacheBackend) -> None:
         self._cache = cache
 
-    async def get(self, driver_id: int, name: str) -> dict[str, Any] | None:
+    async def get(self, driver_id: int, name: DriverDocument) -> dict[str, Any] | None:
         return await read_json_object(self._cache, self._key(driver_id, name))
 
-    async def put(self, driver_id: int, name: str, value: dict[str, Any]) -> None:
+    async def put(self, driver_id: int, name: DriverDocument, value: dict[str, Any]) -> None:
         payload = json.dumps(value, ensure_ascii=False, sort_keys=True).encode()
         await self._cache.set(self._key(driver_id, name), payload, KEEP_S)
 
     @staticmethod
-    def _key(driver_id: int, name: str) -> str:
-        return f"driver:{int(driver_id)}:{name}"
+    def _key(driver_id: int, name: DriverDocument) -> str:
+        return f"driver:{int(driver_id)}:{name.value}"

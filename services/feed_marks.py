@@ -30,12 +30,13 @@ from services import formatting as fmt
 from services.cache_backend import CacheBackend
 from services.cargotech.models import CargoItem
 from services.driver_store import DriverStore
+from services.vocabulary import DriverDocument
 
 VISIT_GAP_S = 30 * 60
 SEEN_TTL_S = 7 * 24 * 3600
 REWRITE_AFTER_S = 24 * 3600  # an unchanged sighting is rewritten once a day so it does not expire under a live cargo
 PRICE_NOTE_S = 24 * 3600
-VISIT = "feed_visit"
+VISIT = DriverDocument.FEED_VISIT
 NEW = "1"
 
 

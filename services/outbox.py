@@ -21,22 +21,23 @@ from sqlalchemy import BigInteger, case, func, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from services.cargotech.token_vault import utcnow
+from services.clock import utcnow
 from services.db import run_db
+from services.vocabulary import LOW_LANE_KINDS, DeliveryStatus, OutboxKind
 
-PENDING, SENDING, SENT, DEAD = "pending", "sending", "sent", "dead"
-LOW_LANE_KINDS = ("cargo_alert",)  # sent only when no response traffic waits
+PENDING, SENDING, SENT, DEAD = (DeliveryStatus.PENDING, DeliveryStatus.SENDING, DeliveryStatus.SENT,
+                                DeliveryStatus.DEAD)
 
 
 class OutboxMessage(SQLModel, table=True):
     __tablename__ = "outbox_message"
 
     id: int | None = Field(default=None, primary_key=True)
-    kind: str  # "dispatcher": a new response; "driver": a status change for the driver; "alert"
+    kind: str  # an OutboxKind
     response_id: int = Field(index=True)
     chat_id: int = Field(sa_type=BigInteger)
     payload: str  # JSON: {"text": ..., "buttons": [[{"text", "data"}]]}
-    status: str = Field(default=PENDING, index=True)
+    status: str = Field(default=DeliveryStatus.PENDING, index=True)  # a DeliveryStatus
     attempts: int = 0
     next_attempt_at: dt.datetime = Field(default_factory=utcnow)
     lease_until: dt.datetime | None = None
@@ -57,7 +58,7 @@ class Outgoing:
     attempts: int
 
 
-def new_message(kind: str, response_id: int, chat_id: int, text: str,
+def new_message(kind: OutboxKind, response_id: int, chat_id: int, text: str,
                 buttons: list[list[dict[str, str]]] | None = None) -> OutboxMessage:
     return OutboxMessage(kind=kind, response_id=response_id, chat_id=chat_id,
                          payload=json.dumps({"text": text, "buttons": buttons or []}, ensure_ascii=False))

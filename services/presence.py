@@ -11,10 +11,11 @@ import logging
 
 from services.driver_store import DriverStore
 from services.locks import LockFactory, LockTimeout
+from services.vocabulary import DriverDocument
 
 log = logging.getLogger(__name__)
 
-PRESENCE = "presence"
+PRESENCE = DriverDocument.PRESENCE
 MAX_TABS = 5
 
 

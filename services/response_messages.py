@@ -9,18 +9,36 @@ import datetime as dt
 from html import escape
 
 from services.formatting import moment
+from services.vocabulary import ResponseStatus
 
-ACTIONS = {  # callback action → (button text, status it leads to, statuses it may leave)
-    "accept": ("Принять", "accepted", ("sent",)),
-    "reject": ("Отклонить", "rejected", ("sent",)),
-    "complete": ("Выполнено", "completed", ("accepted",)),
+QUEUED, SENT, ACCEPTED, REJECTED, COMPLETED = (ResponseStatus.QUEUED, ResponseStatus.SENT, ResponseStatus.ACCEPTED,
+                                               ResponseStatus.REJECTED, ResponseStatus.COMPLETED)
+
+ACTIONS: dict[str, tuple[str, ResponseStatus, tuple[ResponseStatus, ...]]] = {
+    # callback action → (button text, status it leads to, statuses it may leave)
+    "accept": ("Принять", ACCEPTED, (SENT,)),
+    "reject": ("Отклонить", REJECTED, (SENT,)),
+    "complete": ("Выполнено", COMPLETED, (ACCEPTED,)),
 }
-DECIDED = {"accepted": "✅ Принят", "rejected": "❌ Отклонён", "completed": "🏁 Выполнен"}
-DRIVER_TEXT = {
-    "accepted": "✅ Диспетчер принял ваш отклик на груз {route}. Ожидайте звонка.",
-    "rejected": "❌ Диспетчер отклонил ваш отклик на груз {route}.",
-    "completed": "🏁 Перевозка по грузу {route} отмечена выполненной. Спасибо!",
+# The bot's own words for a status: the answer a dispatcher sees on pressing a button.
+STATUS_WORDS: dict[str, str] = {QUEUED: "Отправляется", SENT: "Отправлен", ACCEPTED: "Принят", REJECTED: "Отклонён",
+                COMPLETED: "Выполнен"}
+DECIDED: dict[str, str] = {ACCEPTED: "✅ Принят", REJECTED: "❌ Отклонён", COMPLETED: "🏁 Выполнен"}
+DRIVER_TEXT: dict[str, str] = {
+    ACCEPTED: "✅ Диспетчер принял ваш отклик на груз {route}. Ожидайте звонка.",
+    REJECTED: "❌ Диспетчер отклонил ваш отклик на груз {route}.",
+    COMPLETED: "🏁 Перевозка по грузу {route} отмечена выполненной. Спасибо!",
 }
+
+
+def transition(status: str, action: str) -> ResponseStatus | None:
+    """The status a dispatcher's action leads to from `status`, or None if the action is not
+    allowed there (an unknown action; a decision on a decided response; completing one that was
+    never accepted)."""
+    if action not in ACTIONS:
+        return None
+    _, target, sources = ACTIONS[action]
+    return target if status in sources else None
 
 
 def callback_data(response_id: int, action: str) -> str:
@@ -34,13 +52,15 @@ def parse_callback(data: str) -> tuple[int, str] | None:
     return int(parts[1]), parts[2]
 
 
-BUTTONS_BY_STATUS = {"queued": ("accept", "reject"), "sent": ("accept", "reject"), "accepted": ("complete",)}
+BUTTONS_BY_STATUS: dict[str, tuple[str, ...]] = {
+    QUEUED: ("accept", "reject"), SENT: ("accept", "reject"), ACCEPTED: ("complete",),
+}
 
 
 def buttons_for(response_id: int, status: str) -> list[list[dict[str, str]]]:
     """The dispatcher's buttons while a decision is still possible ("queued": the message that
     is about to announce the response)."""
-    actions = BUTTONS_BY_STATUS.get(status, ())
+    actions = BUTTONS_BY_STATUS.get(status, ())  # a StrEnum key matches its plain string
     return [[{"text": ACTIONS[a][0], "data": callback_data(response_id, a)} for a in actions]] if actions else []
 
 
@@ -62,6 +82,12 @@ def dispatcher_text(*, route: str, price: str, cargo_id: str, driver_name: str, 
         f"Водитель: {who}",
         f"Телефон: {escape(phone)}",
     ])
+
+
+def answer_text(status: str, *, changed: bool) -> str:
+    """What a dispatcher's button press answers: the new status, or why nothing changed."""
+    word = STATUS_WORDS.get(status, status)
+    return word if changed else f"Уже {word.lower()}"
 
 
 def decided_text(original: str, status: str, by_name: str, at: dt.datetime) -> str:

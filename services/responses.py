@@ -21,20 +21,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from services.cargotech.models import CARGO_ID_RE
-from services.cargotech.token_vault import utcnow
+from services.clock import utcnow
 from services.db import run_db
 from services.outbox import new_message
-from services.response_messages import ACTIONS, buttons_for, dispatcher_text, driver_text
+from services.response_messages import ACTIONS, answer_text, buttons_for, dispatcher_text, driver_text, transition
+from services.vocabulary import OutboxKind, ResponseStatus
 
 log = logging.getLogger(__name__)
 
-STATUS_LABELS = {
-    "queued": "Отправляется",
-    "sent": "Отправлен",
-    "accepted": "Принят",
-    "rejected": "Отклонён",
-    "completed": "Выполнен",
-}
 PHONE_RE = re.compile(r"^\+7[0-9]{10}\Z")
 
 
@@ -46,7 +40,7 @@ class DriverResponse(SQLModel, table=True):
     # BIGINT: Telegram user ids exceed 2^31 (PostgreSQL's INTEGER would refuse them).
     driver_id: int = Field(index=True, sa_type=BigInteger)
     cargo_id: str = Field(index=True)
-    status: str = "queued"
+    status: str = ResponseStatus.QUEUED  # a ResponseStatus
     phone: str
     driver_name: str = ""
     username: str | None = None
@@ -63,22 +57,20 @@ class DriverResponse(SQLModel, table=True):
 @dataclasses.dataclass(frozen=True)
 class ResponseView:
     cargo_id: str
-    status: str
-    label: str
+    status: str  # a ResponseStatus; an unknown one (a newer release's) passes through as is
     route: str
     price: str
     created_at: dt.datetime
 
     @classmethod
     def of(cls, row: DriverResponse) -> ResponseView:
-        return cls(row.cargo_id, row.status, STATUS_LABELS.get(row.status, row.status), row.route, row.price,
-                   row.created_at)
+        return cls(row.cargo_id, row.status, row.route, row.price, row.created_at)
 
 
 class StatusListener(Protocol):
     """Told when a response's status changes (the open app's badge updates live)."""
 
-    async def __call__(self, driver_id: int, cargo_id: str, label: str) -> None: ...
+    async def __call__(self, driver_id: int, cargo_id: str, status: str) -> None: ...
 
 
 @dataclasses.dataclass(frozen=True)
@@ -147,7 +139,7 @@ class ResponseService:
                 driver_id=row.driver_id, username=row.username, phone=row.phone, bot_username=self.bot_username,
             )
             # Same transaction: the announcement exists exactly when the response does.
-            session.add(new_message("dispatcher", row.id, self._dispatcher_chat_id, row.dispatcher_text,
+            session.add(new_message(OutboxKind.DISPATCHER, row.id, self._dispatcher_chat_id, row.dispatcher_text,
                                     buttons_for(row.id, row.status)))
             return row
 
@@ -167,8 +159,8 @@ class ResponseService:
             if row is None:
                 return None
             row.dispatcher_message_id = telegram_message_id
-            if row.status == "queued":
-                row.status, row.updated_at = "sent", utcnow()
+            if row.status == ResponseStatus.QUEUED:
+                row.status, row.updated_at = ResponseStatus.SENT, utcnow()
             session.add(row)
             return row
 
@@ -180,18 +172,18 @@ class ResponseService:
         """Apply a dispatcher's decision if the state machine allows it; queue the driver's message."""
         if action not in ACTIONS:
             return Decision(False, "Неизвестное действие")
-        _, target, sources = ACTIONS[action]
 
         def _apply(session: Session) -> Decision:
             row = session.get(DriverResponse, response_id)
             if row is None:
                 return Decision(False, "Отклик не найден")
-            if row.status not in sources:
-                return Decision(False, f"Уже {STATUS_LABELS.get(row.status, row.status).lower()}", row)
+            target = transition(row.status, action)
+            if target is None:
+                return Decision(False, answer_text(row.status, changed=False), row)
             row.status, row.decided_by, row.decided_at, row.updated_at = target, by_name[:100], utcnow(), utcnow()
             session.add(row)
-            session.add(new_message("driver", response_id, row.driver_id, driver_text(target, row.route)))
-            return Decision(True, STATUS_LABELS[target], row)
+            session.add(new_message(OutboxKind.DRIVER, response_id, row.driver_id, driver_text(target, row.route)))
+            return Decision(True, answer_text(target, changed=True), row)
 
         decision = await run_db(self._engine, _apply)
         if decision.changed and decision.response is not None:
@@ -202,7 +194,7 @@ class ResponseService:
     async def _notify(self, row: DriverResponse) -> None:
         for listener in self.listeners:
             try:
-                await listener(row.driver_id, row.cargo_id, STATUS_LABELS.get(row.status, row.status))
+                await listener(row.driver_id, row.cargo_id, row.status)
             except Exception:  # noqa: BLE001 - a closed browser tab must not fail the bot
                 log.exception("status listener failed")
 

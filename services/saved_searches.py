@@ -18,7 +18,7 @@ from sqlalchemy import BigInteger, func, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from services.cargotech.token_vault import utcnow
+from services.clock import utcnow
 from services.db import run_db
 from services.filters import (
     WEIGHT_CLASS_LABELS,

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from services.vocabulary import OutboxKind
+
 AUDIT_EVENTS = {
     "login": "вход",
     "refresh": "обновление",
@@ -27,7 +29,8 @@ OUTCOMES = {
     "noop": "без изменений",
 }
 CACHE_KINDS = {"list": "списки", "detail": "карточки", "dictionary": "справочники"}
-OUTBOX_KINDS = {"dispatcher": "диспетчеру", "driver": "водителю", "cargo_alert": "оповещение", "alert": "админам"}
+OUTBOX_KINDS: dict[str, str] = {OutboxKind.DISPATCHER: "диспетчеру", OutboxKind.DRIVER: "водителю",
+                                OutboxKind.CARGO_ALERT: "оповещение", OutboxKind.ALERT: "админам"}
 HTTP_OUTCOME = re.compile(r"http_(\d{3})\Z")
 
 

@@ -7,6 +7,7 @@ import logging
 import reflex as rx
 
 from cargo_webapp.state.feed_state import FeedState
+from cargo_webapp.state.response_labels import status_label
 from cargo_webapp.state.session_state import SessionState, current_driver
 from services.cargo_detail_view import contacts_view, detail_view, share_text, share_url
 from services.cargotech.errors import CargoNotFound, CargoTechError
@@ -15,6 +16,7 @@ from services.feed_marks import FeedMarks
 from services.responses import ResponseError
 from services.runtime import get_runtime
 from services.similar_offers import similar_offers
+from services.vocabulary import DriverDocument
 
 log = logging.getLogger(__name__)
 STATE_LOST = "Отклик не отправлен: связь с сервером обновилась. Вернитесь к списку и откройте груз снова."
@@ -30,7 +32,7 @@ REQUEST_CONTACT = """new Promise((resolve) => {
     });
   } catch (e) { resolve(""); }
 })"""
-PROFILE = "profile"
+PROFILE = DriverDocument.PROFILE
 # While a response is on its way, closing the app asks first (Telegram 6.2+); after it, not.
 CONFIRM_CLOSING = "window.Telegram?.WebApp?.isVersionAtLeast('6.2') && Telegram.WebApp.enableClosingConfirmation()"
 
@@ -95,7 +97,7 @@ class DetailState(rx.State):
             self.cargo = view
             self.contacts = contacts_view(served.value.contacts)
             self.stale = "Показаны сохранённые данные: CargoTech недоступен" if served.stale else ""
-            self.status = statuses[cargo_id].label if cargo_id in statuses else ""
+            self.status = status_label(statuses[cargo_id].status) if cargo_id in statuses else ""
             if not self.phone:  # prefilled from the driver's last response
                 profile = await get_runtime().drivers.get(driver.driver_id, PROFILE)
                 self.phone = str((profile or {}).get("phone", ""))
@@ -150,10 +152,10 @@ class DetailState(rx.State):
         except ResponseError as exc:
             self.phone_error = str(exc)
         else:
-            self.status = response.label
+            self.status = status_label(response.status)
             await get_runtime().drivers.put(driver.driver_id, PROFILE, {"phone": self.phone})
             feed = await self.get_state(FeedState)
-            feed.show_status(self.cargo_id, response.label)
+            feed.show_status(self.cargo_id, self.status)
             outcome = "success"
         finally:
             self.sending = False

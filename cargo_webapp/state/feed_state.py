@@ -12,6 +12,7 @@ import logging
 
 import reflex as rx
 
+from cargo_webapp.state.response_labels import status_label
 from cargo_webapp.state.session_state import SessionState, current_driver
 from services import point_search
 from services.cargotech.errors import CargoTechError
@@ -28,12 +29,13 @@ from services.filters import (
 )
 from services.formatting import stale_note
 from services.runtime import get_runtime
+from services.vocabulary import DriverDocument
 
 log = logging.getLogger(__name__)
 
 TEXT_FIELDS = frozenset(FIELD_LABELS) - {"truck_types", "load_types"} | {"from_name", "to_name"}
 EMPTY_FORM = {"mode": "all", "weight_class": "any"}
-SAVED = "filters"
+SAVED = DriverDocument.FILTERS
 MAX_LOADED = 500  # cards kept in the list; older pages scroll out of memory
 # Telegram's CloudStorage answers through the client; give up after 1.5 s outside Telegram.
 READ_CLOUD_FILTERS = """new Promise((resolve) => {
@@ -296,7 +298,7 @@ class FeedState(rx.State):
             self.error = exc.user_message
         else:
             for card in page.cards:
-                card["status"] = statuses[card["id"]].label if card["id"] in statuses else ""
+                card["status"] = status_label(statuses[card["id"]].status) if card["id"] in statuses else ""
             # Cargos shift between polls: a page may repeat an item, so deduplicate by id
             # (folded duplicates included); then fold reposts of one load into one card.
             known = folded_ids(self.cards) if offset else set()

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import reflex as rx
 
-from services.responses import STATUS_LABELS
+from services.vocabulary import ResponseStatus
 
 # Telegram's notification haptics for a dispatcher's decision. «Отправлен» is not one: the driver
 # already felt the respond itself.
-HAPTIC_FOR_LABEL = {
-    STATUS_LABELS["accepted"]: "success",
-    STATUS_LABELS["completed"]: "success",
-    STATUS_LABELS["rejected"]: "warning",
+HAPTIC_FOR_STATUS: dict[str, str] = {
+    ResponseStatus.ACCEPTED: "success",
+    ResponseStatus.COMPLETED: "success",
+    ResponseStatus.REJECTED: "warning",
 }
 
 
@@ -20,8 +20,8 @@ class LiveState(rx.State):
     status_changes: int = 0
     haptic: str = ""  # success | warning
 
-    def felt(self, label: str) -> None:
-        kind = HAPTIC_FOR_LABEL.get(label)
+    def felt(self, status: str) -> None:
+        kind = HAPTIC_FOR_STATUS.get(status)
         if kind:
             self.status_changes += 1
             self.haptic = kind

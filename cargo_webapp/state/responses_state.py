@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from cargo_webapp.state.response_labels import status_label
 from cargo_webapp.state.session_state import current_driver
 from services.formatting import moment
 from services.runtime import get_runtime
@@ -20,7 +21,7 @@ class ResponsesState(rx.State):
             return
         responses = await get_runtime().responses.list_for(driver.driver_id)
         self.items = [
-            {"cargo_id": r.cargo_id, "route": r.route, "price": r.price, "status": r.label,
+            {"cargo_id": r.cargo_id, "route": r.route, "price": r.price, "status": status_label(r.status),
              "at": moment(r.created_at)}
             for r in responses
         ]

@@ -13,8 +13,9 @@ import reflex as rx
 from cargo_webapp.state.session_state import current_driver
 from services.runtime import get_runtime
 from services.saved_searches import MAX_NAME, MAX_PER_DRIVER, SavedSearchError, SearchView, clean_filters, propose_name
+from services.vocabulary import DriverDocument
 
-FEED_FILTERS = "filters"  # the DriverStore document the feed restores its filters from
+FEED_FILTERS = DriverDocument.FILTERS  # the document the feed restores its filters from
 
 
 def _row(view: SearchView) -> dict[str, str]:

@@ -11,7 +11,7 @@ import json
 from sqlalchemy import BigInteger, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from services.cargotech.token_vault import utcnow
+from services.clock import utcnow
 
 HELD, SENT, DROPPED = "held", "sent", "dropped"
 

@@ -32,16 +32,17 @@ from services.cargo_cards import card_view
 from services.cargo_service import CargoService, Served
 from services.cargotech.errors import CargoTechError
 from services.cargotech.models import CargoPage
-from services.cargotech.token_vault import utcnow
+from services.clock import utcnow
 from services.db import run_db
 from services.filters import FilterValidationError, validate_filters
 from services.locks import LockFactory, LockTimeout
 from services.outbox import new_message
 from services.saved_searches import SavedSearch, SavedSearchService, alert_query
+from services.vocabulary import OutboxKind
 
 log = logging.getLogger(__name__)
 
-KIND = "cargo_alert"  # outbox kind
+KIND = OutboxKind.CARGO_ALERT
 POLL_LOCK_TTL_S = 90  # outlives an upstream call plus a login's wait
 FRESH_WAIT_S = 10.0  # how long to wait for a stale cache entry's background refresh
 PARALLEL_QUERIES = 4

@@ -12,6 +12,7 @@ from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
+from services.bot.keyboards import keyboard
 from services.cargotech.models import CARGO_ID_RE
 from services.response_messages import buttons_for, decided_text, parse_callback
 from services.responses import ResponseService
@@ -20,15 +21,6 @@ log = logging.getLogger(__name__)
 
 MEMBER_STATUSES = {ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER}
 MEMBERSHIP_TTL_S = 60.0
-
-
-def keyboard(rows: list[list[dict[str, str]]]) -> InlineKeyboardMarkup | None:
-    if not rows:
-        return None
-    # A button with "url" opens a link (an alert's t.me/…?startapp=cargo_<id>); others call back.
-    return InlineKeyboardMarkup([[InlineKeyboardButton(b["text"], url=b["url"]) if "url" in b
-                                  else InlineKeyboardButton(b["text"], callback_data=b["data"]) for b in row]
-                                 for row in rows])
 
 
 class BotHandlers:

@@ -17,11 +17,12 @@ from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
-from services.bot.handlers import keyboard
-from services.cargotech.token_vault import utcnow
+from services.bot.keyboards import keyboard
+from services.clock import utcnow
 from services.notifier import Notifier
-from services.outbox import LOW_LANE_KINDS, Outbox, Outgoing
+from services.outbox import Outbox, Outgoing
 from services.responses import ResponseService
+from services.vocabulary import LOW_LANE_KINDS, OutboxKind
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +83,7 @@ class OutboxWorker:
             await self._failed(message, delay, f"{type(exc).__name__}: {exc.message}")
         else:
             await self._outbox.mark_sent(message.id, sent.message_id)
-            if message.kind == "dispatcher":
+            if message.kind == OutboxKind.DISPATCHER:
                 await self._responses.mark_announced(message.response_id, sent.message_id)
 
     async def _failed(self, message: Outgoing, delay_s: float, error: str) -> None:
@@ -97,6 +98,6 @@ class OutboxWorker:
         await self._outbox.bury(message.id, error=error)
         # An undeliverable admin alert must not breed more alerts, and a driver who blocked the
         # bot is not an incident: new-cargo alerts to them are dead letters on the admin page only.
-        if message.kind not in ("alert", *LOW_LANE_KINDS):
+        if message.kind not in (OutboxKind.ALERT, *LOW_LANE_KINDS):
             await self._notifier.alert("error", f"outbox_dead_{message.kind}",
                                        f"Сообщение бота №{message.id} ({message.kind}) не доставлено: {error}")

@@ -22,7 +22,8 @@ import httpx
 
 from services.cargotech.errors import CargoTechAuthFailed, CargoTechError, CargoTechUnavailable
 from services.cargotech.login import LoginResult, login, parse_login_answer
-from services.cargotech.token_vault import StoredToken, TokenAudit, TokenVault, utcnow
+from services.cargotech.token_vault import StoredToken, TokenAudit, TokenVault
+from services.clock import utcnow
 from services.locks import LockFactory, LockTimeout
 from services.notifier import Notifier
 

@@ -16,11 +16,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, col, select
 
 from services.cargotech.login import LoginResult
+from services.clock import utcnow
 from services.db import run_db
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class CargoTechToken(SQLModel, table=True):

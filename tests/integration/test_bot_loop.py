@@ -15,6 +15,7 @@ from starlette.applications import Starlette
 from sandbox.telegram.testing import FakeTelegramServer
 from services.bot.webhook import webhook_route
 from services.runtime import Runtime
+from services.vocabulary import ResponseStatus
 from tests.support.processes import free_port
 
 DISPATCHERS = -1000000000001
@@ -104,8 +105,8 @@ async def test_response_to_dispatcher_and_decision_back_to_driver(start_bot, tel
     runtime = await start_bot()
     seen: list[tuple[int, str, str]] = []
 
-    async def listener(driver_id: int, cargo_id: str, label: str) -> None:
-        seen.append((driver_id, cargo_id, label))
+    async def listener(driver_id: int, cargo_id: str, status: str) -> None:
+        seen.append((driver_id, cargo_id, status))
 
     runtime.responses.listeners.append(listener)
     await respond(runtime)
@@ -116,7 +117,7 @@ async def test_response_to_dispatcher_and_decision_back_to_driver(start_bot, tel
     assert "Пётр Водитель" in message["text"] and "+79161234567" in message["text"]
     assert "Москва → Казань" in message["text"]
     assert buttons_of(message) == ["Принять", "Отклонить"]
-    await eventually(lambda: seen == [(DRIVER, "2648937001", "Отправлен")])
+    await eventually(lambda: seen == [(DRIVER, "2648937001", ResponseStatus.SENT)])
 
     # 3. A dispatcher accepts.
     data = message["buttons"][0][0]["callback_data"]
@@ -130,7 +131,7 @@ async def test_response_to_dispatcher_and_decision_back_to_driver(start_bot, tel
     # 4. The driver is told, through the outbox.
     to_driver = await eventually(lambda: sent_messages(telegram, DRIVER))
     assert "принял" in to_driver[0]["text"]
-    assert seen[-1] == (DRIVER, "2648937001", "Принят")
+    assert seen[-1] == (DRIVER, "2648937001", ResponseStatus.ACCEPTED)
 
     # Pressing a stale button changes nothing; «Выполнено» completes.
     again = await asyncio.to_thread(telegram.press_button, DISPATCHERS, message["message_id"], data,
@@ -138,7 +139,7 @@ async def test_response_to_dispatcher_and_decision_back_to_driver(start_bot, tel
     assert again["status"] == 200
     done = sent_messages(telegram, DISPATCHERS)[0]["buttons"][0][0]["callback_data"]
     await asyncio.to_thread(telegram.press_button, DISPATCHERS, message["message_id"], done, from_user=DISPATCHER)
-    assert seen[-1][2] == "Выполнен"
+    assert seen[-1][2] == ResponseStatus.COMPLETED
     assert [r.status for r in await runtime.responses.list_for(DRIVER)] == ["completed"]
 
 
@@ -184,7 +185,7 @@ async def test_bot_api_down_for_a_minute_then_delivered_once_in_order(start_bot,
         await respond(runtime, cargo_id=f"264893710{n}")
     await asyncio.sleep(5)
     assert sent_messages(telegram, DISPATCHERS) == []
-    assert {r.label for r in await runtime.responses.list_for(DRIVER)} == {"Отправляется"}
+    assert {r.status for r in await runtime.responses.list_for(DRIVER)} == {ResponseStatus.QUEUED}
     messages = await eventually(lambda: len(sent_messages(telegram, DISPATCHERS)) == 3
                                 and sent_messages(telegram, DISPATCHERS), timeout_s=75)
     assert [m["text"].count("№26489371") for m in messages] == [1, 1, 1]

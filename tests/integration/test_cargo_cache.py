@@ -7,6 +7,7 @@ import pytest
 from services.cargotech.errors import CargoNotFound, CargoTechUnavailable
 from services.feed import load_feed_page
 from services.filters import base_query, build_query, validate_filters
+from services.vocabulary import DriverDocument
 
 
 async def test_fifty_concurrent_cold_requests_make_one_upstream_call(runtime, sandbox):
@@ -115,8 +116,8 @@ async def test_redis_shared_cache_and_redis_down_falls_through(make_runtime, san
 
 
 async def test_per_driver_data_is_kept_per_driver(runtime):
-    await runtime.drivers.put(1, "filters", {"weight_class": "20", "from_name": "Казань"})
-    await runtime.drivers.put(2, "filters", {"weight_class": "1_3"})
-    assert await runtime.drivers.get(1, "filters") == {"weight_class": "20", "from_name": "Казань"}
-    assert (await runtime.drivers.get(2, "filters"))["weight_class"] == "1_3"
-    assert await runtime.drivers.get(3, "filters") is None
+    await runtime.drivers.put(1, DriverDocument.FILTERS, {"weight_class": "20", "from_name": "Казань"})
+    await runtime.drivers.put(2, DriverDocument.FILTERS, {"weight_class": "1_3"})
+    assert await runtime.drivers.get(1, DriverDocument.FILTERS) == {"weight_class": "20", "from_name": "Казань"}
+    assert (await runtime.drivers.get(2, DriverDocument.FILTERS))["weight_class"] == "1_3"
+    assert await runtime.drivers.get(3, DriverDocument.FILTERS) is None

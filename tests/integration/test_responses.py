@@ -14,7 +14,8 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from services.db import engine_for
-from services.responses import STATUS_LABELS, DriverResponse, ResponseError, normalise_phone
+from services.responses import DriverResponse, ResponseError, normalise_phone
+from services.vocabulary import ResponseStatus
 
 DRIVER_A = 700000101
 DRIVER_B = 700000202
@@ -56,7 +57,7 @@ async def test_created_once_per_driver_and_cargo(backend):
     runtime, url = backend
     first, created = await respond(runtime)
     assert created is True
-    assert (first.cargo_id, first.status, first.label) == (CARGO, "queued", "Отправляется")
+    assert (first.cargo_id, first.status) == (CARGO, ResponseStatus.QUEUED)
     assert (first.route, first.price) == ("Москва → Казань", "85 000 ₽")
 
     # A second tap, even with other details, returns the stored response untouched.
@@ -161,7 +162,7 @@ async def test_each_driver_sees_only_their_own(backend):
     assert await runtime.responses.list_for(999) == []
 
 
-async def test_status_labels_follow_the_stored_status(backend):
+async def test_statuses_are_read_as_stored_and_unknown_ones_pass_through(backend):
     runtime, url = backend
     await respond(runtime, cargo_id="201")
     await respond(runtime, cargo_id="202")
@@ -169,10 +170,8 @@ async def test_status_labels_follow_the_stored_status(backend):
         connection.execute(text("UPDATE driver_response SET status = 'accepted' WHERE cargo_id = '201'"))
         connection.execute(text("UPDATE driver_response SET status = 'on_hold' WHERE cargo_id = '202'"))
     statuses = await runtime.responses.status_of(DRIVER_A, ["201", "202"])
-    assert (statuses["201"].status, statuses["201"].label) == ("accepted", "Принят")
-    assert (statuses["202"].status, statuses["202"].label) == ("on_hold", "on_hold")  # unknown: shown as is
-    assert STATUS_LABELS == {"queued": "Отправляется", "sent": "Отправлен", "accepted": "Принят",
-                             "rejected": "Отклонён", "completed": "Выполнен"}
+    assert statuses["201"].status == ResponseStatus.ACCEPTED
+    assert statuses["202"].status == "on_hold"  # a newer release's status: the UI shows it as is
 
 
 async def test_long_texts_are_cut_to_the_column_sizes(backend):
@@ -188,3 +187,32 @@ def test_normalise_phone_directly():
     assert normalise_phone("+7 999 000-00-00") == "+79990000000"
     with pytest.raises(ResponseError):
         normalise_phone("+8 1234")
+
+
+async def test_completing_a_response_never_accepted_changes_nothing(backend):
+    runtime, url = backend
+    seen: list[str] = []
+
+    async def listener(driver_id: int, cargo_id: str, status: str) -> None:
+        seen.append(status)
+
+    runtime.responses.listeners.append(listener)
+    await respond(runtime)
+    [row] = rows(url)
+    assert row.id is not None
+    early = await runtime.responses.decide(row.id, "complete", by_name="Анна")  # still queued
+    assert (early.changed, early.message) == (False, "Уже отправляется")
+    await runtime.responses.mark_announced(row.id, 555)
+    decision = await runtime.responses.decide(row.id, "complete", by_name="Анна")  # sent, not accepted
+
+    assert (decision.changed, decision.message) == (False, "Уже отправлен")
+    [after] = rows(url)
+    assert (after.status, after.decided_by, after.decided_at) == (ResponseStatus.SENT, "", None)
+    assert [m.kind for m in await runtime.outbox.messages(row.id)] == ["dispatcher"]  # nothing told the driver
+    assert seen == [ResponseStatus.SENT]
+
+    assert (await runtime.responses.decide(row.id, "accept", by_name="Анна")).changed
+    done = await runtime.responses.decide(row.id, "complete", by_name="Анна")
+    assert (done.changed, done.message) == (True, "Выполнен")
+    assert seen == [ResponseStatus.SENT, ResponseStatus.ACCEPTED, ResponseStatus.COMPLETED]
+    assert [m.kind for m in await runtime.outbox.messages(row.id)] == ["dispatcher", "driver", "driver"]

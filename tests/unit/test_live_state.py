@@ -3,7 +3,7 @@
 import pytest
 
 from cargo_webapp.state.live_state import LiveState
-from services.responses import STATUS_LABELS
+from services.vocabulary import ResponseStatus
 
 
 @pytest.fixture
@@ -12,16 +12,17 @@ def live() -> LiveState:
 
 
 def test_a_dispatchers_decision_is_felt(live: LiveState):
-    live.felt(STATUS_LABELS["accepted"])
+    live.felt(ResponseStatus.ACCEPTED)
     assert (live.status_changes, live.haptic) == (1, "success")
-    live.felt(STATUS_LABELS["rejected"])
+    live.felt(ResponseStatus.REJECTED)
     assert (live.status_changes, live.haptic) == (2, "warning")
-    live.felt(STATUS_LABELS["completed"])
+    live.felt(ResponseStatus.COMPLETED)
     assert (live.status_changes, live.haptic) == (3, "success")
 
 
 def test_sending_is_not_a_decision(live: LiveState):
-    for status in ("queued", "sent"):  # the driver already felt the respond itself
-        live.felt(STATUS_LABELS[status])
-    live.felt("что-то новое")
+    for status in (ResponseStatus.QUEUED, ResponseStatus.SENT):  # the driver already felt the respond itself
+        live.felt(status)
+    live.felt("on_hold")  # a status this release does not know
+    live.felt("Принят")  # a label is not a status
     assert (live.status_changes, live.haptic) == (0, "")
