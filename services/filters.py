@@ -14,6 +14,8 @@ import re
 from collections.abc import Mapping
 from typing import Any, Literal
 
+from services.errors import UserFacingError
+
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100  # the upstream maximum is unknown; docs/cargotech-api.md says keep ≤ 100
 DEFAULT_RADIUS_KM = 50
@@ -68,12 +70,12 @@ MAX_CUBIC_METRES = 200
 Mode = Literal["all", "my"]
 
 
-class FilterValidationError(ValueError):
-    """`errors` maps each bad field to a Russian message naming it."""
+class FilterValidationError(UserFacingError, ValueError):
+    """`field_errors` maps each bad field to a Russian message naming it; `user_message` joins them."""
 
     def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
-        self.errors = errors
+        super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()),
+                         user_message="; ".join(errors.values()), field_errors=errors)
 
 
 @dataclasses.dataclass(frozen=True)

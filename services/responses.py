@@ -23,6 +23,7 @@ from sqlmodel import Field, Session, SQLModel, col, select
 from services.cargotech.models import CARGO_ID_RE
 from services.clock import utcnow
 from services.db import run_db
+from services.errors import UserFacingError
 from services.outbox import new_message
 from services.response_messages import ACTIONS, answer_text, buttons_for, dispatcher_text, driver_text, transition
 from services.vocabulary import OutboxKind, ResponseStatus
@@ -82,11 +83,11 @@ class Decision:
     response: DriverResponse | None = None
 
 
-class ResponseError(ValueError):
-    """`field` names what was wrong; the message is Russian, for the driver."""
+class ResponseError(UserFacingError, ValueError):
+    """A respond refused for one field (`field`); the message is Russian and names it."""
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
+        super().__init__(message, user_message=message, field_errors={field: message})
         self.field = field
 
 

@@ -20,6 +20,7 @@ from sqlmodel import Field, Session, SQLModel, col, select
 
 from services.clock import utcnow
 from services.db import run_db
+from services.errors import UserFacingError
 from services.filters import (
     WEIGHT_CLASS_LABELS,
     DriverFilters,
@@ -66,15 +67,14 @@ class AlertSettings(SQLModel, table=True):
     updated_at: dt.datetime = Field(default_factory=utcnow)
 
 
-class SavedSearchError(ValueError):
-    """`field` names what was wrong; the message is Russian and starts with the field's label."""
+class SavedSearchError(UserFacingError, ValueError):
+    """`field` names what was wrong; the message is Russian and starts with the field's label.
+    A bad filter inside a search keeps the filter form's own per-field messages."""
 
     def __init__(self, field: str, message: str, errors: dict[str, str] | None = None) -> None:
         text = f"{FIELD_LABELS.get(field, field)}: {message}" if field in FIELD_LABELS else message
-        super().__init__(text)
+        super().__init__(text, user_message=text, field_errors=errors or {field: text})
         self.field = field
-        self.message = text
-        self.errors = errors or {field: text}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -121,8 +121,8 @@ def clean_filters(raw: Mapping[str, Any]) -> tuple[dict[str, Any], DriverFilters
     try:
         filters = validate_filters(kept)
     except FilterValidationError as exc:
-        first = next(iter(exc.errors.values()))
-        raise SavedSearchError("filters", first, dict(exc.errors)) from None
+        first = next(iter(exc.field_errors.values()))
+        raise SavedSearchError("filters", first, exc.field_errors) from None
     return kept, filters
 
 

@@ -11,6 +11,7 @@ import hashlib
 import json
 
 from services.cargotech.models import CARGO_ID_RE
+from services.errors import UserFacingError
 from services.runtime import Runtime
 from services.sessions import SessionData, exchange_init_data
 from services.settings import DEV_ADMIN_ID
@@ -24,12 +25,11 @@ NOT_IN_TELEGRAM = "Откройте приложение из бота CargoTech
 SIGN_IN_FAILED = "Не удалось войти. Закройте и снова откройте приложение из бота."
 
 
-class SignInRefused(Exception):
-    """`user_message` is Russian, for the driver."""
+class SignInRefused(UserFacingError):
+    """Why the app will not sign this launch in, in Russian, for the driver."""
 
     def __init__(self, user_message: str) -> None:
-        super().__init__(user_message)
-        self.user_message = user_message
+        super().__init__(user_message=user_message)
 
 
 def dev_init_data(bot_token: str) -> str:

@@ -150,7 +150,7 @@ class DetailState(rx.State):
                 price=self.cargo.get("price", ""),
             )
         except ResponseError as exc:
-            self.phone_error = str(exc)
+            self.phone_error = exc.user_message
         else:
             self.status = status_label(response.status)
             await get_runtime().drivers.put(driver.driver_id, PROFILE, {"phone": self.phone})

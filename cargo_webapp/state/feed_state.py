@@ -227,7 +227,7 @@ class FeedState(rx.State):
         try:
             validate_filters(self._raw_filters())
         except FilterValidationError as exc:
-            self.errors = exc.errors
+            self.errors = exc.field_errors
             self.filters_open = True
             return
         self.errors = {}
@@ -283,7 +283,7 @@ class FeedState(rx.State):
         try:
             filters = validate_filters(self._raw_filters())
         except FilterValidationError as exc:
-            self.errors = exc.errors
+            self.errors = exc.field_errors
             return
         self.loading = True
         self.error = ""

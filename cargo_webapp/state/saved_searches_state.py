@@ -69,7 +69,7 @@ class SavedSearchesState(rx.State):
         try:
             kept, _ = clean_filters(raw)
         except SavedSearchError as exc:
-            self.save_open, self.save_error = True, exc.message
+            self.save_open, self.save_error = True, exc.user_message
             return
         self.save_name = propose_name(kept)
         self.save_alerts, self.save_error, self.save_open = True, "", True
@@ -95,7 +95,7 @@ class SavedSearchesState(rx.State):
             view = await get_runtime().searches.create(driver.driver_id, self.save_name, await self._feed_filters(),
                                                        alerts=bool(self.save_alerts))
         except SavedSearchError as exc:
-            self.save_error = exc.message
+            self.save_error = exc.user_message
             return
         self.save_open, self.save_error = False, ""
         self.message = f"Поиск «{view.name}» сохранён" + (" — пришлём новые грузы в бот" if view.alerts_on else "")
@@ -114,7 +114,7 @@ class SavedSearchesState(rx.State):
         try:
             view = await get_runtime().searches.set_alerts(driver.driver_id, wanted, turn_on)
         except SavedSearchError as exc:
-            self.error = exc.message
+            self.error = exc.user_message
             await self._refresh(driver.driver_id)
             return
         self.error = ""
@@ -130,7 +130,7 @@ class SavedSearchesState(rx.State):
         try:
             await get_runtime().searches.delete(driver.driver_id, wanted)
         except SavedSearchError as exc:
-            self.error = exc.message
+            self.error = exc.user_message
         else:
             self.error, self.message = "", "Поиск удалён"
         await self._refresh(driver.driver_id)
@@ -145,7 +145,7 @@ class SavedSearchesState(rx.State):
         try:
             view = await get_runtime().searches.get(driver.driver_id, wanted)
         except SavedSearchError as exc:
-            self.error = exc.message
+            self.error = exc.user_message
             return
         from cargo_webapp.state.feed_state import FeedState
 
@@ -166,7 +166,7 @@ class SavedSearchesState(rx.State):
             hours = await get_runtime().searches.set_quiet_hours(
                 driver.driver_id, str(form.get("quiet_start") or "")[:5], str(form.get("quiet_end") or "")[:5])
         except SavedSearchError as exc:
-            self.quiet_error = exc.message
+            self.quiet_error = exc.user_message
             return
         self.quiet_start, self.quiet_end, self.quiet_error = hours.start, hours.end, ""
         self.message = (f"Тихие часы: {hours.start}–{hours.end} (МСК). Что придёт в это время, пришлём одним "

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from services.errors import UserFacingError
 
-class CargoTechError(Exception):
-    """Base class. `user_message` is safe to show a driver; `str(exc)` is for logs."""
+
+class CargoTechError(UserFacingError):
+    """Base class. `user_message` (per class) is safe to show a driver; `str(exc)` is for logs."""
 
     user_message = "Сервис временно недоступен. Попробуйте позже."
 

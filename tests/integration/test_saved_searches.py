@@ -69,7 +69,7 @@ async def test_validation_errors_are_russian_and_name_the_field(runtime):
         await searches.create(DRIVER, "Дорогие", {"price_min": "дорого"})
     assert bad_price.value.field == "filters"
     assert str(bad_price.value).startswith("Фильтры: Цена от: введите целое число")
-    assert bad_price.value.errors == {"price_min": "Цена от: введите целое число"}
+    assert bad_price.value.field_errors == {"price_min": "Цена от: введите целое число"}
 
     with pytest.raises(SavedSearchError) as long_name:
         await searches.create(DRIVER, "я" * 61, {})

@@ -107,14 +107,14 @@ def test_a_custom_pair_equal_to_a_new_preset_is_that_class():
 def test_bad_filters_name_the_field_in_russian(raw, field, words):
     with pytest.raises(FilterValidationError) as caught:
         validate_filters(raw, today=TODAY)
-    assert field in caught.value.errors
-    assert words in caught.value.errors[field]
+    assert field in caught.value.field_errors
+    assert words in caught.value.field_errors[field]
 
 
 def test_all_errors_reported_at_once():
     with pytest.raises(FilterValidationError) as caught:
         validate_filters({"mode": "x", "price_max": "abc", "start_date": "nope"}, today=TODAY)
-    assert set(caught.value.errors) == {"mode", "price_max", "start_date"}
+    assert set(caught.value.field_errors) == {"mode", "price_max", "start_date"}
 
 
 def test_equal_filters_share_one_cache_key():
