@@ -99,19 +99,6 @@ class SessionState(rx.State):
             return rx.redirect(target)
         return self._continue()
 
-    @rx.event
-    async def logout(self):
-        await get_runtime().sessions.revoke(self.session_id)
-        # The next person on this device must see nothing of this driver (filters, phone, responses).
-        from cargo_webapp.state.detail_state import DetailState
-        from cargo_webapp.state.feed_state import FeedState
-        from cargo_webapp.state.responses_state import ResponsesState
-
-        for state_class in (FeedState, DetailState, ResponsesState):
-            (await self.get_state(state_class)).reset()
-        self.reset()
-        self.session_id = ""
-
     def _set_driver(self, driver_id: int, name: str, username: str) -> None:
         self._driver_id = driver_id
         self._username = username
