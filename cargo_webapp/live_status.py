@@ -38,7 +38,7 @@ def lifespan_for(app: rx.App):
                         if detail.cargo_id == cargo_id:
                             detail.status = label
                         responses = await root.get_state(ResponsesState)
-                        responses.show_status(cargo_id, label)
+                        responses.show_status(cargo_id, status)
                         (await root.get_state(LiveState)).felt(status)
                 except Exception:  # one stale tab must not keep the others from updating
                     log.exception("could not update tab %s", token[:8])

@@ -31,7 +31,7 @@ def _token() -> rx.Component:
             detail_row("Ключ шифрования", token["key_id"]),
             class_name="details",
         ),
-        rx.cond(token["error"] != "", rx.el.p(token["error"], class_name="field-error")),
+        rx.cond(token["has_error"], rx.el.p(token["error"], class_name="field-error")),
         rx.el.div(
             rx.el.button("Проверить сейчас", on_click=AdminState.verify_now, class_name="btn btn-secondary"),
             rx.el.button("Войти заново", on_click=AdminState.force_login, class_name="btn btn-primary",

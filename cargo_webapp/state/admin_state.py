@@ -13,6 +13,7 @@ import reflex as rx
 
 from cargo_webapp.state.admin_labels import audit_event, cache_kind, outbox_kind, outcome
 from cargo_webapp.state.session_state import SessionState, current_driver
+from cargo_webapp.state.view_models import NO_TOKEN_VIEW, TokenView
 from services.cargotech.errors import CargoTechError
 from services.formatting import clock_time, moment
 from services.runtime import get_runtime
@@ -40,7 +41,7 @@ def _when(value) -> str:
 class AdminState(rx.State):
     allowed: bool = False
     checked: bool = False
-    token: dict[str, str] = {}
+    token: TokenView = NO_TOKEN_VIEW
     audit: list[dict[str, str]] = []
     upstream: dict[str, str] = {}
     chart: list[dict[str, str | int]] = []  # requests and 429s per minute, last five minutes
@@ -59,7 +60,7 @@ class AdminState(rx.State):
         if not self.allowed:
             if session is not None:
                 log.warning("admin page refused to driver %s", session.driver_id)
-            self.token, self.audit, self.upstream, self.cache, self.outbox, self.dead = {}, [], {}, [], {}, []
+            self.token, self.audit, self.upstream, self.cache, self.outbox, self.dead = NO_TOKEN_VIEW, [], {}, [], {}, []
             self.drift, self.drift_status, self.drift_loss = [], "", False
             return None
         return session
@@ -140,16 +141,17 @@ class AdminState(rx.State):
     async def _refresh(self) -> None:
         runtime = get_runtime()
         status = await runtime.tokens.status()
-        self.token = {
-            "state": TOKEN_STATES.get(status.state, status.state),
-            "state_code": status.state,
-            "id": status.token_id or "—",
-            "obtained": _when(status.obtained_at),
-            "verified": _when(status.last_verified_at),
-            "expires": _when(status.expires_at) if status.expires_at else "не истекает (Sanctum)",
-            "key_id": status.key_id,
-            "error": status.last_error,
-        }
+        self.token = TokenView(
+            state=TOKEN_STATES.get(status.state, status.state),
+            state_code=status.state,
+            id=status.token_id or "—",
+            obtained=_when(status.obtained_at),
+            verified=_when(status.last_verified_at),
+            expires=_when(status.expires_at) if status.expires_at else "не истекает (Sanctum)",
+            key_id=status.key_id,
+            error=status.last_error,
+            has_error=bool(status.last_error),
+        )
         self.audit = [
             {"at": _when(a.at), "event": audit_event(a.event), "outcome": outcome(a.outcome),
              "latency": f"{a.latency_ms} мс" if a.latency_ms is not None else "", "token_id": a.token_id or ""}

@@ -6,12 +6,26 @@ import reflex as rx
 
 from cargo_webapp.state.response_labels import status_label
 from cargo_webapp.state.session_state import current_driver
+from cargo_webapp.state.view_models import ResponseItem
 from services.formatting import moment
+from services.responses import ResponseView
 from services.runtime import get_runtime
 
 
+def response_item(view: ResponseView) -> ResponseItem:
+    return ResponseItem(cargo_id=view.cargo_id, route=view.route, price=view.price, status=status_label(view.status),
+                        at=moment(view.created_at))
+
+
+def with_status(item: ResponseItem, status: str) -> ResponseItem:
+    """The item after a live status change."""
+    changed = item.copy()
+    changed["status"] = status_label(status)
+    return changed
+
+
 class ResponsesState(rx.State):
-    items: list[dict[str, str]] = []
+    items: list[ResponseItem] = []
     loaded: bool = False
 
     @rx.event
@@ -20,12 +34,11 @@ class ResponsesState(rx.State):
         if driver is None:
             return
         responses = await get_runtime().responses.list_for(driver.driver_id)
-        self.items = [
-            {"cargo_id": r.cargo_id, "route": r.route, "price": r.price, "status": status_label(r.status),
-             "at": moment(r.created_at)}
-            for r in responses
-        ]
+        self.items = [response_item(r) for r in responses]
         self.loaded = True
 
-    def show_status(self, cargo_id: str, label: str) -> None:
-        self.items = [{**item, "status": label} if item["cargo_id"] == cargo_id else item for item in self.items]
+    def show_status(self, cargo_id: str, status: str) -> None:
+        self.items = [
+            with_status(item, status) if item["cargo_id"] == cargo_id else item
+            for item in self.items
+        ]

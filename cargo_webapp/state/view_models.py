@@ -1,0 +1,38 @@
+"""Typed rows the pages read from state vars, so a misspelt key fails in mypy and at compile
+time instead of in the browser. Flags are real booleans, not "1"/"" strings.
+
+Only the «Мои отклики» item and the admin console's token panel are typed here so far; the feed
+card, the detail and the console's other tables are still `dict[str, str]`.
+"""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+
+class ResponseItem(TypedDict):
+    """One row of «Мои отклики»."""
+
+    cargo_id: str
+    route: str
+    price: str
+    status: str  # the Russian badge text
+    at: str  # when the driver responded, Moscow time
+
+
+class TokenView(TypedDict):
+    """The admin console's CargoTech token panel."""
+
+    state: str  # Russian
+    state_code: str
+    id: str
+    obtained: str
+    verified: str
+    expires: str
+    key_id: str
+    error: str
+    has_error: bool
+
+
+NO_TOKEN_VIEW = TokenView(state="", state_code="", id="", obtained="", verified="", expires="", key_id="", error="",
+                          has_error=False)
