@@ -25,6 +25,8 @@ OUTCOMES = {
     "ok": "успешно",
     "error": "ошибка",
     "critical": "критично",
+    "refused": "отклонён",
+    "unavailable": "недоступен",
     "throttled": "слишком часто",
     "noop": "без изменений",
 }

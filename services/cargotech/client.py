@@ -30,9 +30,10 @@ T = TypeVar("T")
 
 
 class TokenSource(Protocol):
-    async def get_token(self) -> str: ...
+    async def get_token(self, deadline: float | None = None) -> str:
+        """The token to send; a login it needs must be over by `deadline` (time.monotonic())."""
 
-    async def invalidate(self, token: str) -> None:
+    async def invalidate(self, token: str, deadline: float | None = None) -> None:
         """Report that `token` was refused; the next get_token() must bring a new one."""
 
 
@@ -164,11 +165,11 @@ class CargoTechClient:
         return body
 
     async def _attempt(self, path: str, params: Mapping[str, str], deadline: float) -> httpx.Response:
-        token = await self._tokens.get_token()
+        token = await self._tokens.get_token(deadline)
         response = await self._send(path, params, token, deadline)
         if response.status_code == 401:
-            await self._tokens.invalidate(token)
-            response = await self._send(path, params, await self._tokens.get_token(), deadline)
+            await self._tokens.invalidate(token, deadline)
+            response = await self._send(path, params, await self._tokens.get_token(deadline), deadline)
         if response.status_code in RETRYABLE_STATUSES:
             retry_after = retry_after_seconds(response)
             if response.status_code == 429:

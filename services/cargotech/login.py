@@ -8,8 +8,13 @@ import logging
 import httpx
 
 from services.cargotech.errors import CargoTechAuthFailed, CargoTechUnavailable
+from services.cargotech.retry_policy import RETRYABLE_STATUSES
 
 log = logging.getLogger(__name__)
+
+
+class LoginTransient(CargoTechUnavailable):
+    """A login that may well succeed if asked again: 429, 5xx, a timeout or a dropped connection."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -51,16 +56,24 @@ def retry_after_seconds(response: httpx.Response) -> float | None:
         return None
 
 
-async def login(http: httpx.AsyncClient, phone: str, password: str) -> LoginResult:
-    """POST /v1/auth/login. Raises CargoTechAuthFailed (401/403/422) or CargoTechUnavailable."""
+async def login(
+    http: httpx.AsyncClient, phone: str, password: str, *, timeout_s: float | None = None
+) -> LoginResult:
+    """POST /v1/auth/login. Raises CargoTechAuthFailed (401/403/422), LoginTransient (worth
+    retrying) or CargoTechUnavailable (any other answer we cannot use)."""
+    extra = {} if timeout_s is None else {"timeout": max(0.05, timeout_s)}
     try:
         response = await http.post(
-            "/v1/auth/login", json={"phone": phone, "password": password, "remember": True}
+            "/v1/auth/login", json={"phone": phone, "password": password, "remember": True}, **extra
         )
     except httpx.HTTPError as exc:
-        raise CargoTechUnavailable(f"login transport error: {type(exc).__name__}") from exc
+        raise LoginTransient(f"login transport error: {type(exc).__name__}") from exc
     if response.status_code in (401, 403, 422):
         raise CargoTechAuthFailed(f"login refused with {response.status_code}", status=response.status_code)
+    if response.status_code in RETRYABLE_STATUSES or response.status_code >= 500:
+        raise LoginTransient(
+            f"login answered {response.status_code}", retry_after_s=retry_after_seconds(response)
+        )
     if response.status_code != 200:
         raise CargoTechUnavailable(
             f"login answered {response.status_code}", retry_after_s=retry_after_seconds(response)
@@ -68,4 +81,5 @@ async def login(http: httpx.AsyncClient, phone: str, password: str) -> LoginResu
     try:
         return parse_login_answer(response.json())
     except ValueError as exc:
-        raise CargoTechUnavailable("login answer is not JSON") from exc
+        # An HTML page from a proxy in front of CargoTech, typically mid-deploy.
+        raise LoginTransient("login answer is not JSON") from exc

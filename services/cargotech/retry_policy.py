@@ -29,8 +29,9 @@ def _wait(state: RetryCallState) -> float:
     base = BACKOFF_S[min(state.attempt_number, len(BACKOFF_S)) - 1]
     delay = base * random.uniform(0.8, 1.2)
     error = state.outcome.exception() if state.outcome else None
-    if isinstance(error, RetryableUpstream) and error.retry_after_s:
-        delay = max(delay, error.retry_after_s)
+    retry_after = getattr(error, "retry_after_s", None)
+    if retry_after:
+        delay = max(delay, retry_after)
     return delay
 
 
@@ -43,10 +44,13 @@ class _PastDeadline(stop_base):
         return time.monotonic() + retry_state.upcoming_sleep >= self.deadline
 
 
-def retrying(deadline: float) -> AsyncRetrying:
-    """A tenacity policy for one call that must be answered by `deadline` (time.monotonic())."""
+def retrying(
+    deadline: float, retry_on: tuple[type[BaseException], ...] = (RetryableUpstream,)
+) -> AsyncRetrying:
+    """A tenacity policy for one call that must be answered by `deadline` (time.monotonic()).
+    `retry_on` names the transient errors; their `retry_after_s`, if any, bounds the wait."""
     return AsyncRetrying(
-        retry=retry_if_exception_type(RetryableUpstream),
+        retry=retry_if_exception_type(retry_on),
         wait=_wait,
         stop=stop_any(stop_after_attempt(MAX_RETRIES + 1), _PastDeadline(deadline)),
         reraise=True,

@@ -39,7 +39,7 @@ class TokenAudit(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     at: dt.datetime = Field(default_factory=utcnow, index=True)
     event: str  # login | refresh | revoked | probe | rotate | failure
-    outcome: str  # ok | error | critical | throttled
+    outcome: str  # ok | error | refused | unavailable | critical | throttled
     latency_ms: int | None = None
     token_id: str | None = None
     detail: str = ""
@@ -150,17 +150,14 @@ class TokenVault:
 
         return await run_db(self._engine, _query)
 
-    async def last_login_attempt(self) -> TokenAudit | None:
-        """Shared by every worker through the database: logins are limited to one a minute."""
+    async def last_login_attempt(self, outcomes: tuple[str, ...] | None = None) -> TokenAudit | None:
+        """The newest login attempt (with one of `outcomes`, if given), seen by every worker."""
 
         def _query(session: Session) -> TokenAudit | None:
-            statement = (
-                select(TokenAudit)
-                .where(TokenAudit.event == "login")
-                .order_by(col(TokenAudit.id).desc())
-                .limit(1)
-            )
-            return session.exec(statement).first()
+            statement = select(TokenAudit).where(TokenAudit.event == "login")
+            if outcomes is not None:
+                statement = statement.where(col(TokenAudit.outcome).in_(outcomes))
+            return session.exec(statement.order_by(col(TokenAudit.id).desc()).limit(1)).first()
 
         return await run_db(self._engine, _query)
 
