@@ -1,10 +1,14 @@
 """Shared cargo cache: one entry per normalised upstream query, for all
 drivers, so a thousand drivers cost about as much as one.
 
-Stale-while-revalidate: an entry is fresh for `list_fresh_s`; after that it is still served at
-once while one background refresh runs (one per key across all workers, through a lock). When
-CargoTech is down, entries up to `stale_max_s` old are served flagged with their age, so the UI
-can say «данные от 14:05». Concurrent misses for one key make one upstream call.
+Honest freshness. An entry is fresh for its window (`list_fresh_s` for lists). While CargoTech
+is healthy, an entry past its window but younger than `revalidate_windows` windows is served at
+once, flagged `refreshing`, while one background refresh runs (one per key across all workers,
+through a lock): the caller asks again when the refresh has landed. An older entry is not served
+while CargoTech is healthy: the caller waits for a fresh answer. When CargoTech is failing (the
+breaker is open or this key's last refresh failed), entries up to `stale_max_s` old are served
+flagged `stale` with their age, so the UI can say «данные от 14:05». Concurrent misses for one
+key make one upstream call.
 """
 
 from __future__ import annotations
@@ -42,12 +46,15 @@ class Served(Generic[T]):
     value: T
     fetched_at: float  # epoch seconds of the upstream answer
     stale: bool  # True when served because CargoTech is failing
+    # Past its freshness window, served while a refresh runs: ask again in a moment.
+    refreshing: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
 class Policy:
     fresh_s: float
     keep_s: float  # how long an entry may be served when CargoTech is down
+    revalidate_s: float  # how old an entry may be served, flagged, while a refresh runs
 
 
 @dataclasses.dataclass
@@ -72,6 +79,7 @@ class CargoService:
         detail_fresh_s: float = 15 * 60,
         dictionary_fresh_s: float = 24 * 3600,
         stale_max_s: float = 24 * 3600,
+        revalidate_windows: float = 2.0,
         upstream_ok: Callable[[], bool] = lambda: True,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -80,9 +88,11 @@ class CargoService:
         self._locks = locks
         self._clock = clock
         self._upstream_ok = upstream_ok  # False while the circuit breaker is open
-        self._list = Policy(list_fresh_s, stale_max_s)
-        self._detail = Policy(detail_fresh_s, stale_max_s)
-        self._dictionary = Policy(dictionary_fresh_s, stale_max_s + dictionary_fresh_s)
+        self._list = Policy(list_fresh_s, stale_max_s, revalidate_windows * list_fresh_s)
+        self._detail = Policy(detail_fresh_s, stale_max_s, revalidate_windows * detail_fresh_s)
+        self._dictionary = Policy(
+            dictionary_fresh_s, stale_max_s + dictionary_fresh_s, revalidate_windows * dictionary_fresh_s
+        )
         self._inflight: dict[str, asyncio.Task] = {}
         self._failing: dict[str, float] = {}  # key → when its last refresh failed
         self._background: set[asyncio.Task] = set()
@@ -121,6 +131,11 @@ class CargoService:
         for task in list(self._background):
             task.cancel()
 
+    async def settle(self) -> None:
+        """Wait for the background refreshes now running (tests, an orderly shutdown)."""
+        while self._background:
+            await asyncio.gather(*list(self._background), return_exceptions=True)
+
     # --- the stale-while-revalidate core ----------------------------------------------------
 
     async def _serve(
@@ -128,17 +143,21 @@ class CargoService:
     ) -> Served:
         adapter: TypeAdapter[Any] = TypeAdapter(shape)
         entry = await self._read(key, adapter)
-        now = self._clock()
-        if entry is not None and now - entry.fetched_at < policy.fresh_s:
+        age = None if entry is None else self._clock() - entry.fetched_at
+        if entry is not None and age is not None and age < policy.fresh_s:
             self.stats.hits[kind] += 1
             return entry
-        if entry is not None and now - entry.fetched_at < policy.keep_s:
+        failing = key in self._failing or not self._upstream_ok()
+        if entry is not None and age is not None and age < policy.keep_s and failing:
+            self.stats.hits[kind] += 1
+            self.stats.stale[kind] += 1
+            self._refresh_in_background(key, policy, adapter, load)
+            return dataclasses.replace(entry, stale=True)
+        if entry is not None and age is not None and age < policy.revalidate_s:
             self.stats.hits[kind] += 1
             self._refresh_in_background(key, policy, adapter, load)
-            if key in self._failing or not self._upstream_ok():
-                self.stats.stale[kind] += 1
-                return dataclasses.replace(entry, stale=True)
-            return entry
+            return dataclasses.replace(entry, refreshing=True)
+        # Too old to show while CargoTech answers: wait for a fresh answer.
         self.stats.misses[kind] += 1
         try:
             return await self._fill(key, policy, adapter, load)

@@ -17,6 +17,7 @@ class FeedPage:
     next_offset: int | None
     fetched_at: float
     stale: bool
+    refreshing: bool = False  # past its freshness window while a refresh runs: load again shortly
 
 
 async def load_feed_page(
@@ -42,4 +43,5 @@ async def load_feed_page(
         next_offset=page.next_offset(),
         fetched_at=served.fetched_at,
         stale=served.stale,
+        refreshing=served.refreshing,
     )

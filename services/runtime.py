@@ -123,7 +123,9 @@ def build_runtime(settings: Settings, *, clock: Callable[[], float] = time.time)
         locks,
         list_fresh_s=settings.list_cache_fresh_s,
         stale_max_s=settings.stale_max_s,
-        upstream_ok=lambda: breaker.state == "closed",
+        # Healthy means the last call was answered: while calls fail (and are retried), drivers
+        # get the stored page flagged stale at once instead of waiting on the retries.
+        upstream_ok=lambda: breaker.state == "closed" and breaker.consecutive_failures == 0,
         clock=clock,
     )
     assert settings.dispatcher_chat_id is not None

@@ -42,7 +42,7 @@ async def make_runtime(sandbox: SandboxServer, tmp_path) -> AsyncIterator[Callab
     """Build runtimes against the sandbox; each test gets its own database file."""
     built: list[Runtime] = []
 
-    def make(**overrides) -> Runtime:
+    def make(*, clock: Callable[[], float] | None = None, **overrides) -> Runtime:
         values = {
             "cargotech_base_url": sandbox.url,
             "cargotech_phone": sandbox.phone,
@@ -52,7 +52,8 @@ async def make_runtime(sandbox: SandboxServer, tmp_path) -> AsyncIterator[Callab
             "cargotech_login_interval_s": 0.0,
         }
         values.update(overrides)
-        runtime = build_runtime(load_settings(**values))
+        settings = load_settings(**values)
+        runtime = build_runtime(settings) if clock is None else build_runtime(settings, clock=clock)
         built.append(runtime)
         return runtime
 
