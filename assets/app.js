@@ -108,7 +108,47 @@
     });
   }, { rootMargin: "400px" }) : null;
 
+  // Recovery without taps. The server marks buttons with data-auto-in (seconds; -1: nothing
+  // scheduled) and data-auto-seq; a new pair starts a countdown, and when it runs out while the
+  // page is visible the button is pressed once, going through its ordinary event handler. A page
+  // hidden meanwhile presses it as soon as it is visible again. A [data-countdown-for] element
+  // shows the seconds left.
+  var timers = {};
+  function autoPress(now) {
+    var visible = document.visibilityState !== "hidden";
+    var seen = {};
+    document.querySelectorAll("[data-auto-seq]").forEach(function (el) {
+      var id = el.id;
+      if (!id) return;
+      seen[id] = true;
+      var seconds = parseInt(el.getAttribute("data-auto-in") || "-1", 10);
+      var key = el.getAttribute("data-auto-seq") + ":" + seconds;
+      var timer = timers[id];
+      if (!timer || timer.key !== key) {
+        timer = timers[id] = { key: key, due: seconds >= 0 ? now + seconds * 1000 : null, pressed: false };
+      }
+      var label = document.querySelector('[data-countdown-for="' + id + '"]');
+      if (timer.due !== null && label) {
+        var left = Math.max(0, Math.ceil((timer.due - now) / 1000));
+        label.textContent = left > 0 ? ", повторим через " + left + " с" : ", повторяем…";
+      }
+      if (timer.due !== null && !timer.pressed && visible && now >= timer.due && !el.disabled) {
+        timer.pressed = true;
+        el.click();
+      }
+    });
+    Object.keys(timers).forEach(function (id) { if (!seen[id]) delete timers[id]; });
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") return;
+    // Back from another app: whatever came due meanwhile, or is still counting, goes now.
+    var now = Date.now();
+    Object.keys(timers).forEach(function (id) { if (timers[id].due !== null) timers[id].due = Math.min(timers[id].due, now); });
+    autoPress(now);
+  });
+
   function tick() {
+    autoPress(Date.now());
     wireTelegram();
     syncTelegramButtons();
     statusHaptic();

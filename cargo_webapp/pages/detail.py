@@ -7,6 +7,7 @@ import reflex as rx
 from cargo_webapp.components.cargo_card import cargo_card, chip, price_change, status_badge
 from cargo_webapp.components.detail_row import detail_row
 from cargo_webapp.components.layout import screen
+from cargo_webapp.components.recovery import retry_banner
 from cargo_webapp.state.detail_state import DetailState
 
 
@@ -164,7 +165,8 @@ def detail_page() -> rx.Component:
             _gone(),
             rx.cond(
                 DetailState.error != "",
-                rx.el.div(DetailState.error, class_name="banner banner-error", role="alert"),
+                retry_banner(DetailState.error, DetailState.retry_in, DetailState.retry_seq,
+                             DetailState.retry, DetailState.loading, "detail-retry"),
                 rx.cond(DetailState.cargo.length() > 0, _cargo(), rx.el.p("Загружаем…", class_name="hint")),
             ),
         ),

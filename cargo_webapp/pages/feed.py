@@ -7,6 +7,7 @@ import reflex as rx
 from cargo_webapp.components.cargo_card import cargo_card, skeleton_card
 from cargo_webapp.components.filters_panel import filters_panel, weight_chips
 from cargo_webapp.components.layout import page_header, screen
+from cargo_webapp.components.recovery import auto_button, retry_banner
 from cargo_webapp.state.feed_state import FeedState
 
 
@@ -14,17 +15,14 @@ def _banners() -> rx.Component:
     return rx.fragment(
         rx.cond(
             FeedState.error != "",
-            rx.el.div(
-                rx.el.span(FeedState.error),
-                rx.el.button("Повторить", on_click=FeedState.reload, class_name="btn-inline"),
-                class_name="banner banner-error",
-                role="alert",
-            ),
+            retry_banner(FeedState.error, FeedState.retry_in, FeedState.retry_seq,
+                         FeedState.retry, FeedState.loading, "feed-retry"),
         ),
         rx.cond(
             FeedState.stale != "",
             rx.el.div(FeedState.stale, class_name="banner banner-stale", data_testid="stale-banner"),
         ),
+        auto_button(FeedState.recheck, FeedState.recheck_in, FeedState.recheck_seq, "feed-recheck"),
     )
 
 

@@ -13,6 +13,7 @@ from services.cargo_detail_view import contacts_view, detail_view, share_text, s
 from services.cargotech.errors import CargoNotFound, CargoTechError
 from services.cargotech.models import CARGO_ID_RE
 from services.feed_marks import FeedMarks
+from services.recovery import recovery_for
 from services.responses import ResponseError
 from services.runtime import get_runtime
 from services.similar_offers import similar_offers
@@ -61,9 +62,25 @@ class DetailState(rx.State):
     phone_error: str = ""
     sending: bool = False
     note_open: bool = False  # a long extranote shown in full
+    retry_in: int = -1  # seconds until the page's timer presses «Повторить»; -1: not scheduled
+    retry_seq: int = 0
+    _attempt: int = 0
+
+    @rx.event
+    async def retry(self):
+        """«Повторить» after a failed load, pressed by the driver or by the page's timer."""
+        if self.loading or not self.error:
+            return
+        self.cargo_id = ""  # load() keeps a loaded cargo; this one failed
+        async for update in self._load(retrying=True):
+            yield update
 
     @rx.event
     async def load(self):
+        async for update in self._load(retrying=False):
+            yield update
+
+    async def _load(self, *, retrying: bool):
         driver = await current_driver(self)
         cargo_id = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
         if driver is None or not CARGO_ID_RE.match(cargo_id):
@@ -73,6 +90,9 @@ class DetailState(rx.State):
             return
         self.cargo_id, self.cargo, self.contacts, self.gone, self.error, self.status = cargo_id, {}, [], False, "", ""
         self.phone_error, self.similar, self.gone_route, self.note_open = "", [], "", False
+        self.retry_in = -1
+        if not retrying:
+            self._attempt = 0
         self.loading = True
         yield
         runtime = get_runtime()
@@ -85,8 +105,13 @@ class DetailState(rx.State):
             yield  # say «груз снят» at once; similar offers may take an upstream call (loading stays on)
             self.gone_route, self.similar = await similar_offers(runtime.cargos, marks, cargo_id)
         except CargoTechError as exc:
-            self.error = exc.user_message
+            recovery = recovery_for(exc, self._attempt)
+            self.error = recovery.message
+            self.retry_in = recovery.retry_in_s
+            self.retry_seq += 1
+            self._attempt += 1
         else:
+            self._attempt = 0
             view = detail_view(served.value)
             seen = await marks.sighting(cargo_id)
             if seen is not None and seen.price == served.value.shown_price:

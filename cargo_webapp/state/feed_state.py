@@ -28,6 +28,7 @@ from services.filters import (
     weight_chip_label,
 )
 from services.formatting import stale_note
+from services.recovery import recheck_delay, recovery_for
 from services.runtime import get_runtime
 from services.vocabulary import DriverDocument
 
@@ -66,7 +67,17 @@ class FeedState(rx.State):
     loading: bool = False
     error: str = ""
     stale: str = ""  # «данные от 14:05, CargoTech недоступен» when the cache serves old data
+    # Recovery without taps: the page's timer (assets/app.js) presses «Повторить» after
+    # `retry_in` seconds, and the hidden re-check button after `recheck_in`; a new `*_seq` starts
+    # a new countdown. -1: nothing scheduled.
+    retry_in: int = -1
+    retry_seq: int = 0
+    recheck_in: int = -1
+    recheck_seq: int = 0
     _restored: bool = False
+    _attempt: int = 0
+    _failed_offset: int = 0
+    _recheck_attempt: int = 0
 
     # --- what the page shows ------------------------------------------------------------------
 
@@ -114,6 +125,40 @@ class FeedState(rx.State):
         driver = await current_driver(self)
         if driver is not None and not self.loading:
             async for update in self._fetch(driver, offset=0):
+                yield update
+
+    @rx.event
+    async def retry(self):
+        """«Повторить», pressed by the driver or by the page's timer: the load that failed, again."""
+        driver = await current_driver(self)
+        if driver is None or self.loading or not self.error:
+            return
+        offset = self._failed_offset if self.cards else 0
+        async for update in self._fetch(driver, offset=offset, retrying=True):
+            yield update
+
+    @rx.event
+    async def recheck(self):
+        """The page's timer, while a stale or refreshing first page is shown: once the fresh page is
+        there, the banner goes; a driver still on the first page gets its cards too."""
+        driver = await current_driver(self)
+        if driver is None or self.loading or self.recheck_in < 0:
+            return
+        try:
+            filters = validate_filters(self._raw_filters())
+            page = await load_feed_page(get_runtime().cargos, filters, offset=0)
+        except (CargoTechError, FilterValidationError) as exc:
+            log.info("feed re-check failed: %s", exc)
+            page = None
+        if page is None or page.stale or page.refreshing:
+            self._schedule_recheck(stale=page is None or page.stale, refreshing=page is not None)
+            return
+        self.stale = ""
+        self.recheck_in = -1
+        self._recheck_attempt = 0
+        if len(self.cards) <= len(page.cards):
+            # Only the first page is on screen: show the fresh one (badges kept, duplicates folded).
+            async for update in self._fetch(driver, offset=0, quiet=True):
                 yield update
 
     @rx.event
@@ -278,15 +323,27 @@ class FeedState(rx.State):
         self.truck_options = [{"id": str(t.id), "name": t.name} for t in trucks]
         self.load_options = [{"id": str(t.id), "name": t.name} for t in loads]
 
-    async def _fetch(self, driver: SessionState, *, offset: int):
-        """Load a page for a driver the calling handler has already checked (one limiter hit per event)."""
+    def _schedule_recheck(self, *, stale: bool, refreshing: bool) -> None:
+        self.recheck_in = recheck_delay(stale=stale, refreshing=refreshing, attempt=self._recheck_attempt)
+        if self.recheck_in >= 0:
+            self._recheck_attempt += 1
+            self.recheck_seq += 1
+        else:
+            self._recheck_attempt = 0
+
+    async def _fetch(self, driver: SessionState, *, offset: int, retrying: bool = False, quiet: bool = False):
+        """Load a page for a driver the calling handler has already checked (one limiter hit per event).
+        `retrying`: a repeat of the failed load (its backoff continues); `quiet`: no progress shown."""
         try:
             filters = validate_filters(self._raw_filters())
         except FilterValidationError as exc:
             self.errors = exc.field_errors
             return
-        self.loading = True
-        self.error = ""
+        if not retrying:
+            self._attempt = 0
+            self.error = ""
+        self.loading = not quiet
+        self.retry_in = -1
         yield
         try:
             runtime = get_runtime()
@@ -295,8 +352,15 @@ class FeedState(rx.State):
             statuses = await runtime.responses.status_of(driver.driver_id, [c["id"] for c in page.cards])
         except CargoTechError as exc:
             log.warning("feed load failed: %s", exc)
-            self.error = exc.user_message
+            recovery = recovery_for(exc, self._attempt)
+            self.error = recovery.message
+            self.retry_in = recovery.retry_in_s
+            self.retry_seq += 1
+            self._attempt += 1
+            self._failed_offset = offset
         else:
+            self.error = ""
+            self._attempt = 0
             for card in page.cards:
                 card["status"] = status_label(statuses[card["id"]].status) if card["id"] in statuses else ""
             # Cargos shift between polls: a page may repeat an item, so deduplicate by id
@@ -307,5 +371,9 @@ class FeedState(rx.State):
             self.total = page.total if page.total is not None else -1
             self.next_offset = page.next_offset if page.next_offset is not None else -1
             self.stale = stale_note(page.fetched_at) if page.stale else ""
+            if offset == 0 and not quiet:
+                self._recheck_attempt = 0
+            if offset == 0:
+                self._schedule_recheck(stale=page.stale, refreshing=page.refreshing)
         finally:
             self.loading = False
