@@ -7,7 +7,9 @@ import dataclasses
 from services.cargo_cards import card_view
 from services.cargo_service import CargoService
 from services.feed_marks import FeedMarks
-from services.filters import DriverFilters, build_query
+from services.filters import DriverFilters, build_query, query_key
+
+NEW_FILTERS_FAILED = "Грузы по новым фильтрам не загрузились"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -18,6 +20,11 @@ class FeedPage:
     fetched_at: float
     stale: bool
     refreshing: bool = False  # past its freshness window while a refresh runs: load again shortly
+
+
+def filters_key(filters: DriverFilters | None) -> str:
+    """Which list a set of filters asks CargoTech for: equal filters, equal keys."""
+    return query_key(build_query(filters))
 
 
 async def load_feed_page(

@@ -17,7 +17,7 @@ from cargo_webapp.state.session_state import SessionState, current_driver
 from services import point_search
 from services.cargotech.errors import CargoTechError
 from services.duplicate_folding import fold_duplicates, folded_ids
-from services.feed import load_feed_page
+from services.feed import NEW_FILTERS_FAILED, filters_key, load_feed_page
 from services.feed_marks import FeedMarks
 from services.feed_sort import SORTS, sort_cards
 from services.filters import (
@@ -78,6 +78,7 @@ class FeedState(rx.State):
     _attempt: int = 0
     _failed_offset: int = 0
     _recheck_attempt: int = 0
+    _shown_key: str = ""  # the filters the cards on screen were loaded with
 
     # --- what the page shows ------------------------------------------------------------------
 
@@ -342,6 +343,11 @@ class FeedState(rx.State):
         if not retrying:
             self._attempt = 0
             self.error = ""
+        key = filters_key(filters)
+        new_filters = offset == 0 and bool(self._shown_key) and key != self._shown_key
+        if new_filters:
+            # Never old results under new filter chips: the list empties at once, skeletons show.
+            self.cards, self.total, self.next_offset, self.stale, self.recheck_in = [], -1, -1, "", -1
         self.loading = not quiet
         self.retry_in = -1
         yield
@@ -353,7 +359,7 @@ class FeedState(rx.State):
         except CargoTechError as exc:
             log.warning("feed load failed: %s", exc)
             recovery = recovery_for(exc, self._attempt)
-            self.error = recovery.message
+            self.error = f"{NEW_FILTERS_FAILED}: {recovery.message}" if new_filters else recovery.message
             self.retry_in = recovery.retry_in_s
             self.retry_seq += 1
             self._attempt += 1
@@ -361,6 +367,8 @@ class FeedState(rx.State):
         else:
             self.error = ""
             self._attempt = 0
+            if offset == 0:
+                self._shown_key = key
             for card in page.cards:
                 card["status"] = status_label(statuses[card["id"]].status) if card["id"] in statuses else ""
             # Cargos shift between polls: a page may repeat an item, so deduplicate by id

@@ -44,3 +44,22 @@ def test_detail_page_retries_a_malformed_answer_by_itself(page: Page, app_url: s
     expect(banner.get_by_role("button", name="Повторить")).to_be_visible()
     expect(page.get_by_role("button", name="Откликнуться")).to_be_visible(timeout=20_000)
     expect(banner).to_have_count(0)
+
+
+def test_a_filter_change_never_leaves_old_cards_under_the_new_chips(page: Page, app_url: str, sandbox_url: str):
+    page.goto(app_url)
+    cards = page.get_by_test_id("cargo-card")
+    expect(cards).to_have_count(20, timeout=30_000)
+    _fault(sandbox_url, kind="status", status=503, count=4, path_prefix="/v2/cargos")
+    page.get_by_test_id("weight-chip").filter(has_text="20+ т").click()
+    # At once: the old cards go and skeletons stand in while the new filter loads.
+    expect(cards).to_have_count(0, timeout=2_000)
+    expect(page.locator(".cargo-card.skeleton").first).to_be_attached()
+    banner = page.get_by_role("alert").filter(has_text="Грузы по новым фильтрам не загрузились")
+    expect(banner).to_be_visible(timeout=30_000)
+    expect(banner.get_by_role("button", name="Повторить")).to_be_visible()
+    expect(cards).to_have_count(0)  # still nothing from the old filter while it failed
+    expect(cards.first).to_be_visible(timeout=20_000)  # retried by itself
+    expect(banner).to_have_count(0)
+    page.get_by_test_id("weight-chip").filter(has_text="Любой").click()  # leave the driver's filters as found
+    expect(cards).to_have_count(20, timeout=30_000)
