@@ -98,9 +98,13 @@ class CargoService:
         self._background: set[asyncio.Task] = set()
         self.stats = CacheStats()
 
-    async def list_page(self, query: Mapping[str, str]) -> Served[CargoPage]:
+    async def list_page(self, query: Mapping[str, str], *, not_before: float = 0.0) -> Served[CargoPage]:
+        """The page for `query`; with `not_before` (epoch s), never one fetched earlier while
+        CargoTech answers, so a deeper page is no older than the first page it continues."""
         key = f"list:{query_key(query)}"
-        return await self._serve("list", key, self._list, CargoPage, lambda: self.client.list_cargos(query))
+        return await self._serve(
+            "list", key, self._list, CargoPage, lambda: self.client.list_cargos(query), not_before=not_before
+        )
 
     async def detail(self, cargo_id: str) -> Served[CargoDetail]:
         key = f"detail:{cargo_id}"
@@ -139,12 +143,14 @@ class CargoService:
     # --- the stale-while-revalidate core ----------------------------------------------------
 
     async def _serve(
-        self, kind: str, key: str, policy: Policy, shape: type, load: Callable[[], Awaitable[object]]
+        self, kind: str, key: str, policy: Policy, shape: type, load: Callable[[], Awaitable[object]],
+        *, not_before: float = 0.0,
     ) -> Served:
         adapter: TypeAdapter[Any] = TypeAdapter(shape)
         entry = await self._read(key, adapter)
         age = None if entry is None else self._clock() - entry.fetched_at
-        if entry is not None and age is not None and age < policy.fresh_s:
+        recent_enough = entry is not None and entry.fetched_at >= not_before
+        if entry is not None and age is not None and age < policy.fresh_s and recent_enough:
             self.stats.hits[kind] += 1
             return entry
         failing = key in self._failing or not self._upstream_ok()
@@ -153,7 +159,7 @@ class CargoService:
             self.stats.stale[kind] += 1
             self._refresh_in_background(key, policy, adapter, load)
             return dataclasses.replace(entry, stale=True)
-        if entry is not None and age is not None and age < policy.revalidate_s:
+        if entry is not None and age is not None and age < policy.revalidate_s and recent_enough:
             self.stats.hits[kind] += 1
             self._refresh_in_background(key, policy, adapter, load)
             return dataclasses.replace(entry, refreshing=True)

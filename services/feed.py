@@ -7,6 +7,7 @@ import dataclasses
 from services.cargo_cards import card_view
 from services.cargo_service import CargoService
 from services.feed_marks import FeedMarks
+from services.feed_paging import next_page
 from services.filters import DriverFilters, build_query, query_key
 
 NEW_FILTERS_FAILED = "Грузы по новым фильтрам не загрузились"
@@ -52,3 +53,24 @@ async def load_feed_page(
         stale=served.stale,
         refreshing=served.refreshing,
     )
+
+
+async def load_next_feed_page(
+    cargos: CargoService,
+    filters: DriverFilters | None,
+    *,
+    offset: int,
+    shown: set[str],
+    generation: float,
+    marks: FeedMarks | None = None,
+    driver_id: int | None = None,
+) -> FeedPage:
+    """The cards that continue a shown list (services.feed_paging): only cargos not on screen,
+    in the exchange's order, with no gap against the first page's generation."""
+    page = await next_page(cargos, filters, offset=offset, shown=shown, generation=generation)
+    cards = [card_view(item) for item in page.items]
+    if marks is not None and driver_id is not None:
+        since = await marks.visit_since(driver_id)
+        marks.mark(cards, await marks.observe(page.items), since)
+    return FeedPage(cards=cards, total=page.total, next_offset=page.next_offset,
+                    fetched_at=page.fetched_at, stale=page.stale)

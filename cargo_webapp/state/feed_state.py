@@ -17,7 +17,7 @@ from cargo_webapp.state.session_state import SessionState, current_driver
 from services import point_search
 from services.cargotech.errors import CargoTechError
 from services.duplicate_folding import fold_duplicates, folded_ids
-from services.feed import NEW_FILTERS_FAILED, filters_key, load_feed_page
+from services.feed import NEW_FILTERS_FAILED, filters_key, load_feed_page, load_next_feed_page
 from services.feed_marks import FeedMarks
 from services.feed_sort import SORTS, sort_cards
 from services.filters import (
@@ -79,6 +79,7 @@ class FeedState(rx.State):
     _failed_offset: int = 0
     _recheck_attempt: int = 0
     _shown_key: str = ""  # the filters the cards on screen were loaded with
+    _generation: float = 0.0  # when the first page on screen was fetched: deeper pages are no older
 
     # --- what the page shows ------------------------------------------------------------------
 
@@ -353,8 +354,12 @@ class FeedState(rx.State):
         yield
         try:
             runtime = get_runtime()
-            page = await load_feed_page(runtime.cargos, filters, offset=offset,
-                                        marks=FeedMarks(runtime.cache, runtime.drivers), driver_id=driver.driver_id)
+            marks = FeedMarks(runtime.cache, runtime.drivers)
+            if offset:
+                page = await load_next_feed_page(runtime.cargos, filters, offset=offset, shown=folded_ids(self.cards),
+                                                 generation=self._generation, marks=marks, driver_id=driver.driver_id)
+            else:
+                page = await load_feed_page(runtime.cargos, filters, offset=0, marks=marks, driver_id=driver.driver_id)
             statuses = await runtime.responses.status_of(driver.driver_id, [c["id"] for c in page.cards])
         except CargoTechError as exc:
             log.warning("feed load failed: %s", exc)
@@ -369,6 +374,7 @@ class FeedState(rx.State):
             self._attempt = 0
             if offset == 0:
                 self._shown_key = key
+                self._generation = page.fetched_at
             for card in page.cards:
                 card["status"] = status_label(statuses[card["id"]].status) if card["id"] in statuses else ""
             # Cargos shift between polls: a page may repeat an item, so deduplicate by id

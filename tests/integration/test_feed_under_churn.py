@@ -1,0 +1,117 @@
+"""A driver scrolls the feed while the exchange moves under it: new cargos arrive at the head and
+cargos are withdrawn, and another driver's scrolling left deeper pages in the shared cache from an
+older moment. The cards shown have no duplicates, no gaps against the exchange at the time of
+the first page, the exchange's newest-first order, and every «Показать ещё» adds something."""
+
+import random
+
+import httpx
+import pytest
+
+from services.feed import load_feed_page, load_next_feed_page
+from services.filters import DriverFilters, base_query
+
+T0 = 1_800_000_000.0
+SLOT_S = 12  # the sandbox publishes one cargo every 12 s
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = T0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _exchange(sandbox, depth: int) -> list[str]:
+    """The exchange's list as it is now (the sandbox's clock is frozen), newest first."""
+    token = sandbox.login()
+    ids: list[str] = []
+    with httpx.Client(base_url=sandbox.url, timeout=10, headers={"Authorization": f"Bearer {token}"}) as http:
+        for offset in range(0, depth, 100):
+            query = base_query(offset=offset, limit=100)
+            ids += [str(item["id"]) for item in http.get("/v2/cargos/views", params=query).json()["data"]]
+    return ids
+
+
+def _remove(sandbox, cargo_id: str) -> None:
+    sandbox._control("POST", f"/cargo/{cargo_id}/remove")
+
+
+@pytest.fixture
+def churn(make_runtime, sandbox):
+    clock = Clock()
+    runtime = make_runtime(clock=clock, list_cache_fresh_s=60)
+    return runtime, clock
+
+
+async def test_scrolling_under_churn_has_no_duplicates_no_gaps_and_no_stall(churn, sandbox):
+    runtime, clock = churn
+    rng = random.Random(14)
+    sandbox_offset = 0.0
+    sandbox.set_clock(sandbox_offset, frozen=True)
+    # Another driver scrolled ten pages a while ago: those deeper pages sit in the shared cache.
+    for offset in range(20, 220, 20):
+        await runtime.cargos.list_page(base_query(offset=offset))
+    # Ten minutes of the exchange: fifty new cargos at the head; some withdrawn further down.
+    sandbox_offset += 600
+    sandbox.set_clock(sandbox_offset, frozen=True)
+    for cargo_id in rng.sample(_exchange(sandbox, 200)[20:200], 8):
+        _remove(sandbox, cargo_id)
+    clock.now += 40  # the other driver's pages are still inside their freshness window
+
+    reference = _exchange(sandbox, 400)  # the exchange when our driver opens the feed
+    first = await load_feed_page(runtime.cargos, DriverFilters())
+    shown = [c["id"] for c in first.cards]
+    assert shown == reference[:20]
+    generation, offset = first.fetched_at, first.next_offset
+    removed: set[str] = set()
+    for _ in range(12):
+        # Between two scrolls: new cargos arrive (faster than one in 30 s, as on the real
+        # exchange), and a cargo may be withdrawn above or below the driver's position.
+        sandbox_offset += 3 * SLOT_S
+        sandbox.set_clock(sandbox_offset, frozen=True)
+        victim = rng.choice(reference[:300])
+        if victim not in removed:
+            _remove(sandbox, victim)
+            removed.add(victim)
+        clock.now += 5
+        assert offset is not None
+        page = await load_next_feed_page(runtime.cargos, DriverFilters(), offset=offset, shown=set(shown),
+                                         generation=generation)
+        assert page.cards, "a «Показать ещё» that adds nothing: the feed would stall"
+        shown += [c["id"] for c in page.cards]
+        offset = page.next_offset
+
+    assert len(shown) == len(set(shown)), "a cargo shown twice"
+    assert len(shown) >= 200  # new arrivals push each page down by about three cards
+    final = _exchange(sandbox, 500)
+    # No gaps: every cargo of the exchange at first-page time, down to the deepest one shown,
+    # is on screen unless it was withdrawn (or expired) since.
+    deepest = max(reference.index(i) for i in shown if i in reference)
+    missing = [i for i in reference[:deepest + 1] if i not in shown and i in final]
+    assert missing == []
+    # Newest first: the cards keep the exchange's order.
+    position = {cargo_id: n for n, cargo_id in enumerate(final)}
+    still_listed = [i for i in shown if i in position]
+    assert still_listed == sorted(still_listed, key=position.__getitem__)
+    # Nothing from a newer moment slipped in between: what the driver sees beyond the first
+    # page is exactly the reference list (minus withdrawals), in order.
+    assert [i for i in shown if i in reference] == [i for i in reference[:deepest + 1] if i in shown]
+
+
+async def test_a_page_holding_only_shown_cards_continues_to_the_next_by_itself(churn, sandbox):
+    runtime, clock = churn
+    sandbox.set_clock(0, frozen=True)
+    first = await load_feed_page(runtime.cargos, DriverFilters())
+    shown = [c["id"] for c in first.cards]
+    # 25 new cargos at the head: the page at offset 20 now holds only cards already shown.
+    sandbox.set_clock(25 * SLOT_S, frozen=True)
+    clock.now += 61
+    calls = sandbox.stats()["list"]
+    page = await load_next_feed_page(runtime.cargos, DriverFilters(), offset=first.next_offset, shown=set(shown),
+                                     generation=first.fetched_at)
+    assert page.cards and not set(c["id"] for c in page.cards) & set(shown)
+    assert sandbox.stats()["list"] - calls == 2  # the page of repeats, then the next one
+    reference = _exchange(sandbox, 100)
+    assert [c["id"] for c in page.cards] == reference[reference.index(shown[-1]) + 1:][: len(page.cards)]
