@@ -147,7 +147,25 @@
     autoPress(now);
   });
 
+  // Every screen's code, fetched while the connection is there: the router loads a screen's
+  // module on the first visit, and a module that fails to load (no signal) sends the browser to
+  // a full page load, which shows its own offline page. Imported once here, the modules are in
+  // the page's module map and a later tap needs no network for code.
+  var screensLoaded = false, screensLoading = false;
+  function preloadScreens() {
+    var manifest = window.__reactRouterManifest;
+    if (screensLoaded || screensLoading || !manifest || !manifest.routes) return;
+    screensLoading = true;
+    var modules = Object.keys(manifest.routes).map(function (id) { return manifest.routes[id].module; })
+      .filter(Boolean);
+    Promise.all(modules.map(function (url) { return import(url); }))
+      .then(function () { screensLoaded = true; })
+      .catch(function () { /* offline right now: the next tick tries again */ })
+      .then(function () { screensLoading = false; });
+  }
+
   function tick() {
+    preloadScreens();
     autoPress(Date.now());
     wireTelegram();
     syncTelegramButtons();

@@ -13,6 +13,7 @@ from cargo_webapp.pages.searches import searches_page
 from cargo_webapp.security_headers import with_security_headers
 from cargo_webapp.state.session_state import LAUNCH_INIT_DATA_KEY, SessionState
 from cargo_webapp.static_caching import with_static_caching
+from cargo_webapp.components import offline_bar
 from services.bot.webhook import webhook_route
 from services.health_routes import health_routes
 from services.runtime import get_runtime, runtime_lifespan
@@ -45,6 +46,7 @@ app = rx.App(
         rx.el.script(src="/app.js", defer=True),
     ],
 )
+offline_bar.install(app)
 app.register_lifespan_task(runtime_lifespan)
 app.register_lifespan_task(lifespan_for(app))
 app.add_page(feed_page, route="/", title="CargoTech — грузы", on_load=SessionState.open)
