@@ -4,6 +4,7 @@ import reflex as rx
 from starlette.applications import Starlette
 
 import cargo_webapp.db_models  # noqa: F401  (tables for `reflex db` commands)
+from cargo_webapp.components import offline_bar
 from cargo_webapp.live_status import lifespan_for
 from cargo_webapp.pages.admin import admin_page
 from cargo_webapp.pages.detail import detail_page
@@ -13,7 +14,6 @@ from cargo_webapp.pages.searches import searches_page
 from cargo_webapp.security_headers import with_security_headers
 from cargo_webapp.state.session_state import LAUNCH_INIT_DATA_KEY, SessionState
 from cargo_webapp.static_caching import with_static_caching
-from cargo_webapp.components import offline_bar
 from services.bot.webhook import webhook_route
 from services.health_routes import health_routes
 from services.runtime import get_runtime, runtime_lifespan

@@ -61,10 +61,10 @@ async def login(
 ) -> LoginResult:
     """POST /v1/auth/login. Raises CargoTechAuthFailed (401/403/422), LoginTransient (worth
     retrying) or CargoTechUnavailable (any other answer we cannot use)."""
-    extra = {} if timeout_s is None else {"timeout": max(0.05, timeout_s)}
+    timeout: float | httpx.UseClientDefault = httpx.USE_CLIENT_DEFAULT if timeout_s is None else max(0.05, timeout_s)
     try:
         response = await http.post(
-            "/v1/auth/login", json={"phone": phone, "password": password, "remember": True}, **extra
+            "/v1/auth/login", json={"phone": phone, "password": password, "remember": True}, timeout=timeout
         )
     except httpx.HTTPError as exc:
         raise LoginTransient(f"login transport error: {type(exc).__name__}") from exc

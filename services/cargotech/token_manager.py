@@ -212,8 +212,9 @@ class TokenManager:
             await self._vault.mark_revoked(stored.row_id)
             await self._vault.audit("replaced" if force else "revoked", "ok", token_id=stored.token_id,
                                     detail="forced re-login" if force else "401 from CargoTech")
-            age_s = (utcnow() - _aware(stored.obtained_at)).total_seconds()
-            if not force and age_s < self._login_interval_s:
+            issued = stored.obtained_at
+            age_s = (utcnow() - _aware(issued)).total_seconds() if issued is not None else None
+            if not force and age_s is not None and age_s < self._login_interval_s:
                 # CargoTech refuses the tokens it has just issued: another login would only mint more.
                 self._login_not_before = max(
                     self._login_not_before, time.monotonic() + self._login_interval_s - age_s

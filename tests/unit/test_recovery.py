@@ -1,7 +1,11 @@
 """When a screen tries again by itself, and what its banner says meanwhile."""
 
 from services.cargotech.errors import (
-    CargoNotFound, CargoTechAuthFailed, CargoTechBusy, CargoTechUnavailable, InvalidCargoId,
+    CargoNotFound,
+    CargoTechAuthFailed,
+    CargoTechBusy,
+    CargoTechUnavailable,
+    InvalidCargoId,
 )
 from services.recovery import LONGEST_WAIT_S, recheck_delay, recovery_for, retry_delay
 
