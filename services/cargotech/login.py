@@ -6,6 +6,7 @@ import dataclasses
 import logging
 
 import httpx
+from httpx._client import USE_CLIENT_DEFAULT, UseClientDefault
 
 from services.cargotech.errors import CargoTechAuthFailed, CargoTechUnavailable
 from services.cargotech.retry_policy import RETRYABLE_STATUSES
@@ -61,7 +62,7 @@ async def login(
 ) -> LoginResult:
     """POST /v1/auth/login. Raises CargoTechAuthFailed (401/403/422), LoginTransient (worth
     retrying) or CargoTechUnavailable (any other answer we cannot use)."""
-    timeout: float | httpx.UseClientDefault = httpx.USE_CLIENT_DEFAULT if timeout_s is None else max(0.05, timeout_s)
+    timeout: float | UseClientDefault = USE_CLIENT_DEFAULT if timeout_s is None else max(0.05, timeout_s)
     try:
         response = await http.post(
             "/v1/auth/login", json={"phone": phone, "password": password, "remember": True}, timeout=timeout
