@@ -7,6 +7,11 @@ calls that design would make. Time runs `--speed` times faster than the wall clo
 cache's freshness decisions; upstream calls and the rate limit are real.
 
     python -m benchmarks.upstream_budget [--drivers 1000] [--filter-sets 50] [--minutes 10] [--speed 5]
+                                         [--no-generations]
+
+Deeper pages are asked for as the feed asks for them: no older than the driver's first page of
+the same filters (`not_before`), so a page cached before that first page is fetched again.
+`--no-generations` drops that rule, to measure what the consistent feed costs.
 
 Targets: upstream calls ≤ 1.05 × distinct queries per freshness window, and zero
 self-caused 429s. Results go to benchmarks/README.md.
@@ -102,10 +107,15 @@ async def run(args: argparse.Namespace) -> dict:
         horizon = args.minutes * 60
         pending: set[asyncio.Task] = set()
 
-        async def browse(query: dict) -> None:
+        generation: dict[tuple[int, int], float] = {}  # (driver, filter set) → first page's fetch time
+
+        async def browse(query: dict, who: tuple[int, int], page: int) -> None:
             nonlocal served, stale, errors
             try:
-                result = await runtime.cargos.list_page(query)
+                not_before = generation.get(who, 0.0) if page and args.generations else 0.0
+                result = await runtime.cargos.list_page(query, not_before=not_before)
+                if page == 0:
+                    generation[who] = result.fetched_at
                 served += 1
                 stale += result.stale
             except Exception:  # noqa: BLE001 - counted and reported, never hidden
@@ -133,7 +143,7 @@ async def run(args: argparse.Namespace) -> dict:
                 seed_cache[(driver, key)] = at
                 seed_calls[int(at // 60)] += 1
             requests += 1
-            task = asyncio.create_task(browse(query))
+            task = asyncio.create_task(browse(query, (driver, drivers[driver]), page))
             pending.add(task)
             task.add_done_callback(pending.discard)
             heapq.heappush(events, (at + rng.uniform(15, 45), driver))
@@ -149,6 +159,7 @@ async def run(args: argparse.Namespace) -> dict:
     seed_total = sum(seed_calls.values())
     return {
         "drivers": args.drivers,
+        "generations": args.generations,
         "filter_sets": args.filter_sets,
         "minutes": args.minutes,
         "requests": requests,
@@ -194,6 +205,8 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--speed", type=float, default=5, help="simulated seconds per wall-clock second")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--no-generations", dest="generations", action="store_false",
+                        help="deeper pages of any age (the feed before it kept one consistent list)")
     args = parser.parse_args()
     started = time.monotonic()
     result = asyncio.run(run(args))
