@@ -107,6 +107,8 @@ async def run(args: argparse.Namespace) -> dict:
         horizon = args.minutes * 60
         pending: set[asyncio.Task] = set()
 
+        error_kinds: Counter = Counter()
+        error_minutes: Counter = Counter()  # simulated minute → errors, to tell a cold start from later
         generation: dict[tuple[int, int], float] = {}  # (driver, filter set) → first page's fetch time
 
         async def browse(query: dict, who: tuple[int, int], page: int) -> None:
@@ -118,8 +120,10 @@ async def run(args: argparse.Namespace) -> dict:
                     generation[who] = result.fetched_at
                 served += 1
                 stale += result.stale
-            except Exception:  # noqa: BLE001 - counted and reported, never hidden
+            except Exception as exc:  # noqa: BLE001 - counted and reported, never hidden
                 errors += 1
+                error_kinds[f"{type(exc).__name__}: {str(exc)[:60]}"] += 1
+                error_minutes[int(clock.elapsed()) // 60] += 1
 
         ours_per_min: list[int] = []
         last_list_count = before["list"]
@@ -165,6 +169,8 @@ async def run(args: argparse.Namespace) -> dict:
         "requests": requests,
         "served": served,
         "errors": errors,
+        "error_kinds": dict(error_kinds.most_common(5)),
+        "errors_by_minute": dict(sorted(error_minutes.items())),
         "stale_serves": stale,
         "upstream_list_calls": upstream,
         "upstream_per_min": upstream / args.minutes,
