@@ -90,6 +90,10 @@ def build_runtime(settings: Settings, *, clock: Callable[[], float] = time.time)
     engine = engine_for(settings.database_url)
     cache = make_cache(redis)
     outbox = Outbox(engine)
+    if settings.is_prod and settings.admin_chat_id is None:
+        # Settings only allow this with ADMIN_ALERTS_LOG_ONLY: repeat the choice at every start.
+        log.warning("ADMIN_CHAT_ID is not set (ADMIN_ALERTS_LOG_ONLY=true): admin alerts "
+                    "(CargoTech token lost, CargoTech down, dead letters) go to this log only")
     notifier = AdminAlerts(outbox, cache, settings.admin_chat_id)
     vault = TokenVault(engine, settings.fernet(), key_fingerprint(settings.encryption_keys()[0]))
     assert settings.cargotech_phone and settings.cargotech_password  # load_settings guarantees

@@ -14,7 +14,7 @@ import pytest
 from sandbox.spelling import SPELLINGS
 from sandbox.testing import TEST_EPOCH, SandboxServer
 from services.runtime import Runtime, build_runtime
-from services.settings import load_settings
+from services.settings import Settings, load_settings
 
 
 @pytest.fixture(scope="session")
@@ -42,7 +42,9 @@ async def make_runtime(sandbox: SandboxServer, tmp_path) -> AsyncIterator[Callab
     """Build runtimes against the sandbox; each test gets its own database file."""
     built: list[Runtime] = []
 
-    def make(**overrides) -> Runtime:
+    def make(*, as_prod: bool = False, **overrides) -> Runtime:
+        """`as_prod`: prod behaviour against the local stand-ins, whose http addresses and dev
+        password real prod settings refuse (tests/unit/test_settings.py covers that refusal)."""
         values = {
             "cargotech_base_url": sandbox.url,
             "cargotech_phone": sandbox.phone,
@@ -52,7 +54,9 @@ async def make_runtime(sandbox: SandboxServer, tmp_path) -> AsyncIterator[Callab
             "cargotech_login_interval_s": 0.0,
         }
         values.update(overrides)
-        runtime = build_runtime(load_settings(**values))
+        # Prod without load_settings' refusal, but also without dev's embedded defaults.
+        settings = Settings(app_env="prod", **values) if as_prod else load_settings(**values)
+        runtime = build_runtime(settings)
         built.append(runtime)
         return runtime
 
