@@ -155,7 +155,7 @@ class DetailState(rx.State):
             self.status = status_label(response.status)
             await get_runtime().drivers.put(driver.driver_id, PROFILE, {"phone": self.phone})
             feed = await self.get_state(FeedState)
-            feed.show_status(self.cargo_id, self.status)
+            feed._show_status(self.cargo_id, self.status)
             outcome = "success"
         finally:
             self.sending = False

@@ -16,6 +16,7 @@ from cargo_webapp.state.response_labels import status_label
 from cargo_webapp.state.session_state import SessionState, current_driver
 from services import point_search
 from services.cargotech.errors import CargoTechError
+from services.client_numbers import DICTIONARY_ID_MAX_DIGITS, client_digits
 from services.duplicate_folding import fold_duplicates, folded_ids
 from services.feed import load_feed_page
 from services.feed_marks import FeedMarks
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 TEXT_FIELDS = frozenset(FIELD_LABELS) - {"truck_types", "load_types"} | {"from_name", "to_name"}
 EMPTY_FORM = {"mode": "all", "weight_class": "any"}
 SAVED = DriverDocument.FILTERS
+POINT_ID_MAX_DIGITS = 12  # the filter parser allows point ids up to 10**12
 MAX_LOADED = 500  # cards kept in the list; older pages scroll out of memory
 # Telegram's CloudStorage answers through the client; give up after 1.5 s outside Telegram.
 READ_CLOUD_FILTERS = """new Promise((resolve) => {
@@ -45,6 +47,12 @@ READ_CLOUD_FILTERS = """new Promise((resolve) => {
   try { storage.getItem("filters", (error, value) => resolve(error ? "" : (value || ""))); } catch (e) { resolve(""); }
 })"""
 HAPTIC_SELECTION = "window.Telegram?.WebApp?.HapticFeedback?.selectionChanged()"
+
+
+def _type_ids(saved: object) -> list[str]:
+    items = saved if isinstance(saved, list) else []
+    found = (client_digits(item, max_digits=DICTIONARY_ID_MAX_DIGITS) for item in items[:100])
+    return [item for item in found if item is not None]
 
 
 class FeedState(rx.State):
@@ -133,7 +141,7 @@ class FeedState(rx.State):
 
     @rx.event
     def set_field(self, name: str, value: str):
-        if name not in TEXT_FIELDS or not isinstance(value, str):
+        if not isinstance(name, str) or name not in TEXT_FIELDS or not isinstance(value, str):
             return
         self.form = {**self.form, name: value.strip()[:100]}
         self.errors = {k: v for k, v in self.errors.items() if k != name}
@@ -147,7 +155,7 @@ class FeedState(rx.State):
 
     @rx.event
     async def set_weight(self, weight_class: str):
-        if weight_class not in WEIGHT_CLASS_LABELS:
+        if not isinstance(weight_class, str) or weight_class not in WEIGHT_CLASS_LABELS:
             return
         self.form = {**self.form, "weight_class": weight_class}
         if weight_class != "custom":
@@ -156,7 +164,8 @@ class FeedState(rx.State):
 
     @rx.event
     def toggle_type(self, kind: str, type_id: str):
-        if kind not in ("truck", "load") or not isinstance(type_id, str) or not type_id.isdigit():
+        type_id = client_digits(type_id, max_digits=DICTIONARY_ID_MAX_DIGITS)
+        if kind not in ("truck", "load") or type_id is None:
             return
         chosen = self.truck_types if kind == "truck" else self.load_types
         updated = [t for t in chosen if t != type_id] if type_id in chosen else [*chosen, type_id]
@@ -187,8 +196,10 @@ class FeedState(rx.State):
     def choose_point(self, which: str, point: dict):
         if which not in ("from", "to") or not isinstance(point, dict):
             return
-        point_id, point_type, name = str(point.get("id", "")), str(point.get("type", "")), str(point.get("name", ""))
-        if not point_id.isdigit() or not point_type.isdigit():
+        point_id = client_digits(point.get("id"), max_digits=POINT_ID_MAX_DIGITS)
+        point_type = client_digits(point.get("type"), max_digits=2)
+        name = point.get("name")
+        if point_id is None or point_type is None or not isinstance(name, str):
             return
         self.form = {**self.form, f"{which}_id": point_id, f"{which}_type": point_type, f"{which}_name": name[:100]}
         self.from_suggestions, self.to_suggestions = [], []
@@ -207,11 +218,12 @@ class FeedState(rx.State):
 
     @rx.event
     def set_sort(self, sort: str):
-        if sort in SORTS:
+        if isinstance(sort, str) and sort in SORTS:
             self.sort = sort
             self.cards = sort_cards(self.cards, sort)
 
-    def show_status(self, cargo_id: str, label: str) -> None:
+    def _show_status(self, cargo_id: str, label: str) -> None:
+        # Underscored: Reflex makes every public method a handler any client may call.
         """Put a response badge on a loaded card (called when the driver responds)."""
         self.cards = [{**card, "status": label} if card["id"] == cargo_id else card for card in self.cards]
 
@@ -264,8 +276,8 @@ class FeedState(rx.State):
         self.form = {k: str(v) for k, v in saved.items() if k in TEXT_FIELDS and isinstance(v, str)}
         self.form.setdefault("mode", "all")
         self.form.setdefault("weight_class", "any")
-        self.truck_types = [str(t) for t in saved.get("truck_types", []) if str(t).isdigit()]
-        self.load_types = [str(t) for t in saved.get("load_types", []) if str(t).isdigit()]
+        self.truck_types = _type_ids(saved.get("truck_types"))
+        self.load_types = _type_ids(saved.get("load_types"))
         return True
 
     async def _load_dictionaries(self) -> None:
