@@ -35,6 +35,7 @@ from services.event_limiter import EventLimiter
 from services.filters import FIELD_LABELS, FilterValidationError, validate_filters
 from services.response_messages import parse_callback
 from services.settings import DEV_ADMIN_ID
+from services.telegram_auth import TelegramUser
 from tests.integration.test_bot_loop import (  # noqa: F401  (fixtures)
     DISPATCHER,
     DISPATCHERS,
@@ -119,10 +120,16 @@ async def wired(make_runtime, monkeypatch):
     yield runtime, requests
 
 
-async def signed_in_tree() -> State:
+async def signed_in_tree(driver_id: int = DEV_ADMIN_ID) -> State:
+    """A state tree as SessionState.open leaves it: a live session (an admin's by default, so
+    the admin handlers run in full)."""
     root = State(_reflex_internal_init=True)
     session = await root.get_state(SessionState)
-    session._set_driver(DEV_ADMIN_ID, "Пётр Водитель", "petr")  # an admin too: admin handlers run in full
+    user = TelegramUser(id=driver_id, first_name="Пётр", last_name="Водитель", username="petr", language_code="ru",
+                        photo_url=None, is_premium=False, allows_write_to_pm=True, auth_date=0,
+                        start_param=None, query_id=None)
+    session.session_id = await runtime_module.get_runtime().sessions.create(user)
+    session._set_driver(driver_id, "Пётр Водитель", "petr")
     return root
 
 
