@@ -8,6 +8,7 @@ from services.cargo_cards import card_view
 from services.cargo_service import CargoService
 from services.feed_marks import FeedMarks
 from services.filters import DriverFilters, build_query
+from services.upstream_budget import Caller
 
 
 @dataclasses.dataclass(frozen=True)
@@ -26,11 +27,12 @@ async def load_feed_page(
     offset: int = 0,
     marks: FeedMarks | None = None,
     driver_id: int | None = None,
+    caller: Caller | None = None,
 ) -> FeedPage:
     """A page of cards. With `marks` and `driver_id`, the page counts as the driver's feed activity
     and its cards carry «новый» and the old price (services.feed_marks). Duplicates are not folded
     here: the caller folds the whole loaded list (services.duplicate_folding)."""
-    served = await cargos.list_page(build_query(filters, offset=offset))
+    served = await cargos.list_page(build_query(filters, offset=offset), caller=caller)
     page = served.value
     cards = [card_view(item) for item in page.data]
     if marks is not None and driver_id is not None:

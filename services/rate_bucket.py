@@ -251,7 +251,8 @@ class RedisRateBucket:
         return await self._health.call(lambda: script(keys=self._keys, args=[*self._args, arg]), None)
 
 
-def make_rate_bucket(redis_client: Redis | None, limit: int = 600, burst: int = 30) -> RateBucket:
+def make_rate_bucket(redis_client: Redis | None, limit: int = 600, burst: int = 30, *,
+                     key: str = "ct:bucket") -> RateBucket:
     if redis_client is None:
         return MemoryRateBucket(limit, burst)
-    return RedisRateBucket(redis_client, limit=limit, burst=burst)
+    return RedisRateBucket(redis_client, key=key, limit=limit, burst=burst)

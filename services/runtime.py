@@ -27,7 +27,7 @@ from services.bot.handlers import BotHandlers
 from services.bot.outbox_worker import OutboxWorker
 from services.bot.runner import BotRunner
 from services.breaker_watch import BreakerWatch
-from services.cache_backend import CacheBackend, make_cache
+from services.cache_backend import CacheBackend, make_cache, make_lookup_cache
 from services.cargo_service import CargoService
 from services.cargotech.client import CargoTechClient, make_http_client
 from services.cargotech.token_manager import TokenManager
@@ -46,6 +46,7 @@ from services.responses import ResponseService
 from services.saved_searches import SavedSearchService
 from services.schema_drift import SchemaDrift
 from services.sessions import SessionStore
+from services.upstream_budget import UpstreamBudget
 from services.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -121,6 +122,16 @@ def build_runtime(settings: Settings, *, clock: Callable[[], float] = time.time)
         observer=metrics,
         drift=drift,
     )
+    limit = settings.cargotech_rate_limit_per_min
+    lookup_limit = max(2, int(limit * settings.lookup_share))
+    budget = UpstreamBudget(
+        account_limit=limit,
+        lookup_bucket=make_rate_bucket(redis, limit=lookup_limit, burst=max(1, min(30, lookup_limit // 20)),
+                                       key="ct:bucket:lookup"),
+        per_driver_lookups=settings.driver_lookups_per_min,
+        driver_share=settings.driver_share,
+        notifier=notifier,
+    )
     cargos = CargoService(
         client,
         cache,
@@ -129,6 +140,8 @@ def build_runtime(settings: Settings, *, clock: Callable[[], float] = time.time)
         stale_max_s=settings.stale_max_s,
         upstream_ok=lambda: breaker.state == "closed",
         clock=clock,
+        lookup_cache=make_lookup_cache(redis),
+        budget=budget,
     )
     assert settings.dispatcher_chat_id is not None
     responses = ResponseService(

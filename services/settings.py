@@ -72,6 +72,12 @@ class Settings(BaseSettings):
     token_encryption_keys: SecretStr | None = None
     cargotech_timeout_s: float = Field(default=10.0, gt=0)
     cargotech_rate_limit_per_min: int = Field(default=600, gt=0)
+    # Misses a driver can vary at will (autocomplete, unknown cargo ids, new filters), per driver.
+    driver_lookups_per_min: int = Field(default=30, gt=0)
+    # The share of the account's minute all such lookups together may take; the rest is the feed's.
+    lookup_share: float = Field(default=0.5, gt=0, lt=1)
+    # A driver causing more than this share of the account's minute is refused until it passes.
+    driver_share: float = Field(default=0.2, gt=0, le=1)
     cargotech_login_interval_s: float = Field(default=60.0, ge=0)
     cargotech_probe_interval_s: float = Field(default=300.0, gt=0)
     breaker_failure_threshold: int = Field(default=5, gt=0)

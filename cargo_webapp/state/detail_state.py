@@ -16,6 +16,7 @@ from services.feed_marks import FeedMarks
 from services.responses import ResponseError
 from services.runtime import get_runtime
 from services.similar_offers import similar_offers
+from services.upstream_budget import Caller
 from services.vocabulary import DriverDocument
 
 log = logging.getLogger(__name__)
@@ -77,8 +78,11 @@ class DetailState(rx.State):
         yield
         runtime = get_runtime()
         marks = FeedMarks(runtime.cache, runtime.drivers)
+        # A cargo some list has shown is the feed's; any other id is a lookup on the driver's budget.
+        seen = await marks.sighting(cargo_id)
+        caller = Caller(driver.driver_id) if seen is not None else Caller.lookup(driver.driver_id)
         try:
-            served = await runtime.cargos.detail(cargo_id)
+            served = await runtime.cargos.detail(cargo_id, caller=caller)
             statuses = await runtime.responses.status_of(driver.driver_id, [cargo_id])
         except CargoNotFound:
             self.gone = True
@@ -88,7 +92,6 @@ class DetailState(rx.State):
             self.error = exc.user_message
         else:
             view = detail_view(served.value)
-            seen = await marks.sighting(cargo_id)
             if seen is not None and seen.price == served.value.shown_price:
                 view["old_price"] = seen.price_note(marks.now())
             else:

@@ -17,6 +17,7 @@ from cargo_webapp.state.session_state import SessionState, current_driver
 from services import point_search
 from services.cargotech.errors import CargoTechError
 from services.client_numbers import DICTIONARY_ID_MAX_DIGITS, client_digits
+from services.event_limiter import EventLimiter
 from services.duplicate_folding import fold_duplicates, folded_ids
 from services.feed import load_feed_page
 from services.feed_marks import FeedMarks
@@ -30,6 +31,7 @@ from services.filters import (
 )
 from services.formatting import stale_note
 from services.runtime import get_runtime
+from services.upstream_budget import Caller, DriverOverBudget, Purpose
 from services.vocabulary import DriverDocument
 
 log = logging.getLogger(__name__)
@@ -37,6 +39,9 @@ log = logging.getLogger(__name__)
 TEXT_FIELDS = frozenset(FIELD_LABELS) - {"truck_types", "load_types"} | {"from_name", "to_name"}
 EMPTY_FORM = {"mode": "all", "weight_class": "any"}
 SAVED = DriverDocument.FILTERS
+MIN_LETTERS = 2  # autocomplete asks CargoTech only from two letters on
+# One autocomplete lookup per driver per 0.3 s: what the browser's debounce sends at most.
+_autocomplete_pace = EventLimiter(limit=1, window_s=0.3)
 POINT_ID_MAX_DIGITS = 12  # the filter parser allows point ids up to 10**12
 MAX_LOADED = 500  # cards kept in the list; older pages scroll out of memory
 # Telegram's CloudStorage answers through the client; give up after 1.5 s outside Telegram.
@@ -176,15 +181,23 @@ class FeedState(rx.State):
 
     @rx.event
     async def search_points(self, which: str, text: str):
-        if which not in ("from", "to") or not isinstance(text, str) or await current_driver(self) is None:
+        if which not in ("from", "to") or not isinstance(text, str):
+            return
+        driver = await current_driver(self)
+        if driver is None:
             return  # every autocomplete costs the shared CargoTech budget: signed-in drivers only
         # Typing replaces the chosen point: only a picked suggestion carries an id.
         self.form = {**self.form, f"{which}_name": text.strip()[:100], f"{which}_id": "", f"{which}_type": ""}
         found: list[dict[str, str]] = []
-        if len(text.strip()) >= 2:
+        needle = text.strip()[:50]
+        # The input is debounced in the browser; a client that skips that is debounced here.
+        if sum(ch.isalpha() for ch in needle) >= MIN_LETTERS and _autocomplete_pace.allow(driver.driver_id):
             try:
-                points = await point_search.search_points(get_runtime().cargos, text)
+                points = await point_search.search_points(get_runtime().cargos, needle,
+                                                          caller=Caller.lookup(driver.driver_id))
                 found = [{"id": str(p.id), "type": str(p.type), "name": p.name} for p in points]
+            except DriverOverBudget as exc:
+                driver.notice = exc.user_message
             except CargoTechError as exc:
                 log.info("autocomplete failed: %s", exc)
         if which == "from":
@@ -302,7 +315,10 @@ class FeedState(rx.State):
         yield
         try:
             runtime = get_runtime()
-            page = await load_feed_page(runtime.cargos, filters, offset=offset,
+            # A first page that misses the cache is a new filter combination: the driver's own
+            # budget pays for it. Pages scrolled after it are the feed's.
+            caller = Caller(driver.driver_id, Purpose.FEED, charged=offset == 0)
+            page = await load_feed_page(runtime.cargos, filters, offset=offset, caller=caller,
                                         marks=FeedMarks(runtime.cache, runtime.drivers), driver_id=driver.driver_id)
             statuses = await runtime.responses.status_of(driver.driver_id, [c["id"] for c in page.cards])
         except CargoTechError as exc:
