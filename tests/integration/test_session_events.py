@@ -44,3 +44,25 @@ async def test_an_expired_session_stops_the_open_tab_at_its_next_event(wired):
     now[0] += 3601
     assert (await feed_after_reload(root)).cards == []
     assert (await root.get_state(SessionState)).auth_error == SESSION_ENDED
+
+
+async def test_autocomplete_asks_cargotech_from_two_letters_and_at_the_browsers_pace(wired, monkeypatch, sandbox):
+    from cargo_webapp.state import feed_state
+    from services.event_limiter import EventLimiter
+
+    now = [500.0]
+    monkeypatch.setattr(feed_state, "_autocomplete_pace", EventLimiter(limit=1, window_s=0.2, clock=lambda: now[0]))
+    root = await signed_in_tree(driver_id=700000558)
+    feed = await root.get_state(FeedState)
+    before = sandbox.stats()["points"]
+    for text in ("М", "12", "1 2 3", "М."):
+        await run_handler(root, FeedState, "search_points", {"which": "from", "text": text})
+    assert sandbox.stats()["points"] == before  # fewer than two letters: never asked
+    await run_handler(root, FeedState, "search_points", {"which": "from", "text": "Ка"})
+    assert feed.from_suggestions and sandbox.stats()["points"] == before + 1
+    now[0] += 0.1  # a client that skips the browser's debounce
+    await run_handler(root, FeedState, "search_points", {"which": "from", "text": "Каз"})
+    assert sandbox.stats()["points"] == before + 1
+    now[0] += 0.3
+    await run_handler(root, FeedState, "search_points", {"which": "from", "text": "Каза"})
+    assert sandbox.stats()["points"] == before + 2
