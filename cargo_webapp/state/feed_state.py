@@ -17,8 +17,8 @@ from cargo_webapp.state.session_state import SessionState, current_driver
 from services import point_search
 from services.cargotech.errors import CargoTechError
 from services.client_numbers import DICTIONARY_ID_MAX_DIGITS, client_digits
-from services.event_limiter import EventLimiter
 from services.duplicate_folding import fold_duplicates, folded_ids
+from services.event_limiter import EventLimiter
 from services.feed import load_feed_page
 from services.feed_marks import FeedMarks
 from services.feed_sort import SORTS, sort_cards
@@ -236,8 +236,8 @@ class FeedState(rx.State):
             self.sort = sort
             self.cards = sort_cards(self.cards, sort)
 
+    # Underscored: Reflex makes every public method a handler any client may call.
     def _show_status(self, cargo_id: str, label: str) -> None:
-        # Underscored: Reflex makes every public method a handler any client may call.
         """Put a response badge on a loaded card (called when the driver responds)."""
         self.cards = [{**card, "status": label} if card["id"] == cargo_id else card for card in self.cards]
 
