@@ -206,6 +206,10 @@ def _secret(value: SecretStr | None) -> str:
     return "" if value is None else value.get_secret_value().strip()
 
 
+def _digits(text: str) -> str:
+    return re.sub(r"[^0-9]", "", text)
+
+
 def _is_https(url: str) -> bool:
     parts = urlsplit(url.strip())
     return parts.scheme == "https" and bool(parts.hostname)
@@ -216,7 +220,6 @@ def _unsafe_in_prod(settings: Settings) -> list[str]:
     names the variable and the rule, never the value."""
     problems = []
     dev_values = {
-        "CARGOTECH_PHONE": (settings.cargotech_phone, DEV_CARGOTECH_PHONE),
         "CARGOTECH_PASSWORD": (settings.cargotech_password, DEV_CARGOTECH_PASSWORD),
         "TELEGRAM_BOT_TOKEN": (settings.telegram_bot_token, DEV_BOT_TOKEN),
         "TELEGRAM_WEBHOOK_SECRET": (settings.telegram_webhook_secret, DEV_WEBHOOK_SECRET),
@@ -224,6 +227,15 @@ def _unsafe_in_prod(settings: Settings) -> list[str]:
     for name, (value, dev) in dev_values.items():
         if value is not None and _secret(value) == dev:
             problems.append(f"{name} (the public dev value)")
+    if _digits(_secret(settings.cargotech_phone)) == _digits(DEV_CARGOTECH_PHONE):  # however it is written
+        problems.append("CARGOTECH_PHONE (the public dev value)")
+    if settings.dispatcher_chat_id == DEV_DISPATCHER_CHAT_ID:
+        problems.append("DISPATCHER_CHAT_ID (the fake Telegram's dev chat)")
+    try:
+        if DEV_ADMIN_ID in settings.admin_ids:
+            problems.append("ADMIN_TELEGRAM_IDS (lists the dev sign-in's user id)")
+    except ValueError:
+        pass  # named by _invalid
     keys = _split_keys(_secret(settings.token_encryption_keys))
     if DEV_ENCRYPTION_KEY in keys:
         problems.append(f"TOKEN_ENCRYPTION_KEYS (key #{keys.index(DEV_ENCRYPTION_KEY) + 1} is the public dev key)")
@@ -233,7 +245,9 @@ def _unsafe_in_prod(settings: Settings) -> list[str]:
     secret = _secret(settings.telegram_webhook_secret)
     if secret and secret != DEV_WEBHOOK_SECRET and not WEBHOOK_SECRET_RE.fullmatch(secret):
         problems.append("TELEGRAM_WEBHOOK_SECRET (needs at least 32 characters of A-Z, a-z, 0-9, _ and -)")
-    for name, url in (("PUBLIC_URL", settings.public_url), ("CARGOTECH_BASE_URL", settings.cargotech_base_url)):
+    addresses = (("PUBLIC_URL", settings.public_url), ("CARGOTECH_BASE_URL", settings.cargotech_base_url),
+                 ("TELEGRAM_API_BASE_URL", settings.telegram_api_base_url or ""))
+    for name, url in addresses:
         if url.strip() and not _is_https(url):
             problems.append(f"{name} (must be an https:// address)")
     if settings.admin_chat_id is None and not settings.admin_alerts_log_only:

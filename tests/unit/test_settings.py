@@ -9,9 +9,11 @@ import pytest
 from cryptography.fernet import Fernet
 
 from services.settings import (
+    DEV_ADMIN_ID,
     DEV_BOT_TOKEN,
     DEV_CARGOTECH_PASSWORD,
     DEV_CARGOTECH_PHONE,
+    DEV_DISPATCHER_CHAT_ID,
     DEV_ENCRYPTION_KEY,
     DEV_WEBHOOK_SECRET,
     PROD_REQUIRED,
@@ -172,6 +174,20 @@ def test_prod_refuses_each_public_dev_value(monkeypatch, name, dev_value):
     assert dev_value not in message
 
 
+def test_prod_refuses_the_dev_phone_however_it_is_written(monkeypatch):
+    assert "CARGOTECH_PHONE (the public dev value)" in refusal(monkeypatch, CARGOTECH_PHONE="+7 (911) 111-11-11")
+
+
+def test_prod_refuses_the_fake_telegrams_dispatcher_chat(monkeypatch):
+    message = refusal(monkeypatch, DISPATCHER_CHAT_ID=str(DEV_DISPATCHER_CHAT_ID))
+    assert "DISPATCHER_CHAT_ID (the fake Telegram's dev chat)" in message
+
+
+def test_prod_refuses_the_dev_sign_ins_user_as_an_admin(monkeypatch):
+    message = refusal(monkeypatch, ADMIN_TELEGRAM_IDS=f"12345, {DEV_ADMIN_ID}")
+    assert "ADMIN_TELEGRAM_IDS (lists the dev sign-in's user id)" in message
+
+
 def test_prod_refuses_the_dev_fernet_key_even_beside_a_real_one(monkeypatch):
     message = refusal(monkeypatch, TOKEN_ENCRYPTION_KEYS=f"{Fernet.generate_key().decode()},{DEV_ENCRYPTION_KEY}")
     assert "TOKEN_ENCRYPTION_KEYS (key #2 is the public dev key)" in message
@@ -192,7 +208,7 @@ def test_prod_refuses_a_short_or_odd_webhook_secret(monkeypatch, secret):
     assert len(secret) < 4 or secret not in message  # one letter is in any sentence
 
 
-@pytest.mark.parametrize("name", ["PUBLIC_URL", "CARGOTECH_BASE_URL"])
+@pytest.mark.parametrize("name", ["PUBLIC_URL", "CARGOTECH_BASE_URL", "TELEGRAM_API_BASE_URL"])
 @pytest.mark.parametrize("url", ["http://driver.example.ru", "driver.example.ru", "https://"])
 def test_prod_refuses_an_address_that_is_not_https(monkeypatch, name, url):
     assert f"{name} (must be an https:// address)" in refusal(monkeypatch, **{name: url})
