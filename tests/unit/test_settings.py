@@ -40,7 +40,7 @@ def clean_env(monkeypatch, tmp_path):
 def prod_env(monkeypatch, **extra):
     values = {
         "APP_ENV": "prod",
-        "CARGOTECH_PHONE": "+7 911 111 11 11",
+        "CARGOTECH_PHONE": "+7 999 000 11 22",
         "CARGOTECH_PASSWORD": "pa55-word-secret",
         "TOKEN_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "TELEGRAM_BOT_TOKEN": PROD_TOKEN,
