@@ -285,3 +285,43 @@ async def test_any_button_data_gets_a_russian_answer_or_nothing(start_bot, teleg
         for answer in report["answers"]:
             assert CYRILLIC.search(answer.get("text", "Ё")), (data, answer)
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_any_start_argument_opens_the_app_or_a_checked_cargo(start_bot, telegram, caplog):
+    """/start's argument comes from a t.me link anyone can write: only a bounded ASCII cargo id
+    reaches a URL; anything else opens the feed."""
+    caplog.set_level(logging.ERROR)
+    await start_bot()
+    args: list[str] = []
+
+    @settings(max_examples=40, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(st.one_of(TRICKY_TEXT.map(lambda t: f"cargo_{t}"), st.text(alphabet=st.characters(blacklist_categories=["Zs", "Cc"]), min_size=1, max_size=40)))
+    def draw(arg):
+        args.append(arg[:64])
+
+    draw()
+    user = {"id": 700000999, "first_name": "Пётр"}
+    for arg in args:
+        report = await asyncio.to_thread(telegram.send_text, f"/start {arg}", from_user=user)
+        assert report["status"] == 200 and not report.get("error"), (arg, report)
+    for message in sent_messages(telegram, user["id"]):
+        for row in message.get("buttons") or []:
+            for button in row:
+                url = button.get("web_app", {}).get("url", "")
+                assert re.fullmatch(r"http://localhost:3000/(cargo/[0-9]{1,20})?", url), url
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_a_driver_over_the_lookup_budget_sees_the_russian_notice(wired, monkeypatch):
+    from cargo_webapp.state import feed_state
+    from services.upstream_budget import OVER_BUDGET, UpstreamBudget
+
+    runtime, _requests = wired
+    monkeypatch.setattr(feed_state, "_autocomplete_pace", EventLimiter(limit=10**9))
+    runtime.cargos.budget = UpstreamBudget(per_driver_lookups=2, clock=lambda: 1000.0)
+    root = await signed_in_tree(driver_id=700000777)
+    for text in ("Казань", "Самара", "Москва"):
+        await run_handler(root, FeedState, "search_points", {"which": "from", "text": text})
+    session = await root.get_state(SessionState)
+    assert session.notice == OVER_BUDGET
+    assert runtime.cargos.budget.stats.refused[700000777] == 1
