@@ -1,27 +1,49 @@
 """HSTS, a content policy whose connect-src is the app and its own websocket only, and CORS
 for the app's own origin only."""
 
+import asyncio
 import os
 import subprocess
 import sys
 from pathlib import Path
 from types import SimpleNamespace
 
+import httpx
 import reflex.app
 from cryptography.fernet import Fernet
 from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
-from starlette.testclient import TestClient
 
 from cargo_webapp.security_headers import allowed_origins, security_headers
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def client(public_url: str, base_url: str = "http://testserver") -> TestClient:
+class Client:
+    """Requests straight into the ASGI app, no server."""
+
+    def __init__(self, app, base_url: str = "http://testserver") -> None:
+        self._app, self._base_url = app, base_url
+
+    def _send(self, method: str, path: str, headers: dict | None = None) -> httpx.Response:
+        async def go() -> httpx.Response:
+            transport = httpx.ASGITransport(app=self._app)
+            async with httpx.AsyncClient(transport=transport, base_url=self._base_url) as http:
+                return await http.request(method, path, headers=headers)
+
+        return asyncio.run(go())
+
+    def get(self, path: str, headers: dict | None = None) -> httpx.Response:
+        return self._send("GET", path, headers)
+
+    def options(self, path: str, headers: dict | None = None) -> httpx.Response:
+        return self._send("OPTIONS", path, headers)
+
+
+def client(public_url: str, base_url: str = "http://testserver") -> Client:
     app = Starlette(routes=[Route("/", lambda request: PlainTextResponse("ok"))])
-    return TestClient(security_headers(public_url)(app), base_url=base_url)
+    return Client(security_headers(public_url)(app), base_url=base_url)
 
 
 def connect_src(response) -> list[str]:
@@ -57,12 +79,12 @@ def test_the_rest_of_the_policy_still_lets_telegram_frame_the_app():
     assert "frame-ancestors 'self' https://web.telegram.org" in policy and "https://telegram.org" in policy
 
 
-def cors_app(monkeypatch, origins) -> TestClient:
+def cors_app(monkeypatch, origins) -> Client:
     """Our routes as Reflex serves them: Reflex adds its CORS middleware with the config's origins."""
     monkeypatch.setattr(reflex.app, "get_config", lambda: SimpleNamespace(cors_allowed_origins=origins))
     api = Starlette(routes=[Route("/health/live", lambda request: PlainTextResponse("ok"))])
     reflex.app.App._add_cors(api)
-    return TestClient(api)
+    return Client(api)
 
 
 def test_cors_in_prod_allows_the_apps_own_origin_only(monkeypatch):
