@@ -41,9 +41,9 @@ async def abuser(runtime, driver_id: int, stop: asyncio.Event, tally: dict[str, 
     n = 0
     while not stop.is_set():
         n += 1
-        calls = (lambda: runtime.cargos.points(f"Абв{driver_id}x{n}", caller=Caller.lookup(driver_id)),
-                 lambda: runtime.cargos.detail(str(8_000_000_000 + driver_id * 100_000 + n),
-                                               caller=Caller.lookup(driver_id)))
+        calls = (lambda n=n: runtime.cargos.points(f"Абв{driver_id}x{n}", caller=Caller.lookup(driver_id)),
+                 lambda n=n: runtime.cargos.detail(str(8_000_000_000 + driver_id * 100_000 + n),
+                                                   caller=Caller.lookup(driver_id)))
         for call in calls:
             try:
                 await call()

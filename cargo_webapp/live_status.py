@@ -39,7 +39,7 @@ def lifespan_for(app: rx.App):
                             detail.status = label
                         responses = await root.get_state(ResponsesState)
                         responses._show_status(cargo_id, status)
-                        (await root.get_state(LiveState)).felt(status)
+                        (await root.get_state(LiveState))._felt(status)
                 except Exception:  # one stale tab must not keep the others from updating
                     log.exception("could not update tab %s", token[:8])
 

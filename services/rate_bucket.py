@@ -50,6 +50,10 @@ class RateBucket(Protocol):
         """After an upstream 429 with Retry-After: nobody acquires for `seconds`."""
         ...
 
+    async def try_take(self, first_attempt: bool = True) -> float:
+        """One attempt without waiting: 0.0 if a token was taken, else the seconds until one is due."""
+        ...
+
     async def snapshot(self) -> dict[str, int]:
         """{"limit", "available", "acquired_last_minute", "throttled_total"}.
 

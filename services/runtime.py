@@ -46,8 +46,8 @@ from services.responses import ResponseService
 from services.saved_searches import SavedSearchService
 from services.schema_drift import SchemaDrift
 from services.sessions import SessionStore
-from services.upstream_budget import UpstreamBudget
 from services.settings import Settings, get_settings
+from services.upstream_budget import UpstreamBudget
 
 log = logging.getLogger(__name__)
 

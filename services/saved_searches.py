@@ -177,10 +177,10 @@ def clean_time(field: str, value: Any) -> str:
     if not text:
         return ""
     parts = text.split(":")
-    numbers = [client_int(p, max_digits=2) for p in parts] if len(parts) == 2 else [None]
-    if None in numbers:
+    hours = client_int(parts[0], max_digits=2) if len(parts) == 2 else None
+    minutes = client_int(parts[1], max_digits=2) if len(parts) == 2 else None
+    if hours is None or minutes is None:
         raise SavedSearchError(field, "время в формате ЧЧ:ММ, например 22:00")
-    hours, minutes = numbers
     if hours > 23 or minutes > 59:
         raise SavedSearchError(field, "часы от 0 до 23, минуты от 0 до 59")
     return f"{hours:02d}:{minutes:02d}"

@@ -68,3 +68,13 @@ async def make_runtime(sandbox: SandboxServer, tmp_path) -> AsyncIterator[Callab
 @pytest.fixture
 def runtime(make_runtime) -> Runtime:
     return make_runtime()
+
+
+@pytest.fixture
+async def wired(make_runtime, monkeypatch):
+    """A runtime the state handlers use, and the CargoTech requests it sent (each checked as it
+    left: tests/integration/state_harness.py)."""
+    from tests.integration.state_harness import wire
+
+    runtime = make_runtime()
+    return runtime, await wire(runtime, monkeypatch)

@@ -13,29 +13,25 @@ import inspect
 import json
 import logging
 import re
-from urllib.parse import unquote
 
-import httpx
 import pytest
+import reflex as rx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reflex.state import State
 
 import cargo_webapp.cargo_webapp  # noqa: F401  (registers every page's state)
-from cargo_webapp.state import session_state
 from cargo_webapp.state.admin_state import AdminState
 from cargo_webapp.state.detail_state import DetailState
 from cargo_webapp.state.feed_state import FeedState
 from cargo_webapp.state.responses_state import ResponsesState
 from cargo_webapp.state.saved_searches_state import SavedSearchesState
 from cargo_webapp.state.session_state import SessionState
-from services import runtime as runtime_module
 from services.alerts.messages import parse_off
 from services.event_limiter import EventLimiter
 from services.filters import FIELD_LABELS, FilterValidationError, validate_filters
 from services.response_messages import parse_callback
-from services.settings import DEV_ADMIN_ID
-from services.telegram_auth import TelegramUser
+from tests.integration.state_harness import check_request, run_handler, signed_in_tree
 from tests.integration.test_bot_loop import (  # noqa: F401  (fixtures)
     DISPATCHER,
     DISPATCHERS,
@@ -48,7 +44,20 @@ from tests.integration.test_bot_loop import (  # noqa: F401  (fixtures)
     telegram_server,
 )
 
-STATES = (SessionState, FeedState, DetailState, ResponsesState, SavedSearchesState, AdminState)
+
+def app_states() -> tuple[type[rx.State], ...]:
+    """Every state the app defines (cargo_webapp/state/*), so a new one is fuzzed too."""
+    found = {cls for cls in _all_subclasses(rx.State) if cls.__module__.startswith("cargo_webapp.state.")}
+    return tuple(sorted(found, key=lambda cls: cls.get_full_name()))
+
+
+def _all_subclasses(cls: type) -> set[type]:
+    direct = set(cls.__subclasses__())
+    return direct.union(*(_all_subclasses(sub) for sub in direct))
+
+
+STATES = app_states()
+assert {SessionState, FeedState, DetailState, ResponsesState, SavedSearchesState, AdminState} <= set(STATES)
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 # Public vars that carry a message for the driver: when set, it must be Russian.
 MESSAGE_VARS = ("error", "notice", "auth_error", "phone_error", "save_error", "quiet_error", "message")
@@ -76,12 +85,6 @@ SHAPED = {
     "point": st.one_of(JSON, st.fixed_dictionaries({"id": JSON, "type": JSON, "name": JSON})),
     "name": st.one_of(JSON, st.sampled_from(FILTER_KEYS)),
 }
-# Requests CargoTech may get, with every value checked: ids are bounded ASCII digits.
-ALLOWED_PATHS = re.compile(
-    r"/v2/cargos/views|/v1/carrier/cargos/[0-9]{1,20}|/v1/dictionaries/(points|truck_types|load_types)"
-    r"|/v1/auth/login|/v1/me"
-)
-NUMERIC_PARAM = re.compile(r"limit|offset|source|filter\[(start|finish)_point_(id|type|radius)\]|filter\[.*(_min|_max)\]")
 
 
 def handlers(state_class) -> list[tuple[str, list[str]]]:
@@ -90,60 +93,6 @@ def handlers(state_class) -> list[tuple[str, list[str]]]:
 
 
 HANDLERS = [(cls, name, params) for cls in STATES for name, params in handlers(cls)]
-
-
-def check_request(request: httpx.Request) -> None:
-    path = unquote(request.url.path)
-    assert ALLOWED_PATHS.fullmatch(path), f"unexpected CargoTech path {path[:80]!r}"
-    for key, value in request.url.params.multi_items():
-        assert len(value) <= 200, f"{key} carries {len(value)} characters"
-        assert value.isprintable(), f"{key} carries control characters"
-        if NUMERIC_PARAM.fullmatch(key):
-            assert re.fullmatch(r"[0-9]{1,20}(,[0-9]{1,20})*", value), f"{key}={value[:40]!r} is not a bounded number"
-
-
-@pytest.fixture
-async def wired(make_runtime, monkeypatch):
-    runtime = make_runtime()
-    requests: list[httpx.Request] = []
-
-    async def record(request: httpx.Request) -> None:
-        requests.append(request)
-        check_request(request)  # raising here stops the request before it leaves
-
-    runtime.http.event_hooks["request"].append(record)
-    loop_id = id(asyncio.get_running_loop())
-    monkeypatch.setitem(runtime_module._runtimes, loop_id, runtime)
-    # The per-second limiter would answer most fuzzed events with «слишком много действий»
-    # before any validation ran; the limiter has its own tests.
-    monkeypatch.setattr(session_state, "_limiter", EventLimiter(limit=10**9))
-    yield runtime, requests
-
-
-async def signed_in_tree(driver_id: int = DEV_ADMIN_ID) -> State:
-    """A state tree as SessionState.open leaves it: a live session (an admin's by default, so
-    the admin handlers run in full)."""
-    root = State(_reflex_internal_init=True)
-    session = await root.get_state(SessionState)
-    user = TelegramUser(id=driver_id, first_name="Пётр", last_name="Водитель", username="petr", language_code="ru",
-                        photo_url=None, is_premium=False, allows_write_to_pm=True, auth_date=0,
-                        start_param=None, query_id=None)
-    session.session_id = await runtime_module.get_runtime().sessions.create(user)
-    session._set_driver(driver_id, "Пётр Водитель", "petr")
-    return root
-
-
-async def run_handler(root: State, state_class, name: str, payload: dict) -> None:
-    state = await root.get_state(state_class)
-    result = state_class.event_handlers[name].fn(state, **payload)
-    if inspect.isawaitable(result):
-        result = await result
-    if inspect.isasyncgen(result):
-        async for _ in result:
-            pass
-    elif inspect.isgenerator(result):
-        for _ in result:
-            pass
 
 
 async def assert_messages_are_russian(root: State) -> None:
@@ -264,7 +213,7 @@ BUTTON_DATA = st.one_of(
 )
 
 
-async def test_any_button_data_gets_a_russian_answer_or_nothing(start_bot, telegram, caplog):
+async def test_any_button_data_gets_a_russian_answer_or_nothing(start_bot, telegram, caplog):  # noqa: F811
     """Through the fake Telegram over HTTP, to our webhook, as a forged or stale button would come."""
     caplog.set_level(logging.ERROR)
     runtime = await start_bot()
@@ -287,15 +236,17 @@ async def test_any_button_data_gets_a_russian_answer_or_nothing(start_bot, teleg
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
-async def test_any_start_argument_opens_the_app_or_a_checked_cargo(start_bot, telegram, caplog):
+async def test_any_start_argument_opens_the_app_or_a_checked_cargo(start_bot, telegram, caplog):  # noqa: F811
     """/start's argument comes from a t.me link anyone can write: only a bounded ASCII cargo id
     reaches a URL; anything else opens the feed."""
     caplog.set_level(logging.ERROR)
     await start_bot()
     args: list[str] = []
 
+    words = st.text(alphabet=st.characters(blacklist_categories=["Zs", "Cc"]), min_size=1, max_size=40)
+
     @settings(max_examples=40, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-    @given(st.one_of(TRICKY_TEXT.map(lambda t: f"cargo_{t}"), st.text(alphabet=st.characters(blacklist_categories=["Zs", "Cc"]), min_size=1, max_size=40)))
+    @given(st.one_of(TRICKY_TEXT.map(lambda t: f"cargo_{t}"), words))
     def draw(arg):
         args.append(arg[:64])
 

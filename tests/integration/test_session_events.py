@@ -5,7 +5,7 @@ from __future__ import annotations
 from cargo_webapp.state.feed_state import FeedState
 from cargo_webapp.state.session_state import SESSION_ENDED, SessionState
 from services.sessions import SessionStore
-from tests.integration.test_hostile_payloads import run_handler, signed_in_tree, wired  # noqa: F401
+from tests.integration.state_harness import run_handler, signed_in_tree
 
 
 async def feed_after_reload(root) -> FeedState:

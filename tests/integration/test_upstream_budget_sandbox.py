@@ -33,9 +33,9 @@ def one_minute_budget(runtime, **limits) -> UpstreamBudget:
 
 async def abuse(runtime, driver_id: int, tally: dict[str, int], attempts: int = ATTEMPTS) -> None:
     for n in range(attempts // 2):
-        for call in (lambda: runtime.cargos.points(f"Город{driver_id}x{n}", caller=Caller.lookup(driver_id)),
-                     lambda: runtime.cargos.detail(str(9_000_000_000 + driver_id * 1000 + n),
-                                                   caller=Caller.lookup(driver_id))):
+        for call in (lambda n=n: runtime.cargos.points(f"Город{driver_id}x{n}", caller=Caller.lookup(driver_id)),
+                     lambda n=n: runtime.cargos.detail(str(9_000_000_000 + driver_id * 1000 + n),
+                                                       caller=Caller.lookup(driver_id))):
             try:
                 await call()
                 tally["served"] += 1
