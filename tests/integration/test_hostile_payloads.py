@@ -115,7 +115,7 @@ async def test_any_payload_to_any_handler_is_a_clean_answer_or_nothing(wired, st
     # hypothesis drives plain functions: draw the payloads first, then run each on this loop.
     payloads: list[dict] = []
 
-    @settings(max_examples=25 if params else 3, deadline=None, database=None,
+    @settings(derandomize=True, max_examples=25 if params else 3, deadline=None, database=None,
               suppress_health_check=list(HealthCheck))
     @given(st.fixed_dictionaries({param: SHAPED.get(param, JSON) for param in params}))
     def draw(payload: dict) -> None:
@@ -150,7 +150,7 @@ async def test_a_fuzzed_setvar_cannot_sign_anyone_in_or_touch_backend_vars(wired
     assert not session.signed_in and session.driver_id == 0
 
 
-@settings(max_examples=300, deadline=None, database=None)
+@settings(derandomize=True, max_examples=300, deadline=None, database=None)
 @given(st.one_of(st.text(max_size=80), TRICKY_TEXT.map(lambda t: f"resp:{t}:accept"),
                  TRICKY_TEXT.map(lambda t: f"alert_off:{t}")))
 def test_bot_callback_parsers_take_only_bounded_ascii_ids(data):
@@ -176,7 +176,7 @@ async def test_any_sequence_of_filter_edits_then_apply_is_a_field_error_or_a_fee
         st.just(item[0]), st.fixed_dictionaries({p: SHAPED.get(p, JSON) for p in item[1]})))
     edit = st.tuples(st.sampled_from(FILTER_KEYS), st.one_of(TRICKY_TEXT, st.text(max_size=12)))
 
-    @settings(max_examples=60, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @settings(derandomize=True, max_examples=60, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     @given(st.lists(st.one_of(step, edit.map(lambda e: ("set_field", {"name": e[0], "value": e[1]}))),
                     max_size=6))
     def draw(steps):
@@ -196,7 +196,7 @@ async def test_any_sequence_of_filter_edits_then_apply_is_a_field_error_or_a_fee
         check_request(request)
 
 
-@settings(max_examples=2000, deadline=None, database=None)
+@settings(derandomize=True, max_examples=2000, deadline=None, database=None)
 @given(st.dictionaries(st.sampled_from(FILTER_KEYS), st.one_of(JSON, TRICKY_TEXT), max_size=10))
 def test_the_filter_parser_answers_any_input_with_filters_or_field_errors(raw):
     try:
@@ -221,7 +221,7 @@ async def test_any_button_data_gets_a_russian_answer_or_nothing(start_bot, teleg
     message = (await eventually(lambda: sent_messages(telegram, DISPATCHERS)))[0]
     datas: list[str] = []
 
-    @settings(max_examples=80, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @settings(derandomize=True, max_examples=80, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     @given(BUTTON_DATA.filter(lambda d: len(d.encode()) <= 64), st.sampled_from([DISPATCHER, STRANGER]))
     def draw(data, user):
         datas.append((data, user))
@@ -245,7 +245,7 @@ async def test_any_start_argument_opens_the_app_or_a_checked_cargo(start_bot, te
 
     words = st.text(alphabet=st.characters(blacklist_categories=["Zs", "Cc"]), min_size=1, max_size=40)
 
-    @settings(max_examples=40, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @settings(derandomize=True, max_examples=40, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     @given(st.one_of(TRICKY_TEXT.map(lambda t: f"cargo_{t}"), words))
     def draw(arg):
         args.append(arg[:64])

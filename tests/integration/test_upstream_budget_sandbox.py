@@ -67,8 +67,10 @@ async def honest_feed(runtime, tally: dict[str, int]) -> None:
 
 
 async def test_three_abusive_drivers_cannot_starve_a_fourths_uncached_feed(make_runtime, sandbox):
-    runtime = make_runtime()  # the account's real bucket: 600 a minute
-    assert runtime.settings.cargotech_rate_limit_per_min == ACCOUNT
+    # The client's own bucket is raised so no call waits on it (how long the account's bucket
+    # makes a call wait depends on this machine's speed; benchmarks/abusive_drivers.py measures
+    # that). The budget under test counts against the account's 600 a minute.
+    runtime = make_runtime(cargotech_rate_limit_per_min=100_000)
     stats = one_minute_budget(runtime).stats
     before = sandbox.stats()
     tallies = {d: {"served": 0, "refused": 0} for d in ABUSERS}
@@ -92,9 +94,7 @@ async def test_three_abusive_drivers_cannot_starve_a_fourths_uncached_feed(make_
 
 
 async def test_many_abusers_together_get_at_most_the_lookup_share_and_the_feed_is_still_served(make_runtime, sandbox):
-    # The client's own bucket is raised so the test does not wait on it; the budget under test
-    # still counts against the 600 a minute.
-    runtime = make_runtime(cargotech_rate_limit_per_min=100_000)
+    runtime = make_runtime(cargotech_rate_limit_per_min=100_000)  # as above
     stats = one_minute_budget(runtime).stats
     abusers = range(801, 821)  # 20 drivers × 30 lookups would be 600: the whole minute
     tallies = {d: {"served": 0, "refused": 0} for d in abusers}

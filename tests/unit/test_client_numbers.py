@@ -1,7 +1,7 @@
 """The one parser for numbers from a client: ASCII digits only, bounded length."""
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from services.client_numbers import CARGO_ID_RE, cargo_id, client_digits, client_int, row_id
@@ -30,6 +30,7 @@ def test_ints_bools_and_ranges():
     assert row_id("0") is None and row_id("1") == 1 and row_id("9" * 19) is None
 
 
+@settings(derandomize=True, database=None)
 @given(st.one_of(st.text(), st.integers(), st.none(), st.floats(), st.lists(st.integers())))
 def test_any_value_is_a_bounded_number_or_none(value):
     parsed = client_int(value, max_digits=18)
