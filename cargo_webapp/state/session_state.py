@@ -131,7 +131,7 @@ async def current_driver(state: rx.State) -> SessionState | None:
     """The signed-in driver's session state, or None: every data handler checks this first.
 
     Past 10 events a second a driver gets a gentle notice instead of an answer. The session is
-    looked up on every event, so one revoked (a sign-in elsewhere, logout, an admin) or expired
+    looked up on every event, so one revoked (a sign-in on another device, an admin) or expired
     stops working in an open tab at once, not at its next page load."""
     session = await state.get_state(SessionState)
     if not (session.signed_in and session.driver_id):
