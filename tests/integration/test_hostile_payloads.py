@@ -202,7 +202,7 @@ def test_the_filter_parser_answers_any_input_with_filters_or_field_errors(raw):
     try:
         validate_filters(raw)
     except FilterValidationError as exc:
-        assert exc.errors and all(CYRILLIC.search(text) for text in exc.errors.values())
+        assert exc.field_errors and all(CYRILLIC.search(text) for text in exc.field_errors.values())
 
 
 BUTTON_DATA = st.one_of(
