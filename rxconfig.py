@@ -8,6 +8,7 @@ from pathlib import Path
 import reflex as rx
 
 from cargo_webapp.build_plugins import RadixLinkOnlyPlugin, SharedChunkPlugin
+from cargo_webapp.security_headers import allowed_origins
 from services.dev_standins import DEV_SESSION_ENV
 from services.settings import SettingsError, get_settings
 
@@ -50,6 +51,8 @@ config = rx.Config(
     # A feed event may wait for the shared CargoTech budget and then for CargoTech itself, each
     # within cargotech_timeout_s; Reflex's 10 s default state lock expired under a budget burst.
     redis_lock_expiration=int((2 * settings.cargotech_timeout_s + 10) * 1000),
+    # CORS on our HTTP routes and the websocket's Origin check: in prod the app's own origin only.
+    cors_allowed_origins=allowed_origins(settings.public_url, is_prod=settings.is_prod),
     telemetry_enabled=False,
     show_built_with_reflex=False,
     # Page weight on 3G (benchmarks/README.md): Radix only for rx.link, without its 689 KB

@@ -11,7 +11,7 @@ from cargo_webapp.pages.detail import detail_page
 from cargo_webapp.pages.feed import feed_page
 from cargo_webapp.pages.responses import responses_page
 from cargo_webapp.pages.searches import searches_page
-from cargo_webapp.security_headers import with_security_headers
+from cargo_webapp.security_headers import security_headers
 from cargo_webapp.state.session_state import LAUNCH_INIT_DATA_KEY, SessionState
 from cargo_webapp.static_caching import with_static_caching
 from services.bot.webhook import webhook_route
@@ -34,7 +34,7 @@ def http_routes() -> Starlette:
 
 
 app = rx.App(
-    api_transformer=[http_routes(), with_security_headers, with_static_caching],
+    api_transformer=[http_routes(), security_headers(get_settings().public_url), with_static_caching],
     stylesheets=["/styles.css"],
     head_components=[
         rx.el.meta(name="viewport", content="width=device-width, initial-scale=1, viewport-fit=cover"),

@@ -33,13 +33,13 @@ def lifespan_for(app: rx.App):
                 try:
                     async with app.modify_state(rx.BaseStateToken(ident=token, cls=FeedState)) as root:
                         feed = await root.get_state(FeedState)
-                        feed.show_status(cargo_id, label)
+                        feed._show_status(cargo_id, label)
                         detail = await root.get_state(DetailState)
                         if detail.cargo_id == cargo_id:
                             detail.status = label
                         responses = await root.get_state(ResponsesState)
-                        responses.show_status(cargo_id, status)
-                        (await root.get_state(LiveState)).felt(status)
+                        responses._show_status(cargo_id, status)
+                        (await root.get_state(LiveState))._felt(status)
                 except Exception:  # one stale tab must not keep the others from updating
                     log.exception("could not update tab %s", token[:8])
 

@@ -150,6 +150,15 @@ def make_cache(redis_client: Redis | None) -> CacheBackend:
     return FallthroughCache(RedisCache(redis_client)) if redis_client is not None else MemoryCache()
 
 
+def make_lookup_cache(redis_client: Redis | None, max_entries: int = 2_000) -> CacheBackend:
+    """The cache for miss-prone entries (autocomplete texts, details of ids no list showed). In
+    process it is its own bounded LRU, so these cannot evict the shared pages. Redis has one
+    memory pool: there the per-driver budget and shorter TTLs bound how much they take."""
+    if redis_client is not None:
+        return FallthroughCache(RedisCache(redis_client, prefix="ct:lookup:"))
+    return MemoryCache(max_entries)
+
+
 async def read_json_object(cache: CacheBackend, key: str) -> dict[str, Any] | None:
     """A JSON object stored under `key`, or None when it is missing or not a JSON object
     (a corrupt or foreign entry reads as a miss, never as an error)."""

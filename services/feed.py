@@ -9,6 +9,7 @@ from services.cargo_service import CargoService
 from services.feed_marks import FeedMarks
 from services.feed_paging import next_page
 from services.filters import DriverFilters, build_query, query_key
+from services.upstream_budget import Caller
 
 NEW_FILTERS_FAILED = "Грузы по новым фильтрам не загрузились"
 
@@ -35,11 +36,12 @@ async def load_feed_page(
     offset: int = 0,
     marks: FeedMarks | None = None,
     driver_id: int | None = None,
+    caller: Caller | None = None,
 ) -> FeedPage:
     """A page of cards. With `marks` and `driver_id`, the page counts as the driver's feed activity
     and its cards carry «новый» and the old price (services.feed_marks). Duplicates are not folded
     here: the caller folds the whole loaded list (services.duplicate_folding)."""
-    served = await cargos.list_page(build_query(filters, offset=offset))
+    served = await cargos.list_page(build_query(filters, offset=offset), caller=caller)
     page = served.value
     cards = [card_view(item) for item in page.data]
     if marks is not None and driver_id is not None:
@@ -64,10 +66,11 @@ async def load_next_feed_page(
     generation: float,
     marks: FeedMarks | None = None,
     driver_id: int | None = None,
+    caller: Caller | None = None,
 ) -> FeedPage:
     """The cards that continue a shown list (services.feed_paging): only cargos not on screen,
     in the exchange's order, with no gap against the first page's generation."""
-    page = await next_page(cargos, filters, offset=offset, shown=shown, generation=generation)
+    page = await next_page(cargos, filters, offset=offset, shown=shown, generation=generation, caller=caller)
     cards = [card_view(item) for item in page.items]
     if marks is not None and driver_id is not None:
         since = await marks.visit_since(driver_id)

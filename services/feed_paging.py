@@ -25,6 +25,7 @@ from collections.abc import Collection
 from services.cargo_service import CargoService
 from services.cargotech.models import CargoItem
 from services.filters import PAGE_SIZE, DriverFilters, build_query
+from services.upstream_budget import Caller
 
 MAX_STEPS = 4  # extra pages one «Показать ещё» may fetch while reconciling
 
@@ -54,6 +55,7 @@ async def next_page(
     offset: int,
     shown: Collection[str],
     generation: float,
+    caller: Caller | None = None,
 ) -> NextPage:
     """The cargos that continue the shown list from `offset` (the offset the last page said).
     `shown` holds every id on screen (folded duplicates included); `generation` is the fetch time
@@ -61,7 +63,7 @@ async def next_page(
     steps = 0
     stepped_back = False
     while True:
-        served = await cargos.list_page(build_query(filters, offset=offset), not_before=generation)
+        served = await cargos.list_page(build_query(filters, offset=offset), not_before=generation, caller=caller)
         page = served.value
         fresh = _after_overlap(page.data, shown)
         at_head = offset == 0

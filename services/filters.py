@@ -14,6 +14,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, Literal
 
+from services.client_numbers import DICTIONARY_ID_MAX_DIGITS, client_int, is_ascii_number
 from services.errors import UserFacingError
 
 PAGE_SIZE = 20
@@ -63,7 +64,8 @@ def weight_chip_label(weight_class: str) -> str:
 
 
 CUSTOM = "custom"
-WV_RE = re.compile(r"^\d+(\.\d+)?-\d+(\.\d+)?$")
+# ASCII digits only: `\d` would let «²» through to float(), which refuses it.
+WV_RE = re.compile(r"^[0-9]{1,6}(\.[0-9]{1,6})?-[0-9]{1,6}(\.[0-9]{1,6})?\Z")
 MAX_TONNES = 60
 MAX_CUBIC_METRES = 200
 
@@ -153,27 +155,32 @@ class _Parser:
         text = self.text(field).replace(" ", "").replace("\u00a0", "")
         if not text:
             return None
-        if not re.fullmatch(r"\d+", text):
+        if not is_ascii_number(text):
             self.fail(field, "введите целое число")
             return None
-        value = int(text)
-        if not low <= value <= high:
+        # Leading zeros are harmless; past that, more digits than `high` has is out of range.
+        value = client_int(text.lstrip("0") or "0", max_digits=len(str(high)), low=low, high=high)
+        if value is None:
             self.fail(field, f"допустимо от {low} до {group(high)}")
             return None
         return value
 
     def id_list(self, field: str) -> tuple[int, ...]:
         value = self.raw.get(field) or ()
+        if not isinstance(value, (str, list, tuple)):
+            self.fail(field, "неизвестное значение")
+            return ()
         items = value.split(",") if isinstance(value, str) else list(value)
         ids = set()
         for item in items:
             text = str(item).strip()
             if not text:
                 continue
-            if not text.isdigit():
+            number = client_int(text, max_digits=DICTIONARY_ID_MAX_DIGITS)
+            if number is None:
                 self.fail(field, "неизвестное значение")
                 return ()
-            ids.add(int(text))
+            ids.add(number)
         return tuple(sorted(ids))
 
     def point(self, prefix: str) -> PointFilter | None:

@@ -6,7 +6,8 @@ its first «е»/«ё» is spelled the same either way: ask for that (with a lar
 on our side, the names that match the whole text with «ё» folded to «е». When that part is too
 short to ask for, the text up to the second such letter is asked for in both spellings.
 
-Every query goes through CargoService.points, so each costs one upstream call a day at most.
+Every query goes through CargoService.points, so each costs one upstream call a day at most,
+and a miss counts toward the asking driver's lookup budget.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import re
 from services.cargo_service import CargoService
 from services.cargotech.errors import CargoTechError
 from services.cargotech.models import DictionaryPoint
+from services.upstream_budget import Caller
 
 SHOWN = 8  # suggestions under the field
 MIN_QUERY = 2  # shorter texts ask nothing
@@ -50,21 +52,22 @@ def stems(text: str) -> list[str]:
     return [head + letter + text[first + 1:end] for letter in ("е", "ё")]
 
 
-async def search_points(cargos: CargoService, text: str, *, shown: int = SHOWN) -> list[DictionaryPoint]:
+async def search_points(cargos: CargoService, text: str, *, shown: int = SHOWN,
+                        caller: Caller | None = None) -> list[DictionaryPoint]:
     """Points whose name starts (or has a word starting) with `text`, «е» and «ё» alike: what
     CargoTech answers for the text itself first, in its order, then what only the folding finds.
     Raises CargoTechError when the text's own query fails; a failed stem query only finds less."""
     needle = " ".join(text.split())[:50]
     if len(needle) < MIN_QUERY:
         return []
-    found = list((await cargos.points(needle)).value)
+    found = list((await cargos.points(needle, caller=caller)).value)
     if len(found) >= shown:
         return found[:shown]
     folded = fold(needle)
     known = {point.id for point in found}
     for stem in stems(needle):
         try:
-            wider = (await cargos.points(stem, limit=WIDE_LIMIT)).value
+            wider = (await cargos.points(stem, limit=WIDE_LIMIT, caller=caller)).value
         except CargoTechError:
             break  # what the text itself found is still worth showing
         for point in wider:

@@ -50,6 +50,10 @@ class RateBucket(Protocol):
         """After an upstream 429 with Retry-After: nobody acquires for `seconds`."""
         ...
 
+    async def try_take(self, first_attempt: bool = True) -> float:
+        """One attempt without waiting: 0.0 if a token was taken, else the seconds until one is due."""
+        ...
+
     async def snapshot(self) -> dict[str, int]:
         """{"limit", "available", "acquired_last_minute", "throttled_total"}.
 
@@ -251,7 +255,8 @@ class RedisRateBucket:
         return await self._health.call(lambda: script(keys=self._keys, args=[*self._args, arg]), None)
 
 
-def make_rate_bucket(redis_client: Redis | None, limit: int = 600, burst: int = 30) -> RateBucket:
+def make_rate_bucket(redis_client: Redis | None, limit: int = 600, burst: int = 30, *,
+                     key: str = "ct:bucket") -> RateBucket:
     if redis_client is None:
         return MemoryRateBucket(limit, burst)
-    return RedisRateBucket(redis_client, limit=limit, burst=burst)
+    return RedisRateBucket(redis_client, key=key, limit=limit, burst=burst)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
+from services.client_numbers import row_id
 from services.formatting import moment
 from services.vocabulary import ResponseStatus
 
@@ -47,9 +48,10 @@ def callback_data(response_id: int, action: str) -> str:
 
 def parse_callback(data: str) -> tuple[int, str] | None:
     parts = (data or "").split(":")
-    if len(parts) != 3 or parts[0] != "resp" or not parts[1].isdigit() or parts[2] not in ACTIONS:
+    response_id = row_id(parts[1]) if len(parts) == 3 and parts[0] == "resp" else None
+    if response_id is None or parts[2] not in ACTIONS:
         return None
-    return int(parts[1]), parts[2]
+    return response_id, parts[2]
 
 
 BUTTONS_BY_STATUS: dict[str, tuple[str, ...]] = {

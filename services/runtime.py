@@ -27,7 +27,7 @@ from services.bot.handlers import BotHandlers
 from services.bot.outbox_worker import OutboxWorker
 from services.bot.runner import BotRunner
 from services.breaker_watch import BreakerWatch
-from services.cache_backend import CacheBackend, make_cache
+from services.cache_backend import CacheBackend, make_cache, make_lookup_cache
 from services.cargo_service import CargoService
 from services.cargotech.client import CargoTechClient, make_http_client
 from services.cargotech.token_manager import TokenManager
@@ -47,6 +47,7 @@ from services.saved_searches import SavedSearchService
 from services.schema_drift import SchemaDrift
 from services.sessions import SessionStore
 from services.settings import Settings, get_settings
+from services.upstream_budget import UpstreamBudget
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +91,10 @@ def build_runtime(settings: Settings, *, clock: Callable[[], float] = time.time)
     engine = engine_for(settings.database_url)
     cache = make_cache(redis)
     outbox = Outbox(engine)
+    if settings.is_prod and settings.admin_chat_id is None:
+        # Settings only allow this with ADMIN_ALERTS_LOG_ONLY: repeat the choice at every start.
+        log.warning("ADMIN_CHAT_ID is not set (ADMIN_ALERTS_LOG_ONLY=true): admin alerts "
+                    "(CargoTech token lost, CargoTech down, dead letters) go to this log only")
     notifier = AdminAlerts(outbox, cache, settings.admin_chat_id)
     vault = TokenVault(engine, settings.fernet(), key_fingerprint(settings.encryption_keys()[0]))
     assert settings.cargotech_phone and settings.cargotech_password  # load_settings guarantees
@@ -117,6 +122,16 @@ def build_runtime(settings: Settings, *, clock: Callable[[], float] = time.time)
         observer=metrics,
         drift=drift,
     )
+    limit = settings.cargotech_rate_limit_per_min
+    lookup_limit = max(2, int(limit * settings.lookup_share))
+    budget = UpstreamBudget(
+        account_limit=limit,
+        lookup_bucket=make_rate_bucket(redis, limit=lookup_limit, burst=max(1, min(30, lookup_limit // 20)),
+                                       key="ct:bucket:lookup"),
+        per_driver_lookups=settings.driver_lookups_per_min,
+        driver_share=settings.driver_share,
+        notifier=notifier,
+    )
     cargos = CargoService(
         client,
         cache,
@@ -127,6 +142,8 @@ def build_runtime(settings: Settings, *, clock: Callable[[], float] = time.time)
         # get the stored page flagged stale at once instead of waiting on the retries.
         upstream_ok=lambda: breaker.state == "closed" and breaker.consecutive_failures == 0,
         clock=clock,
+        lookup_cache=make_lookup_cache(redis),
+        budget=budget,
     )
     assert settings.dispatcher_chat_id is not None
     responses = ResponseService(

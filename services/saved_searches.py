@@ -18,6 +18,7 @@ from sqlalchemy import BigInteger, func, update
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from services.client_numbers import client_int, row_id
 from services.clock import utcnow
 from services.db import run_db
 from services.errors import UserFacingError
@@ -176,9 +177,10 @@ def clean_time(field: str, value: Any) -> str:
     if not text:
         return ""
     parts = text.split(":")
-    if len(parts) != 2 or not all(p.isdigit() and 1 <= len(p) <= 2 for p in parts):
+    hours = client_int(parts[0], max_digits=2) if len(parts) == 2 else None
+    minutes = client_int(parts[1], max_digits=2) if len(parts) == 2 else None
+    if hours is None or minutes is None:
         raise SavedSearchError(field, "время в формате ЧЧ:ММ, например 22:00")
-    hours, minutes = int(parts[0]), int(parts[1])
     if hours > 23 or minutes > 59:
         raise SavedSearchError(field, "часы от 0 до 23, минуты от 0 до 59")
     return f"{hours:02d}:{minutes:02d}"
@@ -315,10 +317,9 @@ class SavedSearchService:
     @staticmethod
     def _owned(session: Session, driver_id: int, search_id: Any) -> SavedSearch:
         """The search if it is this driver's: another driver's id reads as «not found»."""
-        try:
-            wanted = int(search_id)
-        except (TypeError, ValueError):
-            raise SavedSearchError("search", "поиск не найден") from None
+        wanted = row_id(search_id)
+        if wanted is None:
+            raise SavedSearchError("search", "поиск не найден")
         row = session.get(SavedSearch, wanted)
         if row is None or row.driver_id != driver_id:
             raise SavedSearchError("search", "поиск не найден")

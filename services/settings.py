@@ -2,19 +2,22 @@
 
 `APP_ENV=dev` (the default) fills every external system with an embedded default, so a fresh
 clone runs with no accounts: the local CargoTech sandbox, SQLite, in-process cache, and
-dev-only keys. `APP_ENV=prod` refuses to start until every required secret is set, and names
-all missing variables in one message. Secrets are `SecretStr`, so they never appear in
-reprs, logs or tracebacks.
+dev-only keys. `APP_ENV=prod` refuses to start until every required secret is set and
+plausible: no public dev value, a bot token shaped like Telegram's, a long webhook secret,
+https addresses, an alerts chat (or an explicit opt-out). One message names every problem and
+echoes no value. Secrets are `SecretStr`, so they never appear in reprs, logs or tracebacks.
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import re
 from typing import Literal
+from urllib.parse import urlsplit
 
 from cryptography.fernet import Fernet, MultiFernet
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Dev-only values. They are public on purpose: they only ever unlock the local sandbox and
@@ -44,6 +47,12 @@ PROD_REQUIRED = (
 )
 
 
+# Telegram's bot tokens: the bot's numeric id, a colon, 35 url-safe characters.
+BOT_TOKEN_RE = re.compile(r"[0-9]{1,20}:[A-Za-z0-9_-]{35}")
+# Telegram accepts 1-256 of these for secret_token; 32 is our floor against guessing.
+WEBHOOK_SECRET_RE = re.compile(r"[A-Za-z0-9_-]{32,256}")
+
+
 class SettingsError(RuntimeError):
     """The configuration cannot be used; the message names every offending variable."""
 
@@ -63,6 +72,12 @@ class Settings(BaseSettings):
     token_encryption_keys: SecretStr | None = None
     cargotech_timeout_s: float = Field(default=10.0, gt=0)
     cargotech_rate_limit_per_min: int = Field(default=600, gt=0)
+    # Misses a driver can vary at will (autocomplete, unknown cargo ids, new filters), per driver.
+    driver_lookups_per_min: int = Field(default=30, gt=0)
+    # The share of the account's minute all such lookups together may take; the rest is the feed's.
+    lookup_share: float = Field(default=0.5, gt=0, lt=1)
+    # A driver causing more than this share of the account's minute is refused until it passes.
+    driver_share: float = Field(default=0.2, gt=0, le=1)
     cargotech_login_interval_s: float = Field(default=60.0, ge=0)
     cargotech_probe_interval_s: float = Field(default=300.0, gt=0)
     breaker_failure_threshold: int = Field(default=5, gt=0)
@@ -84,6 +99,8 @@ class Settings(BaseSettings):
     outbox_max_backoff_s: float = Field(default=60.0, gt=0)
     dispatcher_chat_id: int | None = None
     admin_chat_id: int | None = None
+    # Prod without ADMIN_CHAT_ID must say so on purpose: alerts then only reach the log.
+    admin_alerts_log_only: bool = False
     admin_telegram_ids: str = ""
 
     # Our own infrastructure.
@@ -185,9 +202,75 @@ def _invalid(settings: Settings) -> list[str]:
     return invalid
 
 
+def _secret(value: SecretStr | None) -> str:
+    return "" if value is None else value.get_secret_value().strip()
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"[^0-9]", "", text)
+
+
+def _is_https(url: str) -> bool:
+    parts = urlsplit(url.strip())
+    return parts.scheme == "https" and bool(parts.hostname)
+
+
+def _unsafe_in_prod(settings: Settings) -> list[str]:
+    """What prod must not run with: public dev values and weak or plain-http ones. Each entry
+    names the variable and the rule, never the value."""
+    problems = []
+    dev_values = {
+        "CARGOTECH_PASSWORD": (settings.cargotech_password, DEV_CARGOTECH_PASSWORD),
+        "TELEGRAM_BOT_TOKEN": (settings.telegram_bot_token, DEV_BOT_TOKEN),
+        "TELEGRAM_WEBHOOK_SECRET": (settings.telegram_webhook_secret, DEV_WEBHOOK_SECRET),
+    }
+    for name, (value, dev) in dev_values.items():
+        if value is not None and _secret(value) == dev:
+            problems.append(f"{name} (the public dev value)")
+    if _digits(_secret(settings.cargotech_phone)) == _digits(DEV_CARGOTECH_PHONE):  # however it is written
+        problems.append("CARGOTECH_PHONE (the public dev value)")
+    if settings.dispatcher_chat_id == DEV_DISPATCHER_CHAT_ID:
+        problems.append("DISPATCHER_CHAT_ID (the fake Telegram's dev chat)")
+    try:
+        if DEV_ADMIN_ID in settings.admin_ids:
+            problems.append("ADMIN_TELEGRAM_IDS (lists the dev sign-in's user id)")
+    except ValueError:
+        pass  # named by _invalid
+    keys = _split_keys(_secret(settings.token_encryption_keys))
+    if DEV_ENCRYPTION_KEY in keys:
+        problems.append(f"TOKEN_ENCRYPTION_KEYS (key #{keys.index(DEV_ENCRYPTION_KEY) + 1} is the public dev key)")
+    token = _secret(settings.telegram_bot_token)
+    if token and token != DEV_BOT_TOKEN and not BOT_TOKEN_RE.fullmatch(token):
+        problems.append("TELEGRAM_BOT_TOKEN (not shaped like a Telegram token: <digits>:<35 characters>)")
+    secret = _secret(settings.telegram_webhook_secret)
+    if secret and secret != DEV_WEBHOOK_SECRET and not WEBHOOK_SECRET_RE.fullmatch(secret):
+        problems.append("TELEGRAM_WEBHOOK_SECRET (needs at least 32 characters of A-Z, a-z, 0-9, _ and -)")
+    addresses = (("PUBLIC_URL", settings.public_url), ("CARGOTECH_BASE_URL", settings.cargotech_base_url),
+                 ("TELEGRAM_API_BASE_URL", settings.telegram_api_base_url or ""))
+    for name, url in addresses:
+        if url.strip() and not _is_https(url):
+            problems.append(f"{name} (must be an https:// address)")
+    if settings.admin_chat_id is None and not settings.admin_alerts_log_only:
+        problems.append("ADMIN_CHAT_ID (required: where admin alerts go; "
+                        "set ADMIN_ALERTS_LOG_ONLY=true to keep them in the log only)")
+    return problems
+
+
+def _describe(error: ValidationError) -> str:
+    """Pydantic's errors without the offending input (it may be a secret)."""
+    fields = []
+    for item in error.errors(include_input=False, include_url=False):
+        name = "_".join(str(part) for part in item["loc"]).upper() or "settings"
+        fields.append(f"{name} ({item['msg'].rstrip('.')})")
+    return "; ".join(fields)
+
+
 def load_settings(**overrides: object) -> Settings:
     """Read and validate the settings; raise SettingsError naming every problem at once."""
-    settings = Settings(**overrides)  # type: ignore[arg-type]
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise SettingsError(f"Cannot start: invalid: {_describe(exc)}.") from None
     if not settings.is_prod:
         settings = _apply_dev_defaults(settings)
     elif not settings.cargotech_base_url:
@@ -195,7 +278,8 @@ def load_settings(**overrides: object) -> Settings:
     problems = []
     if missing := _missing(settings):
         problems.append("missing required variables: " + ", ".join(missing))
-    if invalid := _invalid(settings):
+    invalid = _invalid(settings) + (_unsafe_in_prod(settings) if settings.is_prod else [])
+    if invalid:
         problems.append("invalid: " + "; ".join(invalid))
     if problems:
         raise SettingsError(f"Cannot start with APP_ENV={settings.app_env}: " + "; ".join(problems) + ".")

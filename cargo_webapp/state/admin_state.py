@@ -15,6 +15,7 @@ from cargo_webapp.state.admin_labels import audit_event, cache_kind, outbox_kind
 from cargo_webapp.state.session_state import SessionState, current_driver
 from cargo_webapp.state.view_models import NO_TOKEN_VIEW, TokenView
 from services.cargotech.errors import CargoTechError
+from services.client_numbers import row_id
 from services.formatting import clock_time, moment
 from services.runtime import get_runtime
 from services.schema_drift import admin_rows, admin_status
@@ -127,10 +128,11 @@ class AdminState(rx.State):
     @rx.event
     async def retry_dead(self, message_id: str):
         admin = await self._admin()
-        if admin is None or not isinstance(message_id, str) or not message_id.isdigit():
+        wanted = row_id(message_id)
+        if admin is None or wanted is None:
             return
         runtime = get_runtime()
-        revived = await runtime.outbox.retry_dead(int(message_id))
+        revived = await runtime.outbox.retry_dead(wanted)
         await runtime.tokens.record_admin_action("retry_dead", admin.driver_id, "ok" if revived else "noop",
                                                  f"outbox {message_id}")
         if revived:

@@ -17,6 +17,7 @@ from services.recovery import recovery_for
 from services.responses import ResponseError
 from services.runtime import get_runtime
 from services.similar_offers import similar_offers
+from services.upstream_budget import Caller
 from services.vocabulary import DriverDocument
 
 log = logging.getLogger(__name__)
@@ -97,8 +98,11 @@ class DetailState(rx.State):
         yield
         runtime = get_runtime()
         marks = FeedMarks(runtime.cache, runtime.drivers)
+        # A cargo some list has shown is the feed's; any other id is a lookup on the driver's budget.
+        seen = await marks.sighting(cargo_id)
+        caller = Caller(driver.driver_id) if seen is not None else Caller.lookup(driver.driver_id)
         try:
-            served = await runtime.cargos.detail(cargo_id)
+            served = await runtime.cargos.detail(cargo_id, caller=caller)
             statuses = await runtime.responses.status_of(driver.driver_id, [cargo_id])
         except CargoNotFound:
             self.gone = True
@@ -113,7 +117,6 @@ class DetailState(rx.State):
         else:
             self._attempt = 0
             view = detail_view(served.value)
-            seen = await marks.sighting(cargo_id)
             if seen is not None and seen.price == served.value.shown_price:
                 view["old_price"] = seen.price_note(marks.now())
             else:
@@ -180,7 +183,7 @@ class DetailState(rx.State):
             self.status = status_label(response.status)
             await get_runtime().drivers.put(driver.driver_id, PROFILE, {"phone": self.phone})
             feed = await self.get_state(FeedState)
-            feed.show_status(self.cargo_id, self.status)
+            feed._show_status(self.cargo_id, self.status)
             outcome = "success"
         finally:
             self.sending = False

@@ -16,7 +16,9 @@ from cargo_webapp.state.response_labels import status_label
 from cargo_webapp.state.session_state import SessionState, current_driver
 from services import point_search
 from services.cargotech.errors import CargoTechError
+from services.client_numbers import DICTIONARY_ID_MAX_DIGITS, client_digits
 from services.duplicate_folding import fold_duplicates, folded_ids
+from services.event_limiter import EventLimiter
 from services.feed import NEW_FILTERS_FAILED, filters_key, load_feed_page, load_next_feed_page
 from services.feed_marks import FeedMarks
 from services.feed_sort import SORTS, sort_cards
@@ -30,6 +32,7 @@ from services.filters import (
 from services.formatting import stale_note
 from services.recovery import recheck_delay, recovery_for
 from services.runtime import get_runtime
+from services.upstream_budget import Caller, DriverOverBudget, Purpose
 from services.vocabulary import DriverDocument
 
 log = logging.getLogger(__name__)
@@ -37,6 +40,11 @@ log = logging.getLogger(__name__)
 TEXT_FIELDS = frozenset(FIELD_LABELS) - {"truck_types", "load_types"} | {"from_name", "to_name"}
 EMPTY_FORM = {"mode": "all", "weight_class": "any"}
 SAVED = DriverDocument.FILTERS
+MIN_LETTERS = 2  # autocomplete asks CargoTech only from two letters on
+# One autocomplete lookup per driver per 0.2 s: the browser debounces at 0.3 s; the margin
+# absorbs network jitter, so only a client that skips the debounce is slowed.
+_autocomplete_pace = EventLimiter(limit=1, window_s=0.2)
+POINT_ID_MAX_DIGITS = 12  # the filter parser allows point ids up to 10**12
 MAX_LOADED = 500  # cards kept in the list; older pages scroll out of memory
 # Telegram's CloudStorage answers through the client; give up after 1.5 s outside Telegram.
 READ_CLOUD_FILTERS = """new Promise((resolve) => {
@@ -46,6 +54,12 @@ READ_CLOUD_FILTERS = """new Promise((resolve) => {
   try { storage.getItem("filters", (error, value) => resolve(error ? "" : (value || ""))); } catch (e) { resolve(""); }
 })"""
 HAPTIC_SELECTION = "window.Telegram?.WebApp?.HapticFeedback?.selectionChanged()"
+
+
+def _type_ids(saved: object) -> list[str]:
+    items = saved if isinstance(saved, list) else []
+    found = (client_digits(item, max_digits=DICTIONARY_ID_MAX_DIGITS) for item in items[:100])
+    return [item for item in found if item is not None]
 
 
 class FeedState(rx.State):
@@ -180,7 +194,7 @@ class FeedState(rx.State):
 
     @rx.event
     def set_field(self, name: str, value: str):
-        if name not in TEXT_FIELDS or not isinstance(value, str):
+        if not isinstance(name, str) or name not in TEXT_FIELDS or not isinstance(value, str):
             return
         self.form = {**self.form, name: value.strip()[:100]}
         self.errors = {k: v for k, v in self.errors.items() if k != name}
@@ -194,7 +208,7 @@ class FeedState(rx.State):
 
     @rx.event
     async def set_weight(self, weight_class: str):
-        if weight_class not in WEIGHT_CLASS_LABELS:
+        if not isinstance(weight_class, str) or weight_class not in WEIGHT_CLASS_LABELS:
             return
         self.form = {**self.form, "weight_class": weight_class}
         if weight_class != "custom":
@@ -203,7 +217,8 @@ class FeedState(rx.State):
 
     @rx.event
     def toggle_type(self, kind: str, type_id: str):
-        if kind not in ("truck", "load") or not isinstance(type_id, str) or not type_id.isdigit():
+        type_id = client_digits(type_id, max_digits=DICTIONARY_ID_MAX_DIGITS)
+        if kind not in ("truck", "load") or type_id is None:
             return
         chosen = self.truck_types if kind == "truck" else self.load_types
         updated = [t for t in chosen if t != type_id] if type_id in chosen else [*chosen, type_id]
@@ -214,15 +229,23 @@ class FeedState(rx.State):
 
     @rx.event
     async def search_points(self, which: str, text: str):
-        if which not in ("from", "to") or not isinstance(text, str) or await current_driver(self) is None:
+        if which not in ("from", "to") or not isinstance(text, str):
+            return
+        driver = await current_driver(self)
+        if driver is None:
             return  # every autocomplete costs the shared CargoTech budget: signed-in drivers only
         # Typing replaces the chosen point: only a picked suggestion carries an id.
         self.form = {**self.form, f"{which}_name": text.strip()[:100], f"{which}_id": "", f"{which}_type": ""}
         found: list[dict[str, str]] = []
-        if len(text.strip()) >= 2:
+        needle = text.strip()[:50]
+        # The input is debounced in the browser; a client that skips that is debounced here.
+        if sum(ch.isalpha() for ch in needle) >= MIN_LETTERS and _autocomplete_pace.allow(driver.driver_id):
             try:
-                points = await point_search.search_points(get_runtime().cargos, text)
+                points = await point_search.search_points(get_runtime().cargos, needle,
+                                                          caller=Caller.lookup(driver.driver_id))
                 found = [{"id": str(p.id), "type": str(p.type), "name": p.name} for p in points]
+            except DriverOverBudget as exc:
+                driver.notice = exc.user_message
             except CargoTechError as exc:
                 log.info("autocomplete failed: %s", exc)
         if which == "from":
@@ -234,8 +257,10 @@ class FeedState(rx.State):
     def choose_point(self, which: str, point: dict):
         if which not in ("from", "to") or not isinstance(point, dict):
             return
-        point_id, point_type, name = str(point.get("id", "")), str(point.get("type", "")), str(point.get("name", ""))
-        if not point_id.isdigit() or not point_type.isdigit():
+        point_id = client_digits(point.get("id"), max_digits=POINT_ID_MAX_DIGITS)
+        point_type = client_digits(point.get("type"), max_digits=2)
+        name = point.get("name")
+        if point_id is None or point_type is None or not isinstance(name, str):
             return
         self.form = {**self.form, f"{which}_id": point_id, f"{which}_type": point_type, f"{which}_name": name[:100]}
         self.from_suggestions, self.to_suggestions = [], []
@@ -254,11 +279,12 @@ class FeedState(rx.State):
 
     @rx.event
     def set_sort(self, sort: str):
-        if sort in SORTS:
+        if isinstance(sort, str) and sort in SORTS:
             self.sort = sort
             self.cards = sort_cards(self.cards, sort)
 
-    def show_status(self, cargo_id: str, label: str) -> None:
+    # Underscored: Reflex makes every public method a handler any client may call.
+    def _show_status(self, cargo_id: str, label: str) -> None:
         """Put a response badge on a loaded card (called when the driver responds)."""
         self.cards = [{**card, "status": label} if card["id"] == cargo_id else card for card in self.cards]
 
@@ -311,8 +337,8 @@ class FeedState(rx.State):
         self.form = {k: str(v) for k, v in saved.items() if k in TEXT_FIELDS and isinstance(v, str)}
         self.form.setdefault("mode", "all")
         self.form.setdefault("weight_class", "any")
-        self.truck_types = [str(t) for t in saved.get("truck_types", []) if str(t).isdigit()]
-        self.load_types = [str(t) for t in saved.get("load_types", []) if str(t).isdigit()]
+        self.truck_types = _type_ids(saved.get("truck_types"))
+        self.load_types = _type_ids(saved.get("load_types"))
         return True
 
     async def _load_dictionaries(self) -> None:
@@ -355,11 +381,16 @@ class FeedState(rx.State):
         try:
             runtime = get_runtime()
             marks = FeedMarks(runtime.cache, runtime.drivers)
+            # A first page that misses the cache is a new filter combination: the driver's own
+            # budget pays for it. Pages scrolled after it are the feed's.
+            caller = Caller(driver.driver_id, Purpose.FEED, charged=offset == 0)
             if offset:
                 page = await load_next_feed_page(runtime.cargos, filters, offset=offset, shown=folded_ids(self.cards),
-                                                 generation=self._generation, marks=marks, driver_id=driver.driver_id)
+                                                 generation=self._generation, marks=marks, driver_id=driver.driver_id,
+                                                 caller=caller)
             else:
-                page = await load_feed_page(runtime.cargos, filters, offset=0, marks=marks, driver_id=driver.driver_id)
+                page = await load_feed_page(runtime.cargos, filters, offset=0, marks=marks, driver_id=driver.driver_id,
+                                            caller=caller)
             statuses = await runtime.responses.status_of(driver.driver_id, [c["id"] for c in page.cards])
         except CargoTechError as exc:
             log.warning("feed load failed: %s", exc)

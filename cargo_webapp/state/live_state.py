@@ -20,7 +20,8 @@ class LiveState(rx.State):
     status_changes: int = 0
     haptic: str = ""  # success | warning
 
-    def felt(self, status: str) -> None:
+    # Underscored: Reflex makes every public method a handler any client may call.
+    def _felt(self, status: str) -> None:
         kind = HAPTIC_FOR_STATUS.get(status)
         if kind:
             self.status_changes += 1

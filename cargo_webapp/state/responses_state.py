@@ -37,7 +37,8 @@ class ResponsesState(rx.State):
         self.items = [response_item(r) for r in responses]
         self.loaded = True
 
-    def show_status(self, cargo_id: str, status: str) -> None:
+    # Underscored: Reflex makes every public method a handler any client may call.
+    def _show_status(self, cargo_id: str, status: str) -> None:
         self.items = [
             with_status(item, status) if item["cargo_id"] == cargo_id else item
             for item in self.items

@@ -11,6 +11,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cargo_webapp.state.session_state import current_driver
+from services.client_numbers import row_id
 from services.runtime import get_runtime
 from services.saved_searches import MAX_NAME, MAX_PER_DRIVER, SavedSearchError, SearchView, clean_filters, propose_name
 from services.vocabulary import DriverDocument
@@ -25,8 +26,7 @@ def _row(view: SearchView) -> dict[str, str]:
 
 
 def _search_id(value) -> int | None:
-    text = str(value or "")
-    return int(text) if text.isdigit() and len(text) <= 12 else None
+    return row_id(value)
 
 
 class SavedSearchesState(rx.State):

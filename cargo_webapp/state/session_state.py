@@ -124,17 +124,25 @@ class SessionState(rx.State):
 # Every data handler goes through current_driver, so this one limiter covers them all.
 _limiter = EventLimiter(limit=10, window_s=1.0)
 TOO_FAST = "Слишком много действий подряд — подождите секунду."
+SESSION_ENDED = "Сеанс завершён. Откройте приложение заново из бота."
 
 
 async def current_driver(state: rx.State) -> SessionState | None:
     """The signed-in driver's session state, or None: every data handler checks this first.
 
-    Past 10 events a second a driver gets a gentle notice instead of an answer."""
+    Past 10 events a second a driver gets a gentle notice instead of an answer. The session is
+    looked up on every event, so one revoked (a sign-in on another device, an admin) or expired
+    stops working in an open tab at once, not at its next page load."""
     session = await state.get_state(SessionState)
     if not (session.signed_in and session.driver_id):
         return None
     if not _limiter.allow(session.driver_id):
         session.notice = TOO_FAST
+        return None
+    live = await get_runtime().sessions.get(session.session_id) if session.session_id else None
+    if live is None or live.driver_id != session.driver_id:
+        session.signed_in, session._driver_id, session.driver_name = False, 0, ""
+        session.auth_error = SESSION_ENDED
         return None
     if session.notice:
         session.notice = ""

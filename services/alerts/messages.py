@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from html import escape
 
+from services.client_numbers import row_id
 from services.response_messages import cargo_link
 
 DIGEST_OVER = 5  # more than this many at once → one digest message
@@ -26,7 +27,7 @@ def parse_off(data: str) -> int | None:
     if not (data or "").startswith(OFF_PREFIX):
         return None
     tail = data[len(OFF_PREFIX):]
-    return int(tail) if tail.isdigit() and len(tail) <= 18 else None
+    return row_id(tail)
 
 
 def _facts(card: Mapping[str, str]) -> str:

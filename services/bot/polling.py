@@ -30,6 +30,14 @@ async def poll() -> None:
         await runtime.aclose()
 
 
-if __name__ == "__main__":
+def configure_logging() -> None:
     logging.basicConfig(level=logging.INFO)
+    # httpx logs every request URL at INFO, and the Bot API's URLs carry the token: a long poll
+    # would print it every 25 s. The token is also redacted (services/log_redaction.py).
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+if __name__ == "__main__":
+    configure_logging()
     asyncio.run(poll())

@@ -16,6 +16,7 @@ from telegram.ext import Application
 
 from services.bot.handlers import BotHandlers
 from services.bot.outbox_worker import OutboxWorker
+from services.log_redaction import redact_in_logs
 from services.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -23,7 +24,9 @@ log = logging.getLogger(__name__)
 
 def build_application(settings: Settings) -> Application:
     assert settings.telegram_bot_token is not None
-    builder = Application.builder().token(settings.telegram_bot_token.get_secret_value()).updater(None)
+    token = settings.telegram_bot_token.get_secret_value()
+    redact_in_logs(token)  # the Bot API carries it in every request URL
+    builder = Application.builder().token(token).updater(None)
     if settings.telegram_api_base_url:
         base = settings.telegram_api_base_url.rstrip("/")
         builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")

@@ -8,13 +8,11 @@ changes fields without notice, and a field we never show must never cost a drive
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-# ASCII digits to the very end: `\d` also takes other scripts' digits, and `$` a trailing newline.
-CARGO_ID_RE = re.compile(r"^[0-9]+\Z")
+from services.client_numbers import CARGO_ID_RE  # bounded ASCII digits, shared with client input
 
 
 class _Lenient(BaseModel):

@@ -12,6 +12,10 @@ def test_headers_allow_telegram_and_restrict_the_rest(app_url: str):
         assert response.headers.get("x-frame-options", "").upper() != "DENY"
         csp = response.headers["content-security-policy"]
         assert "https://telegram.org" in csp and "frame-ancestors" in csp and "web.telegram.org" in csp
+        # The websocket may go to this app only, never to any host.
+        connect = next(part.split()[1:] for part in csp.split(";") if part.split()[:1] == ["connect-src"])
+        host = app_url.split("://", 1)[1]
+        assert connect == ["'self'", f"ws://{host}"], connect
 
 
 def test_an_xss_payload_in_an_extranote_shows_literally(browser: Browser, app_url: str, sandbox_url: str):

@@ -14,7 +14,7 @@ import pytest
 from sandbox.spelling import SPELLINGS
 from sandbox.testing import TEST_EPOCH, SandboxServer
 from services.runtime import Runtime, build_runtime
-from services.settings import load_settings
+from services.settings import Settings, load_settings
 
 
 @pytest.fixture(scope="session")
@@ -42,7 +42,9 @@ async def make_runtime(sandbox: SandboxServer, tmp_path) -> AsyncIterator[Callab
     """Build runtimes against the sandbox; each test gets its own database file."""
     built: list[Runtime] = []
 
-    def make(*, clock: Callable[[], float] | None = None, **overrides) -> Runtime:
+    def make(*, clock: Callable[[], float] | None = None, as_prod: bool = False, **overrides) -> Runtime:
+        """`as_prod`: prod behaviour against the local stand-ins, whose http addresses and dev
+        password real prod settings refuse (tests/unit/test_settings.py covers that refusal)."""
         values = {
             "cargotech_base_url": sandbox.url,
             "cargotech_phone": sandbox.phone,
@@ -52,7 +54,8 @@ async def make_runtime(sandbox: SandboxServer, tmp_path) -> AsyncIterator[Callab
             "cargotech_login_interval_s": 0.0,
         }
         values.update(overrides)
-        settings = load_settings(**values)
+        # Prod without load_settings' refusal, but also without dev's embedded defaults.
+        settings = Settings(app_env="prod", **values) if as_prod else load_settings(**values)
         runtime = build_runtime(settings) if clock is None else build_runtime(settings, clock=clock)
         built.append(runtime)
         return runtime
@@ -65,3 +68,13 @@ async def make_runtime(sandbox: SandboxServer, tmp_path) -> AsyncIterator[Callab
 @pytest.fixture
 def runtime(make_runtime) -> Runtime:
     return make_runtime()
+
+
+@pytest.fixture
+async def wired(make_runtime, monkeypatch):
+    """A runtime the state handlers use, and the CargoTech requests it sent (each checked as it
+    left: tests/integration/state_harness.py)."""
+    from tests.integration.state_harness import wire
+
+    runtime = make_runtime()
+    return runtime, await wire(runtime, monkeypatch)

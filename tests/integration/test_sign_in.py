@@ -54,7 +54,7 @@ def tampered(init_data: str, **changes: str) -> str:
 @pytest.fixture
 def prod_runtime(make_runtime):
     return make_runtime(
-        app_env="prod",
+        as_prod=True,
         telegram_bot_token=PROD_TOKEN,
         telegram_webhook_secret="prod-webhook-secret",
         dispatcher_chat_id=-1001234567890,

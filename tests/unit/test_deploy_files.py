@@ -64,4 +64,22 @@ def test_the_image_runs_the_checked_steps_and_builds_the_frontend_once():
 def test_every_production_secret_is_listed_in_the_env_example():
     example = (ROOT / ".env.example").read_text()
     listed = set(re.findall(r"^([A-Z_]+)=", example, flags=re.MULTILINE))
-    assert {name.upper() for name in PROD_REQUIRED} <= listed
+    assert {name.upper() for name in PROD_REQUIRED} | {"ADMIN_CHAT_ID", "ADMIN_ALERTS_LOG_ONLY"} <= listed
+
+
+def test_readiness_and_metrics_are_not_reachable_through_the_proxy():
+    blocked = re.search(r"@internal path ([^\n]+)\n\s*respond @internal 404", CADDYFILE)
+    assert blocked and {"/metrics", "/health/ready"} <= set(blocked.group(1).split())
+    # Nothing but the proxy is published: the apps, Redis and PostgreSQL sit on the compose network.
+    published = {name for name, spec in COMPOSE["services"].items() if spec.get("ports")}
+    assert published == {"proxy"}
+
+
+def test_the_proxy_sends_hsts_and_the_apps_own_content_policy():
+    from cargo_webapp.security_headers import STATIC_POLICY
+
+    assert re.search(r'Strict-Transport-Security "max-age=31536000; includeSubDomains"', CADDYFILE)
+    policy = re.search(r'Content-Security-Policy "([^"]+)"', CADDYFILE).group(1)
+    directives = [part.strip() for part in policy.split(";")]
+    assert directives[:-1] == STATIC_POLICY
+    assert directives[-1] == "connect-src 'self' wss://{$PUBLIC_HOST}"

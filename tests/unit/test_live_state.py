@@ -12,17 +12,17 @@ def live() -> LiveState:
 
 
 def test_a_dispatchers_decision_is_felt(live: LiveState):
-    live.felt(ResponseStatus.ACCEPTED)
+    live._felt(ResponseStatus.ACCEPTED)
     assert (live.status_changes, live.haptic) == (1, "success")
-    live.felt(ResponseStatus.REJECTED)
+    live._felt(ResponseStatus.REJECTED)
     assert (live.status_changes, live.haptic) == (2, "warning")
-    live.felt(ResponseStatus.COMPLETED)
+    live._felt(ResponseStatus.COMPLETED)
     assert (live.status_changes, live.haptic) == (3, "success")
 
 
 def test_sending_is_not_a_decision(live: LiveState):
     for status in (ResponseStatus.QUEUED, ResponseStatus.SENT):  # the driver already felt the respond itself
-        live.felt(status)
-    live.felt("on_hold")  # a status this release does not know
-    live.felt("Принят")  # a label is not a status
+        live._felt(status)
+    live._felt("on_hold")  # a status this release does not know
+    live._felt("Принят")  # a label is not a status
     assert (live.status_changes, live.haptic) == (0, "")

@@ -8,12 +8,26 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
-from services.settings import PROD_REQUIRED, SettingsError, load_settings
+from services.settings import (
+    DEV_ADMIN_ID,
+    DEV_BOT_TOKEN,
+    DEV_CARGOTECH_PASSWORD,
+    DEV_CARGOTECH_PHONE,
+    DEV_DISPATCHER_CHAT_ID,
+    DEV_ENCRYPTION_KEY,
+    DEV_WEBHOOK_SECRET,
+    PROD_REQUIRED,
+    SettingsError,
+    load_settings,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 ALL_VARS = [name.upper() for name in PROD_REQUIRED] + [
     "APP_ENV", "CARGOTECH_BASE_URL", "REDIS_URL", "TELEGRAM_API_BASE_URL", "BOT_WEBHOOK_URL",
+    "ADMIN_CHAT_ID", "ADMIN_ALERTS_LOG_ONLY", "ADMIN_TELEGRAM_IDS",
 ]
+PROD_TOKEN = "7000000001:AAH-prod-bot-token-secret-35-chars_"
+PROD_HOOK_SECRET = "prod-webhook-secret-0123456789abcdef"
 
 
 @pytest.fixture(autouse=True)
@@ -26,12 +40,13 @@ def clean_env(monkeypatch, tmp_path):
 def prod_env(monkeypatch, **extra):
     values = {
         "APP_ENV": "prod",
-        "CARGOTECH_PHONE": "+7 911 111 11 11",
+        "CARGOTECH_PHONE": "+7 999 000 11 22",
         "CARGOTECH_PASSWORD": "pa55-word-secret",
         "TOKEN_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-        "TELEGRAM_BOT_TOKEN": "42:prod-token-secret",
-        "TELEGRAM_WEBHOOK_SECRET": "hook-secret",
+        "TELEGRAM_BOT_TOKEN": PROD_TOKEN,
+        "TELEGRAM_WEBHOOK_SECRET": PROD_HOOK_SECRET,
         "DISPATCHER_CHAT_ID": "-100123",
+        "ADMIN_CHAT_ID": "-100456",
         "PUBLIC_URL": "https://driver.example.ru",
     }
     values.update(extra)
@@ -106,7 +121,7 @@ def test_multiple_keys_first_encrypts_all_decrypt(monkeypatch):
 def test_secrets_never_appear_in_repr(monkeypatch):
     prod_env(monkeypatch)
     text = repr(load_settings()) + str(load_settings())
-    for secret in ("pa55-word-secret", "42:prod-token-secret", "hook-secret"):
+    for secret in ("pa55-word-secret", PROD_TOKEN, PROD_HOOK_SECRET):
         assert secret not in text
 
 
@@ -130,3 +145,128 @@ def test_the_app_refuses_to_start_in_prod_without_secrets(tmp_path):
     assert "missing required variables: CARGOTECH_PHONE, TOKEN_ENCRYPTION_KEYS" in result.stderr
     assert "Traceback" not in result.stderr
     assert "pa55-word-secret" not in result.stdout + result.stderr
+
+
+def refusal(monkeypatch, **env) -> str:
+    prod_env(monkeypatch, **env)
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    return str(caught.value)
+
+
+def test_a_valid_prod_token_and_secret_are_accepted_as_they_are(monkeypatch):
+    assert len(PROD_TOKEN.split(":")[1]) == 35 and len(PROD_HOOK_SECRET) >= 32
+    prod_env(monkeypatch)
+    settings = load_settings()
+    assert settings.telegram_bot_token.get_secret_value() == PROD_TOKEN
+    assert settings.admin_chat_id == -100456
+
+
+@pytest.mark.parametrize(("name", "dev_value"), [
+    ("CARGOTECH_PHONE", DEV_CARGOTECH_PHONE),
+    ("CARGOTECH_PASSWORD", DEV_CARGOTECH_PASSWORD),
+    ("TELEGRAM_BOT_TOKEN", DEV_BOT_TOKEN),
+    ("TELEGRAM_WEBHOOK_SECRET", DEV_WEBHOOK_SECRET),
+])
+def test_prod_refuses_each_public_dev_value(monkeypatch, name, dev_value):
+    message = refusal(monkeypatch, **{name: dev_value})
+    assert f"{name} (the public dev value)" in message
+    assert dev_value not in message
+
+
+def test_prod_refuses_the_dev_phone_however_it_is_written(monkeypatch):
+    assert "CARGOTECH_PHONE (the public dev value)" in refusal(monkeypatch, CARGOTECH_PHONE="+7 (911) 111-11-11")
+
+
+def test_prod_refuses_the_fake_telegrams_dispatcher_chat(monkeypatch):
+    message = refusal(monkeypatch, DISPATCHER_CHAT_ID=str(DEV_DISPATCHER_CHAT_ID))
+    assert "DISPATCHER_CHAT_ID (the fake Telegram's dev chat)" in message
+
+
+def test_prod_refuses_the_dev_sign_ins_user_as_an_admin(monkeypatch):
+    message = refusal(monkeypatch, ADMIN_TELEGRAM_IDS=f"12345, {DEV_ADMIN_ID}")
+    assert "ADMIN_TELEGRAM_IDS (lists the dev sign-in's user id)" in message
+
+
+def test_prod_refuses_the_dev_fernet_key_even_beside_a_real_one(monkeypatch):
+    message = refusal(monkeypatch, TOKEN_ENCRYPTION_KEYS=f"{Fernet.generate_key().decode()},{DEV_ENCRYPTION_KEY}")
+    assert "TOKEN_ENCRYPTION_KEYS (key #2 is the public dev key)" in message
+    assert DEV_ENCRYPTION_KEY not in message
+
+
+@pytest.mark.parametrize("token", ["x", "42:short", "abc:" + "A" * 35, "42:" + "A" * 34, "42:" + "A" * 35 + "!"])
+def test_prod_refuses_a_bot_token_not_shaped_like_telegrams(monkeypatch, token):
+    message = refusal(monkeypatch, TELEGRAM_BOT_TOKEN=token)
+    assert "TELEGRAM_BOT_TOKEN (not shaped like a Telegram token" in message
+    assert len(token) < 4 or token not in message
+
+
+@pytest.mark.parametrize("secret", ["a", "x" * 31, "has spaces but is long enough, really"])
+def test_prod_refuses_a_short_or_odd_webhook_secret(monkeypatch, secret):
+    message = refusal(monkeypatch, TELEGRAM_WEBHOOK_SECRET=secret)
+    assert "TELEGRAM_WEBHOOK_SECRET (needs at least 32 characters" in message
+    assert len(secret) < 4 or secret not in message  # one letter is in any sentence
+
+
+@pytest.mark.parametrize("name", ["PUBLIC_URL", "CARGOTECH_BASE_URL", "TELEGRAM_API_BASE_URL"])
+@pytest.mark.parametrize("url", ["http://driver.example.ru", "driver.example.ru", "https://"])
+def test_prod_refuses_an_address_that_is_not_https(monkeypatch, name, url):
+    assert f"{name} (must be an https:// address)" in refusal(monkeypatch, **{name: url})
+
+
+def test_prod_requires_an_admin_chat_or_an_explicit_opt_out(monkeypatch):
+    assert "ADMIN_CHAT_ID (required" in refusal(monkeypatch, ADMIN_CHAT_ID=None)
+    monkeypatch.setenv("ADMIN_ALERTS_LOG_ONLY", "true")
+    settings = load_settings()
+    assert settings.admin_chat_id is None and settings.admin_alerts_log_only
+
+
+def test_the_opt_out_is_logged_at_every_start(monkeypatch, caplog, tmp_path):
+    from services.runtime import build_runtime
+
+    prod_env(monkeypatch, ADMIN_CHAT_ID=None, ADMIN_ALERTS_LOG_ONLY="1",
+             DATABASE_URL=f"sqlite:///{tmp_path / 'app.db'}")
+    settings = load_settings()
+    for _ in range(2):
+        build_runtime(settings)
+    warnings = [r for r in caplog.records if "ADMIN_CHAT_ID is not set" in r.getMessage()]
+    assert len(warnings) == 2 and all(r.levelname == "WARNING" for r in warnings)
+
+
+def test_one_message_names_every_problem_and_echoes_no_value(monkeypatch):
+    message = refusal(
+        monkeypatch, TELEGRAM_BOT_TOKEN="x", TELEGRAM_WEBHOOK_SECRET="a", PUBLIC_URL="http://driver.example.ru",
+        CARGOTECH_PASSWORD=DEV_CARGOTECH_PASSWORD, TOKEN_ENCRYPTION_KEYS=DEV_ENCRYPTION_KEY, ADMIN_CHAT_ID=None,
+        CARGOTECH_PHONE=None,
+    )
+    assert message.count("\n") == 0
+    for name in ("CARGOTECH_PHONE", "TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET", "PUBLIC_URL",
+                 "CARGOTECH_PASSWORD", "TOKEN_ENCRYPTION_KEYS", "ADMIN_CHAT_ID"):
+        assert name in message, name
+    for value in (DEV_CARGOTECH_PASSWORD, DEV_ENCRYPTION_KEY, "driver.example.ru"):
+        assert value not in message
+
+
+def test_dev_still_runs_on_the_public_dev_values():
+    settings = load_settings()
+    assert settings.telegram_bot_token.get_secret_value() == DEV_BOT_TOKEN
+    assert settings.cargotech_base_url.startswith("http://127.0.0.1")
+
+
+def test_an_app_env_typo_is_one_clean_line_without_the_value(monkeypatch):
+    monkeypatch.setenv("APP_ENV", "prdo")
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    message = str(caught.value)
+    assert message.startswith("Cannot start: invalid: APP_ENV (") and "\n" not in message
+    assert "prdo" not in message
+
+
+def test_an_app_env_typo_stops_the_real_entry_point_without_a_traceback():
+    env = {k: v for k, v in os.environ.items() if k not in ALL_VARS}
+    env.update(APP_ENV="production")
+    result = subprocess.run([sys.executable, "-m", "services.settings"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]
+    assert "APP_ENV" in result.stderr and "Traceback" not in result.stderr

@@ -28,9 +28,9 @@ def test_a_live_status_change_relabels_only_its_item():
     state = ResponsesState(_reflex_internal_init=True)
     other = response_item(ResponseView("2648937002", ResponseStatus.SENT, "Тула → Орёл", "1 ₽", VIEW.created_at))
     state.items = [response_item(VIEW), other]
-    state.show_status("2648937001", ResponseStatus.ACCEPTED)
+    state._show_status("2648937001", ResponseStatus.ACCEPTED)
     assert [i["status"] for i in state.items] == ["Принят", "Отправлен"]
-    state.show_status("2648937002", "on_hold")  # a newer release's status is shown as is
+    state._show_status("2648937002", "on_hold")  # a newer release's status is shown as is
     assert [i["status"] for i in state.items] == ["Принят", "on_hold"]
 
 
