@@ -28,7 +28,8 @@ class BackgroundServer:
         """Start serving; the base URL, e.g. http://127.0.0.1:41234."""
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.bind(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        scheme = "https" if self._server.config.ssl_certfile else "http"
+        self.url = f"{scheme}://127.0.0.1:{sock.getsockname()[1]}"
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
                                         name=f"{self._name} {self.url}", daemon=True)
         self._thread.start()

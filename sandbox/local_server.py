@@ -18,6 +18,8 @@ class LocalServer:
 
     def __init__(self) -> None:
         self.url = ""
+        # (certificate file, key file): serve https, as production addresses must be.
+        self.tls: tuple[str, str] | None = None
         self._background: BackgroundServer | None = None
         self._http: httpx.Client | None = None
 
@@ -25,10 +27,11 @@ class LocalServer:
         raise NotImplementedError
 
     def start(self) -> Self:
-        server = make_server(self.create_app(), log_level="warning", access_log=False)
+        server = make_server(self.create_app(), log_level="warning", access_log=False, tls=self.tls)
         self._background = BackgroundServer(server, self.name)
         self.url = self._background.start()
-        self._http = httpx.Client(base_url=self.url, timeout=self.control_timeout_s, trust_env=False)
+        self._http = httpx.Client(base_url=self.url, timeout=self.control_timeout_s, trust_env=False,
+                                  verify=self.tls[0] if self.tls else True)
         return self
 
     def stop(self) -> None:

@@ -298,17 +298,11 @@ def reset_settings_cache() -> None:
 
 
 if __name__ == "__main__":
-    # `python -m services.settings embedded-sandbox-port`: the port `make run` should start the
-    # sandbox on, or nothing. Also a quick way to validate a prod environment before deploying.
+    # `python -m services.settings`: validate an environment (a prod one, before deploying).
     import sys
 
     try:
         loaded = load_settings()
     except SettingsError as exc:
         sys.exit(str(exc))
-    if sys.argv[1:] == ["embedded-sandbox-port"]:
-        print(loaded.sandbox_port if loaded.uses_embedded_sandbox else "")
-    elif sys.argv[1:] == ["embedded-telegram-port"]:
-        print(loaded.fake_telegram_port if loaded.uses_embedded_telegram else "")
-    else:
-        print(f"Settings OK for APP_ENV={loaded.app_env}.")
+    print(f"Settings OK for APP_ENV={loaded.app_env}.")

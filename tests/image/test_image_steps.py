@@ -7,8 +7,11 @@ command starts the app as an unprivileged user with the image's environment, APP
 complete set of production variables, against the CargoTech sandbox and the fake Telegram.
 It must answer /health/live, serve a signed-in driver the feed in Chromium, and report ready.
 
-One difference from the image, on purpose: the frontend is told the backend's local http
-address (REFLEX_API_URL), where the image behind TLS uses the page's own host.
+As in production, drivers reach the app through TLS (a small proxy in the test, Caddy in the
+compose file), and the stand-ins speak https with a certificate the app trusts through
+SSL_CERT_FILE: prod settings refuse plain-http addresses and foreign websocket origins. One
+difference on purpose: the frontend is built with the proxy's address (REFLEX_API_URL), where
+the image served on its own host needs none.
 """
 
 from __future__ import annotations
@@ -37,11 +40,12 @@ from tests.e2e.telegram import launch_url, serve_telegram_script
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.support.checkout import copy_checkout
 from tests.support.processes import ROOT, free_port, wait_for_http
+from tests.support.tls import TlsProxy, self_signed
 
 DOCKERFILE = (ROOT / "Dockerfile").read_text()
 ARTIFACTS = ROOT / "test-artifacts"
 APP_USER = "nobody"  # the image makes its own unprivileged user; any one proves the point here
-DISPATCHERS = -1000000000001
+DISPATCHERS, ADMINS = -1000000000777, -1000000000778  # not the dev chat: prod refuses that one
 SYSTEM_PYTHON = "/usr/bin/python3.11"
 BOT_TOKEN = "7000000001:" + "A" * 35  # shaped like Telegram's, known to nobody but this test
 
@@ -109,7 +113,12 @@ def _server_users(process: subprocess.Popen) -> set[str]:
 
 @pytest.mark.timeout(1500)  # a fresh venv from PyPI and a frontend build: minutes, not seconds
 def test_the_image_steps_build_and_start_a_working_app(workdir: Path):
-    app, port = workdir / "app", free_port()
+    app, port, public_port = workdir / "app", free_port(), free_port()
+    # Drivers reach the app through TLS, as behind the production proxy: prod accepts only its
+    # own https origin for the websocket, and the frontend is built to call that origin.
+    certificate, key = self_signed(workdir / "tls")
+    # 127.0.0.1, not localhost: Reflex points a "localhost" backend at the page's host on port 443.
+    public_url = f"https://127.0.0.1:{public_port}"
     log_path = ARTIFACTS / "image-check.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log_path.write_text("")
@@ -124,7 +133,7 @@ def test_the_image_steps_build_and_start_a_working_app(workdir: Path):
                                         if not part.startswith(str(ROOT)))
     build_env = inherited | {
         "VENV": str(workdir / "venv"), "TOOLS": str(workdir / "tools"), "APP_USER": APP_USER,
-        "REFLEX_API_URL": f"http://localhost:{port}",
+        "REFLEX_API_URL": public_url,
         # The image's Python 3.11 is readable by its user; this machine's own interpreter may
         # sit in root's home, so the venv is made from Debian's 3.11, as public as the image's.
         "PYTHON": SYSTEM_PYTHON,
@@ -134,9 +143,15 @@ def test_the_image_steps_build_and_start_a_working_app(workdir: Path):
     assert (workdir / "venv/bin/python").exists() and (app / ".web").is_dir()
     assert not (app / ".web/node_modules").exists(), "the image must not carry the build's node_modules"
 
-    with SandboxServer(pinned_at=TEST_EPOCH) as sandbox, \
-            FakeTelegramServer(dispatcher_chat=DISPATCHERS, dispatcher_user=900000001) as telegram:
+    # Prod refuses plain-http addresses: the stand-ins speak https with a certificate the app
+    # is told to trust (SSL_CERT_FILE, which httpx honours), as a private CA would be.
+    sandbox = SandboxServer(pinned_at=TEST_EPOCH, phone="+79990001122", password=secrets.token_urlsafe(16))
+    telegram = FakeTelegramServer(dispatcher_chat=DISPATCHERS, dispatcher_user=900000001)
+    sandbox.tls = telegram.tls = (certificate, key)
+    with sandbox, telegram:
+        assert sandbox.url.startswith("https://") and telegram.url.startswith("https://")
         run_env = _dockerfile_runtime_env() | {
+            "SSL_CERT_FILE": certificate,
             "HOME": str(app), "VENV": str(workdir / "venv"), "PATH": "/usr/bin:/bin",
             "HOST": "127.0.0.1", "PORT": str(port),
             "CARGOTECH_BASE_URL": sandbox.url, "CARGOTECH_PHONE": sandbox.phone,
@@ -145,8 +160,8 @@ def test_the_image_steps_build_and_start_a_working_app(workdir: Path):
             "TELEGRAM_BOT_TOKEN": BOT_TOKEN, "TELEGRAM_API_BASE_URL": telegram.url,
             "TELEGRAM_WEBHOOK_SECRET": secrets.token_urlsafe(32),
             "BOT_WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram/webhook",
-            "DISPATCHER_CHAT_ID": str(DISPATCHERS), "ADMIN_CHAT_ID": str(DISPATCHERS),
-            "PUBLIC_URL": "https://driver.example.test",
+            "DISPATCHER_CHAT_ID": str(DISPATCHERS), "ADMIN_CHAT_ID": str(ADMINS),
+            "PUBLIC_URL": public_url,
         }
         assert run_env["APP_ENV"] == "prod"
         with _started(_dockerfile_command(), app, run_env, log_path) as server:
@@ -155,14 +170,21 @@ def test_the_image_steps_build_and_start_a_working_app(workdir: Path):
             assert httpx.get(f"{url}/health/live", timeout=10).status_code == 200
             assert _server_users(server) == {APP_USER}
 
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            with TlsProxy(port, (certificate, key), public_port), sync_playwright() as playwright:
+                # The proxy's certificate is self-signed: trusted for the page and its websocket.
+                browser = playwright.chromium.launch(executable_path=CHROMIUM,
+                                                     args=[*CHROMIUM_ARGS, "--ignore-certificate-errors"])
                 context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ru-RU",
-                                              is_mobile=True)
+                                              is_mobile=True, ignore_https_errors=True)
                 serve_telegram_script(context)
                 page = context.new_page()
-                page.goto(launch_url(f"http://localhost:{port}", bot_token=BOT_TOKEN))
-                expect(page.get_by_test_id("cargo-card").first).to_be_visible(timeout=60_000)
+                console: list[str] = []
+                page.on("console", lambda message: console.append(message.text))
+                page.goto(launch_url(public_url, bot_token=BOT_TOKEN))
+                try:
+                    expect(page.get_by_test_id("cargo-card").first).to_be_visible(timeout=60_000)
+                finally:
+                    log_path.open("a").write("\n=== browser console\n" + "\n".join(console) + "\n")
                 browser.close()
 
             deadline = time.monotonic() + 60
