@@ -12,7 +12,9 @@ from tests.e2e.telegram import TELEGRAM_JS_URL, launch_url, serve_telegram_scrip
 
 # What the feed's first load may cost on the wire, compressed (it was 342 KB with the Radix
 # Themes stylesheet and gzip only, 162 KB without it and with brotli).
-FIRST_LOAD_BUDGET = 250 * 1024
+# Every screen's code now comes with the first load, so a tap while offline never needs the
+# network for code (about 5 KB more): 270 KB.
+FIRST_LOAD_BUDGET = 270 * 1024
 
 
 def test_the_feed_loads_compressed_and_within_budget(browser: Browser, app_url: str):

@@ -11,6 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
+from services.feed import NEW_FILTERS_FAILED
 from tests.multiprocess.conftest import DETAIL, DISPATCHER, DISPATCHERS, FEED, RESPONSES, Cluster, Driver
 from tests.support.waiting import wait_until
 
@@ -72,7 +73,9 @@ def test_both_instances_share_one_cargotech_budget(cluster: Cluster):
     refused = [r for r in results if r["error_rx_state_"]]
     assert len(served) + len(refused) == len(drivers)
     assert served and refused  # the budget ran out part-way, and drivers were told so
-    assert {r["error_rx_state_"] for r in refused} == {"Слишком много запросов к CargoTech — попробуйте через минуту."}
+    # Each driver's query was a filter change, so the notice says that the new filters failed.
+    assert {r["error_rx_state_"] for r in refused} == {
+        f"{NEW_FILTERS_FAILED}: Слишком много запросов к CargoTech — попробуйте через минуту."}
 
 
 def _respond(driver: Driver, cargo_id: str, phone: str) -> dict:
@@ -94,9 +97,14 @@ def _some_cargo_id(cluster: Cluster, offset: int) -> str:
 def test_a_response_made_through_a_shows_its_status_on_b(cluster: Cluster):
     cargo_id = _some_cargo_id(cluster, 11)  # on the first feed page, which both tabs have loaded
     on_a = Driver(cluster.a, 630000001, name="Пётр")
-    on_b = Driver(cluster.b, 630000001, name="Пётр")  # the same driver, a second device, instance B
     try:
         assert _respond(on_a, cargo_id, "+7 921 000-11-22")["status_rx_state_"] in ("Отправляется", "Отправлен")
+    finally:
+        on_a.close()
+    # One live session per driver: the driver opens the app again on a second device, whose tab
+    # instance B holds (this sign-in ends the first device's session).
+    on_b = Driver(cluster.b, 630000001, name="Пётр")
+    try:
         on_b.send(RESPONSES, "load", path="/responses")  # B reads what A wrote
         listed = on_b.socket.wait_for(lambda d: d.get(RESPONSES, {}).get("loaded_rx_state_") is True)
         assert [item["cargo_id"] for item in listed[RESPONSES]["items_rx_state_"]] == [cargo_id]
@@ -116,7 +124,6 @@ def test_a_response_made_through_a_shows_its_status_on_b(cluster: Cluster):
 
         assert on_b.socket.wait_for(accepted, timeout=30)
     finally:
-        on_a.close()
         on_b.close()
 
 
