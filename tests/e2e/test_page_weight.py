@@ -48,8 +48,10 @@ def test_the_feed_loads_compressed_and_within_budget(browser: Browser, app_url: 
 
     total = sum(sizes.get(rid, 0) for rid, r in ours.items() if r["url"] != TELEGRAM_JS_URL)
     assert 0 < total <= FIRST_LOAD_BUDGET, f"first load {total / 1024:.0f} KB > {FIRST_LOAD_BUDGET / 1024:.0f} KB"
-    # Shared modules come in one chunk (cargo_webapp/build_plugins.py): 16 requests before, 10 now.
-    assert len(ours) <= 12, sorted(r["url"] for r in ours.values())
+    # Shared modules come in one chunk (cargo_webapp/build_plugins.py): 16 requests before, 10
+    # after; plus one small chunk per other screen, fetched up front so that a tap while offline
+    # never needs the network for code.
+    assert len(ours) <= 16, sorted(r["url"] for r in ours.values())
 
 
 def test_gzip_for_clients_without_brotli_and_cache_headers(app_url: str):
