@@ -23,15 +23,21 @@ class ReflexSocket:
         self._until(lambda frame: frame.startswith("40/_event"))
 
     @staticmethod
-    def _open(url: str, attempts: int = 3) -> simple_websocket.Client:
-        """Connect and read engine.io's open packet; a busy server may miss the first try."""
-        for _ in range(attempts):
-            ws = simple_websocket.Client.connect(url)
+    def _open(url: str, timeout_s: float = 120.0) -> simple_websocket.Client:
+        """Connect and read engine.io's open packet. A server just started on a busy machine may
+        take a while to answer its first socket: keep trying until the deadline."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            try:
+                ws = simple_websocket.Client.connect(url)
+            except (simple_websocket.ConnectionError, OSError):
+                time.sleep(0.5)
+                continue
             first = ws.receive(timeout=15)
             if first and first.startswith("0"):
                 return ws
             ws.close()
-        raise ConnectionError(f"no engine.io open packet from {url}")
+        raise ConnectionError(f"no engine.io open packet from {url} within {timeout_s:.0f} s")
 
     def send(self, name: str, payload: dict | None = None) -> None:
         """Send one event without waiting for its answer."""
