@@ -57,4 +57,8 @@ def test_events_from_a_socket_that_never_signed_in_cost_cargotech_nothing(app_ur
     finally:
         socket.close()
     after = httpx.get(f"{sandbox_url}/__control/stats", timeout=10).json()
-    assert (after["points"], after["list"]) == (before["points"], before["list"])
+    # Autocomplete is the unsigned socket's only way to reach CargoTech's points search, and
+    # nothing else in the app calls it on its own. List calls are not counted here: the alert
+    # poller polls saved searches' lists in the background, whatever this socket does (no list
+    # reached this socket: no cards came back above).
+    assert after["points"] == before["points"]
