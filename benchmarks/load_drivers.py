@@ -10,6 +10,10 @@ Telegram, optionally a private redis-server, and the app in production mode. Eac
 connects, hydrates, signs in with signed initData, then at a human pace pages the feed,
 changes filters (Zipf-popular routes), opens details, sometimes responds, and sends a no-I/O
 baseline event (FeedState.toggle_filters) so each action's overhead reads as a ratio.
+Then, unless --no-floor, the same number of drivers at the same pace drive the bare-Reflex floor
+(benchmarks/floor_app: one state, one no-I/O event) served the same way (production mode, same
+workers, same Redis setting), and each action's p95 and the server CPU per event are reported as
+multiples of the floor's (benchmarks/load/floor.py).
 Prints Markdown tables and writes a JSON file. Targets 127.0.0.1 only; bounded by --duration
 and --drivers (≤ 2,000).
 """
@@ -27,6 +31,8 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
+from benchmarks.load import floor as floor_cmp
+from benchmarks.load.floor_driver import FloorDriver
 from benchmarks.load.output import write_result
 from benchmarks.load.run import MAX_DRIVERS, make_shared, require_loopback, run_drivers
 from benchmarks.load.sampler import Sampler, slope_mb_per_min, upstream_per_minute
@@ -50,6 +56,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--url", help="an already running app (127.0.0.1 only); else a stack is started")
     p.add_argument("--sandbox-url", help="with --url: the sandbox, for upstream call counts")
     p.add_argument("--sample-interval", type=float, default=10.0, help="seconds between CPU/RSS samples")
+    p.add_argument("--no-floor", action="store_true", help="skip the bare-Reflex floor run after the product's")
+    p.add_argument("--floor-duration", type=float, default=None,
+                   help="seconds of the floor run (default: the product's duration, at most 90)")
     p.add_argument("--json", type=Path, default=None, help="result file (default benchmarks/results/load-*.json)")
     args = p.parse_args(argv)
     if args.workers > 1 and not args.redis and not args.url:
@@ -58,6 +67,8 @@ def parse_args(argv=None) -> argparse.Namespace:
         p.error(f"--drivers must be 1..{MAX_DRIVERS}")
     if args.ramp is None:
         args.ramp = min(60.0, args.drivers / 20)
+    if args.floor_duration is None:
+        args.floor_duration = min(args.duration, 90.0)
     return args
 
 
@@ -146,6 +157,8 @@ def markdown(result: dict) -> str:
              f"| generator CPU | {f(result['gen_cpu_pct_avg_steady'], ' %')} avg, {f(result['gen_cpu_pct_max'], ' %')} max |",
              f"| responses | {result['responses_confirmed']} confirmed of {result['responses_attempted']} sent |",
              f"| errors | {sum(result['errors'].values())}: {result['errors'] or 'none'} |"]
+    if result.get("vs_floor"):
+        lines += ["", floor_cmp.markdown(result["vs_floor"])]
     if result.get("per_minute"):
         lines += ["",
                   "| minute | actions | errors | baseline p95 | feed page p95 | filter change p95 | detail p95 | app RSS MB |",
@@ -178,10 +191,40 @@ async def amain(args) -> dict:
         print(f"{args.drivers} drivers for {args.duration:.0f} s against {app_url} …", file=sys.stderr, flush=True)
         await run_drivers(shared, drivers=args.drivers, duration_s=args.duration, ramp_s=args.ramp, seed=args.seed,
                           sampler=sampler)
-        return report(args, shared, sampler, started_wall, mode)
+        result = report(args, shared, sampler, started_wall, mode)
+        product = floor_cmp.side(shared.records, sampler.app_cpu_seconds if stack else None, result["actions"])
+        result["round_trips"] = product["round_trips"]
+        result["app_cpu_s"] = product["cpu_s"]
+        if stack is not None and not args.no_floor:
+            result.update(await floor_run(args, stack, product))
+        return result
     finally:
         if stack is not None:
             await asyncio.to_thread(stack.stop)
+
+
+async def floor_run(args, stack: Stack, product: dict) -> dict:
+    """The same drivers, pace and serving mode against the bare-Reflex floor, the product stopped."""
+    await asyncio.to_thread(stack.stop_app)
+    print("starting the bare-Reflex floor …", file=sys.stderr, flush=True)
+    await asyncio.to_thread(stack.start_floor)
+    shared = make_shared(stack.floor_url, seed=args.seed, think_s=tuple(args.think), respond_p=0)
+    sampler = Sampler(app_pid=stack.floor_pid, sandbox_url="http://127.0.0.1:9", interval_s=args.sample_interval)
+    print(f"{args.drivers} floor drivers for {args.floor_duration:.0f} s against {stack.floor_url} …",
+          file=sys.stderr, flush=True)
+    await run_drivers(shared, drivers=args.drivers, duration_s=args.floor_duration, ramp_s=args.ramp,
+                      seed=args.seed, sampler=sampler, driver_class=FloorDriver)
+    summary = summarize(shared.records)
+    floor = floor_cmp.side(shared.records, sampler.app_cpu_seconds, summary)
+    steady = [s for s in sampler.samples if s.t >= args.ramp]
+    return {
+        "floor": {"duration_s": args.floor_duration, "actions": summary, "errors": error_kinds(shared.records),
+                  "events": floor["events"], "app_cpu_s": floor["cpu_s"], "round_trips": floor["round_trips"],
+                  "app_cpu_pct_avg_steady": round(sum(s.app_cpu_pct for s in steady) / len(steady), 1)
+                  if steady else None,
+                  "load1_during": [s.load1 for s in sampler.samples]},
+        "vs_floor": floor_cmp.compare(product, floor),
+    }
 
 
 def main(argv=None) -> None:

@@ -54,6 +54,7 @@ class ReflexClient:
         self.boot_seq: int | None = None
         self.boot_cards = False
         self.seq = 0  # frames received; last_set says in which frame a var last changed
+        self.sent = 0  # events sent (the hydrate in CONNECT, actions, followed chains, script answers)
         self.last_set: dict[tuple[str, str], int] = {}
 
     # --- connection ----------------------------------------------------------------------------
@@ -87,6 +88,7 @@ class ReflexClient:
             payload["vars"] = {SESSION_VAR: self.session_id}
         boot = {"name": HYDRATE, "payload": payload, "router_data": self._router_data()}
         await ws.send("40/_event," + json.dumps({"event": boot}, ensure_ascii=False))
+        self.sent += 1
         self._ws = ws
         self.closed_reason = ""
         self._reader = asyncio.create_task(self._read(ws))
@@ -170,6 +172,7 @@ class ReflexClient:
         if self._ws is None:
             raise Disconnected("not connected")
         body = {"name": name, "payload": payload or {}, "router_data": self._router_data()}
+        self.sent += 1
         try:
             await self._ws.send("42/_event," + json.dumps(["event", body], ensure_ascii=False))
         except websockets.ConnectionClosed as exc:

@@ -48,6 +48,8 @@ class Record:
     cached: bool | None = None
     driver: int = 0
     phase: str = ""  # the chaos window the action started in
+    sent: int = 0  # events the client sent for this action (its round trips, chained events included)
+    frames: int = 0  # event frames (deltas) the server sent back while it ran
 
 
 @dataclass
@@ -81,6 +83,10 @@ class Driver:
         self.route = (None, None, "any")
         self.phone = f"+7916{self.user_id % 10_000_000:07d}"
         self.toggle = False
+        self._mark = (0, 0)  # (client.sent, client.seq) when the current action began
+
+    def _begin(self) -> None:
+        self._mark = (self.client.sent, self.client.seq)
 
     # --- fake scripts ---------------------------------------------------------------------------
 
@@ -99,9 +105,12 @@ class Driver:
 
     def _record(self, action: str, started: float, outcome: str, error: str = "", cached: bool | None = None,
                 wall: float | None = None, phase: str | None = None) -> None:
+        sent, seq = self._mark
         self.shared.records.append(Record(action, wall or time.time(), (time.monotonic() - started) * 1000,
                                           outcome, error, cached, self.user_id,
-                                          self.shared.phase if phase is None else phase))
+                                          self.shared.phase if phase is None else phase,
+                                          self.client.sent - sent, self.client.seq - seq))
+        self._begin()
 
     def _feed_outcome(self) -> tuple[str, str]:
         c = self.client
@@ -121,7 +130,11 @@ class Driver:
         last = self.shared.recent_queries.get(key)
         return last is not None and time.monotonic() - last < self.shared.fresh_window_s
 
-    async def _timed(self, action: str, send, predicate, outcome, cached: bool | None = None) -> bool:
+    async def _timed(self, action: str, send, predicate, outcome, cached: bool | None = None,
+                     begin: bool = True) -> bool:
+        """begin=False: the action's events started before (a filter change's form fields)."""
+        if begin:
+            self._begin()
         wall, started, phase = time.time(), time.monotonic(), self.shared.phase
         try:
             await send()
@@ -144,6 +157,7 @@ class Driver:
         wall, started = time.time(), time.monotonic()
         self.exchange_sent = 0.0  # a sign-in left unanswered by a dead connection does not count
         fresh_session = not c.session_id
+        self._mark = (c.sent, c.seq)
         try:
             await c.connect("/")
             await c.wait_for(lambda: c.get(ROOT, "is_hydrated") is True, self.shared.timeout_s)
@@ -241,6 +255,7 @@ class Driver:
         index = self.rng.choices(range(len(self.shared.routes)), weights=self.shared.zipf)[0]
         origin, dest, weight = self.shared.routes[index]
         names = dict(CITIES)
+        self._begin()  # the form's field events count toward the filter change
         for which, point in (("from", origin), ("to", dest)):
             if point is None:
                 for suffix in ("id", "type", "name"):
@@ -255,7 +270,7 @@ class Driver:
             FEED, "form", {}).get("weight_class") else (lambda: c.send(f"{FEED}.apply"))
         ok = await self._timed("filter_change", send,
                                lambda: c.set_since(FEED, "loading", seq) and c.get(FEED, "loading") is False,
-                               self._feed_outcome, self._cached_guess(key))
+                               self._feed_outcome, self._cached_guess(key), begin=False)
         if ok:
             self.shared.recent_queries[key] = time.monotonic()
 
@@ -291,6 +306,7 @@ class Driver:
 
     async def respond(self, cargo_id: str) -> None:
         c = self.client
+        self._begin()
         await c.send(f"{DETAIL}.set_phone", {"phone": self.phone})
         seq = c.seq
         self.shared.responses_attempted.add((self.user_id, cargo_id))
@@ -304,4 +320,5 @@ class Driver:
             return "error", "respond:no_status"
 
         await self._timed("respond", lambda: c.send(f"{DETAIL}.respond"),
-                          lambda: c.set_since(DETAIL, "sending", seq) and c.get(DETAIL, "sending") is False, outcome)
+                          lambda: c.set_since(DETAIL, "sending", seq) and c.get(DETAIL, "sending") is False, outcome,
+                          begin=False)

@@ -30,7 +30,7 @@ def make_shared(app_url: str, *, seed: int, think_s: tuple[float, float], respon
 
 
 async def run_drivers(shared: Shared, *, drivers: int, duration_s: float, ramp_s: float, seed: int,
-                      sampler: Sampler | None, during=None) -> float:
+                      sampler: Sampler | None, during=None, driver_class=Driver) -> float:
     """Drivers join evenly over ramp_s, all stop at duration_s; returns the run's start (monotonic).
 
     `during(started)` is an optional coroutine run alongside (the chaos schedule)."""
@@ -40,7 +40,7 @@ async def run_drivers(shared: Shared, *, drivers: int, duration_s: float, ramp_s
     shared.stop_at = started + duration_s
     stop = asyncio.Event()
     sampler_task = asyncio.create_task(sampler.run(started, stop)) if sampler else None
-    crowd = [Driver(i, shared, seed) for i in range(drivers)]
+    crowd = [driver_class(i, shared, seed) for i in range(drivers)]
     tasks = [asyncio.create_task(d.run(ramp_s * i / drivers)) for i, d in enumerate(crowd)]
     extra = asyncio.create_task(during(started)) if during else None
     try:

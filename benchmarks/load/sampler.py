@@ -30,6 +30,14 @@ class Sampler:
     interval_s: float = 5.0
     samples: list[Sample] = field(default_factory=list)
     _procs: dict = field(default_factory=dict)
+    # CPU seconds (user + system) per process of the app's tree: at first sight and at the last sample
+    _cpu_first: dict = field(default_factory=dict)
+    _cpu_last: dict = field(default_factory=dict)
+
+    @property
+    def app_cpu_seconds(self) -> float:
+        """CPU the app's processes spent between the first and the last sample."""
+        return sum(last - self._cpu_first.get(pid, 0.0) for pid, last in self._cpu_last.items())
 
     def _tree(self) -> list[psutil.Process]:
         pid = self.app_pid()
@@ -51,6 +59,9 @@ class Sampler:
             try:
                 cpu += proc.cpu_percent(None)
                 rss += proc.memory_info().rss
+                times = proc.cpu_times()
+                self._cpu_first.setdefault(proc.pid, times.user + times.system)
+                self._cpu_last[proc.pid] = times.user + times.system
             except psutil.Error:
                 pass
         gen = self._procs.setdefault("self", psutil.Process(os.getpid())).cpu_percent(None)

@@ -67,6 +67,7 @@ class Stack:
     telegram_port: int = 0
     redis_port: int = 0
     app_port: int = 0
+    floor_port: int = 0
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     @property
@@ -165,6 +166,43 @@ class Stack:
         proc = self.procs.get("app")
         return proc.pid if proc is not None and proc.poll() is None else None
 
+    # --- the bare-Reflex floor -------------------------------------------------------------------
+
+    @property
+    def floor_url(self) -> str:
+        return f"http://127.0.0.1:{self.floor_port}"
+
+    def start_floor(self, timeout_s: float = 300) -> None:
+        """benchmarks/floor_app in production mode with the product's worker count and state manager
+        (the same Redis server, its own database number, oplock on).
+
+        Backend-only: the floor is driven over the websocket alone, and granian serves the events
+        the same way whether or not it also serves the static frontend."""
+        self.floor_port = free_port()
+        env = {
+            "PATH": f"{ROOT / '.tools/node_modules/.bin'}{os.pathsep}{os.environ['PATH']}",
+            "REFLEX_USE_SYSTEM_BUN": "1",
+            "GRANIAN_WORKERS": str(self.workers),
+        }
+        if self.redis:
+            if "redis" not in self.procs:
+                self.redis_port = self.redis_port or free_port()
+                self.start_redis()
+            env["REDIS_URL"] = f"redis://127.0.0.1:{self.redis_port}/1"
+            env["REFLEX_OPLOCK_ENABLED"] = "true"
+        log = open(self.log_dir / "floor.log", "ab")
+        proc = subprocess.Popen([sys.executable, "-m", "reflex", "run", "--env", "prod", "--backend-only",
+                                 "--backend-host", "127.0.0.1", "--backend-port", str(self.floor_port),
+                                 "--loglevel", "warning"], cwd=ROOT / "benchmarks" / "floor_app",
+                                env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+        self.procs["floor"] = proc
+        wait_http(f"{self.floor_url}/ping", timeout_s, proc)
+
+    def floor_pid(self) -> int | None:
+        proc = self.procs.get("floor")
+        return proc.pid if proc is not None and proc.poll() is None else None
+
     def stop(self) -> None:
-        for name in ("app", "telegram", "sandbox", "redis"):
+        for name in ("floor", "app", "telegram", "sandbox", "redis"):
             stop_group(self.procs.pop(name, None))
