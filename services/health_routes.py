@@ -33,7 +33,7 @@ def health_routes(get_runtime: Callable[[], Runtime]) -> list[Route]:
         # generate_latest writes the 0.0.4 text format (names escaped to underscores); say so,
         # rather than CONTENT_TYPE_LATEST, which in current prometheus_client announces 1.0.0.
         runtime = get_runtime()
-        body = await render_metrics(runtime, runtime.metrics)
+        body = await render_metrics(runtime)
         return Response(body, media_type=CONTENT_TYPE_PLAIN_0_0_4)
 
     return [

@@ -47,6 +47,7 @@ from services.saved_searches import SavedSearchService
 from services.schema_drift import SchemaDrift
 from services.sessions import SessionStore
 from services.settings import Settings, get_settings
+from services.shared_figures import SharedFigures, instance_name
 from services.upstream_budget import UpstreamBudget
 
 log = logging.getLogger(__name__)
@@ -74,6 +75,7 @@ class Runtime:
     searches: SavedSearchService
     alerts: AlertPoller
     drift: SchemaDrift
+    figures: SharedFigures
 
     async def aclose(self) -> None:
         await self.bot.stop()
@@ -183,6 +185,7 @@ def build_runtime(settings: Settings, *, clock: Callable[[], float] = time.time)
                            bot_username=lambda: responses.bot_username, wake_outbox=worker.wake,
                            window_s=settings.list_cache_fresh_s, clock=clock),
         drift=drift,
+        figures=SharedFigures(metrics, cargos.stats.snapshot, redis, instance=instance_name(settings.instance_name)),
     )
 
 
@@ -208,6 +211,7 @@ async def runtime_lifespan() -> AsyncIterator[None]:
         asyncio.create_task(runtime.bot.start()),
         asyncio.create_task(BreakerWatch(runtime.breaker, runtime.notifier).run()),
         asyncio.create_task(runtime.alerts.run()),
+        asyncio.create_task(runtime.figures.run()),
     ]
     try:
         yield
@@ -216,4 +220,7 @@ async def runtime_lifespan() -> AsyncIterator[None]:
             task.cancel()
         closing = _runtimes.pop(id(asyncio.get_running_loop()), None)
         if closing is not None:
+            # A graceful stop sends the last second's counts: the deployment's totals keep them.
+            with contextlib.suppress(Exception):
+                await closing.figures.flush()
             await closing.aclose()

@@ -110,6 +110,8 @@ class Settings(BaseSettings):
     # would hold its own copy of every driver's state). About one per core was measured best.
     web_workers: int = Field(default_factory=lambda: max(1, min(os.cpu_count() or 1, 4)), gt=0, le=16)
     sandbox_port: int = DEV_SANDBOX_PORT
+    # Names this process on the admin page and in the shared figures (default: host:pid).
+    instance_name: str = ""
 
     @property
     def is_prod(self) -> bool:

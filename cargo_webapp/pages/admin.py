@@ -62,6 +62,8 @@ def _upstream() -> rx.Component:
             detail_row("Запросов за минуту", AdminState.upstream["used"]),
             detail_row("Ожиданий бюджета", AdminState.upstream["throttled"]),
             detail_row("Задержка p50 / p95", AdminState.upstream["p50"] + " / " + AdminState.upstream["p95"]),
+            detail_row("Данные", AdminState.scope),
+            detail_row("Страницу отдал", AdminState.served_by),
             class_name="details",
         ),
         rx.el.div("Запросы к CargoTech по минутам (красным — 429)", class_name="hint"),

@@ -19,6 +19,7 @@ from services.client_numbers import row_id
 from services.formatting import clock_time, moment
 from services.runtime import get_runtime
 from services.schema_drift import admin_rows, admin_status
+from services.shared_figures import cache_snapshot
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,8 @@ class AdminState(rx.State):
     drift_status: str = ""
     drift_loss: bool = False  # items were skipped in the last window
     notice: str = ""
+    served_by: str = ""  # the instance (INSTANCE_NAME or host:pid) that answered this page
+    scope: str = ""  # whose figures the latency, chart and cache tables add up
 
     async def _admin(self) -> SessionState | None:
         session = await current_driver(self)
@@ -160,7 +163,13 @@ class AdminState(rx.State):
             for a in await runtime.tokens.recent_audit(15)
         ]
         breaker, bucket = runtime.breaker.snapshot(), await runtime.bucket.snapshot()
-        latency = runtime.metrics.snapshot()
+        # The whole deployment's figures (every worker of every instance) when Redis is shared.
+        latency, whole = await runtime.figures.window()
+        totals, _ = await runtime.figures.totals()
+        reporting = await runtime.figures.reporting()
+        self.served_by = runtime.figures.instance
+        self.scope = (f"все процессы развёртывания ({len(reporting)} за последнюю минуту)" if whole
+                      else "только этот процесс")
         self.upstream = {
             "breaker": BREAKER_STATES.get(breaker["state"], breaker["state"]),
             "breaker_code": breaker["state"],
@@ -176,7 +185,7 @@ class AdminState(rx.State):
         self.cache = [
             {"kind": cache_kind(kind), "hits": str(c["hits"]), "misses": str(c["misses"]), "stale": str(c["stale"]),
              "ratio": f"{c['hits'] / max(1, c['hits'] + c['misses']):.0%}"}
-            for kind, c in runtime.cargos.stats.snapshot().items()
+            for kind, c in cache_snapshot(totals).items()
         ]
         loss, examples = await runtime.drift.loss(), await runtime.drift.examples()
         self.drift_loss = loss is not None

@@ -74,7 +74,7 @@ async def test_drift_shows_in_readiness_metrics_one_alert_and_the_admin_lines(sa
     assert re.search(r", cargo \d{10}$", schema["detail"])
 
     found = {(s.name, s.labels.get("endpoint")): s.value
-             for family in text_string_to_metric_families((await render_metrics(runtime, runtime.metrics)).decode())
+             for family in text_string_to_metric_families((await render_metrics(runtime)).decode())
              for s in family.samples}
     assert found[("cargotech_items_skipped_total", "list")] >= 2
     assert found[("cargotech_fields_coerced_total", "list")] > 100
