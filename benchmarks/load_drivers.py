@@ -56,6 +56,10 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--url", help="an already running app (127.0.0.1 only); else a stack is started")
     p.add_argument("--sandbox-url", help="with --url: the sandbox, for upstream call counts")
     p.add_argument("--sample-interval", type=float, default=10.0, help="seconds between CPU/RSS samples")
+    p.add_argument("--memory-dump", type=float, default=0, metavar="S",
+                   help="the app dumps tracemalloc top allocations every S s into the stack's log folder")
+    p.add_argument("--app-env", action="append", default=[], metavar="NAME=VALUE",
+                   help="an extra environment variable for the app (repeatable), e.g. MALLOC_ARENA_MAX=2")
     p.add_argument("--no-floor", action="store_true", help="skip the bare-Reflex floor run after the product's")
     p.add_argument("--floor-duration", type=float, default=None,
                    help="seconds of the floor run (default: the product's duration, at most 90)")
@@ -107,7 +111,8 @@ def report(args, shared, sampler: Sampler, started_wall: float, mode: str, extra
     steady = [s for s in samples if s.t >= args.ramp]
     result = {
         "mode": mode, "drivers": args.drivers, "duration_s": args.duration, "ramp_s": args.ramp,
-        "think_s": list(args.think), "seed": args.seed, "max_cards": args.max_cards, "machine": machine(),
+        "think_s": list(args.think), "seed": args.seed, "app_env": args.app_env, "max_cards": args.max_cards,
+        "machine": machine(),
         "load1_during": [s.load1 for s in samples],
         "actions": summary, "errors": error_kinds(shared.records),
         "actions_total": len(shared.records),
@@ -178,6 +183,10 @@ async def amain(args) -> dict:
         mode = f"external app {app_url}"
     else:
         stack = Stack(workers=args.workers, redis=args.redis)
+        stack.app_extra_env = dict(item.split("=", 1) for item in args.app_env)
+        if args.memory_dump:
+            stack.app_extra_env |= {"MEMORY_DUMP_EVERY_S": str(args.memory_dump),
+                                    "MEMORY_DUMP_DIR": str(stack.log_dir / "memory")}
         print(f"starting the stack (logs in {stack.log_dir}) …", file=sys.stderr, flush=True)
         await asyncio.to_thread(stack.start)
         app_url, sandbox_url, app_pid = stack.app_url, stack.sandbox_url, stack.app_pid

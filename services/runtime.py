@@ -15,6 +15,7 @@ import dataclasses
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 
 import httpx
 import redis.asyncio as aioredis
@@ -37,6 +38,7 @@ from services.db import engine_for
 from services.dev_standins import ensure_dev_standins
 from services.driver_store import DriverStore
 from services.locks import LockFactory, make_locks
+from services.memory_probe import run_memory_probe
 from services.metrics import UpstreamMetrics
 from services.notifier import Notifier
 from services.outbox import Outbox
@@ -213,6 +215,9 @@ async def runtime_lifespan() -> AsyncIterator[None]:
         asyncio.create_task(runtime.alerts.run()),
         asyncio.create_task(runtime.figures.run()),
     ]
+    if runtime.settings.memory_dump_every_s > 0:
+        tasks.append(asyncio.create_task(run_memory_probe(runtime.settings.memory_dump_every_s,
+                                                          Path(runtime.settings.memory_dump_dir))))
     try:
         yield
     finally:

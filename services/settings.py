@@ -112,6 +112,9 @@ class Settings(BaseSettings):
     sandbox_port: int = DEV_SANDBOX_PORT
     # Names this process on the admin page and in the shared figures (default: host:pid).
     instance_name: str = ""
+    # Diagnostics (services/memory_probe.py): tracemalloc dumps every N s; 0 = off.
+    memory_dump_every_s: float = Field(default=0.0, ge=0)
+    memory_dump_dir: str = ".data/memory"
 
     @property
     def is_prod(self) -> bool:

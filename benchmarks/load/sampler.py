@@ -21,6 +21,7 @@ class Sample:
     load1: float
     upstream_total: int | None
     rate_limited: int | None
+    rss_by_process: dict = field(default_factory=dict)  # "pid name" → MB: which process grows
 
 
 @dataclass
@@ -55,10 +56,13 @@ class Sampler:
 
     def _measure(self, started: float, upstream: dict | None) -> Sample:
         cpu = rss = 0.0
+        by_process: dict[str, float] = {}
         for proc in self._tree():
             try:
                 cpu += proc.cpu_percent(None)
-                rss += proc.memory_info().rss
+                proc_rss = proc.memory_info().rss
+                rss += proc_rss
+                by_process[f"{proc.pid} {proc.name()}"] = round(proc_rss / 2**20, 1)
                 times = proc.cpu_times()
                 self._cpu_first.setdefault(proc.pid, times.user + times.system)
                 self._cpu_last[proc.pid] = times.user + times.system
@@ -66,7 +70,8 @@ class Sampler:
                 pass
         gen = self._procs.setdefault("self", psutil.Process(os.getpid())).cpu_percent(None)
         return Sample(round(time.monotonic() - started, 1), round(cpu, 1), round(rss / 2**20, 1), round(gen, 1),
-                      os.getloadavg()[0], (upstream or {}).get("total"), (upstream or {}).get("rate_limited"))
+                      os.getloadavg()[0], (upstream or {}).get("total"), (upstream or {}).get("rate_limited"),
+                      by_process)
 
     async def run(self, started: float, stop: asyncio.Event) -> None:
         async with httpx.AsyncClient(timeout=5) as http:

@@ -68,6 +68,7 @@ class Stack:
     redis_port: int = 0
     app_port: int = 0
     floor_port: int = 0
+    app_extra_env: dict[str, str] = field(default_factory=dict)
     procs: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     @property
@@ -147,7 +148,7 @@ class Stack:
         if self.redis:
             env["REDIS_URL"] = f"redis://127.0.0.1:{self.redis_port}/0"
             env["REFLEX_OPLOCK_ENABLED"] = "true"
-        return env
+        return {**env, **self.app_extra_env}
 
     def start_app(self, timeout_s: float = 420) -> float:
         """Start the app and wait until it serves /health/live; returns the seconds it took."""
