@@ -129,9 +129,10 @@ def report(args, shared, sampler: Sampler, started_wall: float, mode: str, extra
         "rss_slope_mb_per_min_after_ramp": slope_mb_per_min(samples, args.ramp + 30),
         "samples": [asdict(s) for s in samples],
         "per_minute": per_minute(shared.records, samples),
-        # every action, compact: [action, outcome, error, latency ms, start (s into the run), cached]
-        "records": [[r.action, r.outcome, r.error, round(r.latency_ms, 1), round(r.start - started_wall, 2), r.cached]
-                    for r in shared.records],
+        # every action, compact: [action, outcome, error, latency ms, start (s into the run), cached,
+        # events sent, delta frames received]
+        "records": [[r.action, r.outcome, r.error, round(r.latency_ms, 1), round(r.start - started_wall, 2), r.cached,
+                     r.sent, r.frames] for r in shared.records],
         "responses_attempted": len(shared.responses_attempted),
         "responses_confirmed": len(shared.responses_confirmed),
         **(extra or {}),

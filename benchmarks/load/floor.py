@@ -54,7 +54,9 @@ def compare(product: dict, floor: dict, floor_action: str = "floor") -> dict:
         ratio = s["p95_ms"] / floor_p95 if floor_p95 and s.get("p95_ms") is not None else None
         actions[name] = {"p95_ms": s.get("p95_ms"), "p95_x_floor": _round(ratio, 2), "events_mean": events,
                          "events_max": trips.get("events_max"), "frames_mean": trips.get("frames_mean"),
-                         "p95_x_floor_per_event": _round(ratio / events, 2) if ratio is not None and events else None}
+                         # sign-in and first page ride on the hydrate's events: count them as one
+                         "p95_x_floor_per_event": _round(ratio / max(events, 1.0), 2)
+                         if ratio is not None and events is not None else None}
     return {"floor_p95_ms": floor_p95, "floor_cpu_ms_per_event": floor["cpu_ms_per_event"],
             "product_cpu_ms_per_event": product["cpu_ms_per_event"], "cpu_per_event_x_floor": _round(cpu_ratio, 2),
             "product_events": product["events"], "floor_events": floor["events"], "actions": actions}

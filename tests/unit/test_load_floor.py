@@ -51,3 +51,11 @@ def test_compare_without_a_floor_figure_says_nothing_rather_than_dividing_by_zer
     assert c["cpu_per_event_x_floor"] is None
     assert c["actions"]["feed_page"]["p95_x_floor"] is None
     assert "—" in markdown(c)
+
+
+def test_actions_riding_on_another_actions_events_count_as_one_event():
+    product_records = [rec("sign_in", 30, 0)]
+    floor_records = [rec("floor", 10, 1, outcome="ok")]
+    c = compare(side(product_records, 1.0, summarize(product_records)),
+                side(floor_records, 1.0, summarize(floor_records)))
+    assert c["actions"]["sign_in"]["p95_x_floor_per_event"] == 3.0
