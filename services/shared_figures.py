@@ -4,7 +4,7 @@ latency window, and the cargo cache's hit/miss counts, as /metrics and the admin
 Each worker keeps counting in its own memory (services.metrics, CacheStats): that stays the
 cheapest place to count, with no I/O on a driver's request. With Redis configured, every worker
 adds what it counted since its last send to one Redis hash (HINCRBYFLOAT, one pipelined round
-trip a second, none while idle) and appends its CargoTech calls to per-minute lists that expire
+trip a second, which also marks the process alive) and appends its CargoTech calls to per-minute lists that expire
 after the window. A reader sends its own pending counts first, then reads the hash and the lists:
 every worker of every instance answers with the whole deployment, at most a second behind for
 the others' counts. Without Redis there is one worker (see services.settings.web_workers) and
