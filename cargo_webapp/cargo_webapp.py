@@ -12,7 +12,12 @@ from cargo_webapp.pages.feed import feed_page
 from cargo_webapp.pages.responses import responses_page
 from cargo_webapp.pages.searches import searches_page
 from cargo_webapp.security_headers import security_headers
-from cargo_webapp.state.session_state import LAUNCH_INIT_DATA_KEY, SessionState
+from cargo_webapp.state.admin_state import AdminState
+from cargo_webapp.state.detail_state import DetailState
+from cargo_webapp.state.feed_state import FeedState
+from cargo_webapp.state.responses_state import ResponsesState
+from cargo_webapp.state.saved_searches_state import SavedSearchesState
+from cargo_webapp.state.session_state import LAUNCH_INIT_DATA_KEY, signed_in
 from cargo_webapp.static_caching import with_static_caching
 from services.bot.webhook import webhook_route
 from services.health_routes import health_routes
@@ -49,8 +54,9 @@ app = rx.App(
 offline_bar.install(app)
 app.register_lifespan_task(runtime_lifespan)
 app.register_lifespan_task(lifespan_for(app))
-app.add_page(feed_page, route="/", title="CargoTech — грузы", on_load=SessionState.open)
-app.add_page(detail_page, route="/cargo/[cargo_id]", title="CargoTech — груз", on_load=SessionState.open)
-app.add_page(responses_page, route="/responses", title="CargoTech — мои отклики", on_load=SessionState.open)
-app.add_page(searches_page, route="/searches", title="CargoTech — мои поиски", on_load=SessionState.open)
-app.add_page(admin_page, route="/admin", title="CargoTech — администрирование", on_load=SessionState.open)
+# Each page's on_load: the session opens, then the page's own loader (see `signed_in`).
+app.add_page(feed_page, route="/", title="CargoTech — грузы", on_load=signed_in(FeedState.load_first))
+app.add_page(detail_page, route="/cargo/[cargo_id]", title="CargoTech — груз", on_load=signed_in(DetailState.load))
+app.add_page(responses_page, route="/responses", title="CargoTech — мои отклики", on_load=signed_in(ResponsesState.load))
+app.add_page(searches_page, route="/searches", title="CargoTech — мои поиски", on_load=signed_in(SavedSearchesState.load))
+app.add_page(admin_page, route="/admin", title="CargoTech — администрирование", on_load=signed_in(AdminState.load))

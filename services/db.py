@@ -5,6 +5,9 @@ The schema is owned by the alembic migrations in `alembic/versions` (written wit
 revision when it first opens it, under a lock, so several app processes starting together on
 one PostgreSQL migrate it once; `reflex db migrate` does the same from the command line.
 
+The list of tables and the checked `engine_for` live in `services/tables.py`: the table modules
+use `run_db` from here, so this module must not import them back.
+
 Our tables see few, small writes (token rotations, audit rows, outbox), so the sync engine is
 run in a worker thread rather than adding an async driver: the event loop never blocks on it.
 """
@@ -14,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
-import functools
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
@@ -23,9 +25,9 @@ from alembic.config import Config as AlembicConfig
 from alembic.runtime.environment import EnvironmentContext
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import MetaData, event, inspect, text
+from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Connection, Engine
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
 T = TypeVar("T")
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,26 +38,6 @@ BASELINE_REVISION = "283d2391ea72"
 BASELINE_TABLES = {"cargotech_token", "cargotech_token_audit", "driver_response", "outbox_message"}
 # Any constant works; it only has to be the same in every process of this app.
 _PG_MIGRATION_LOCK = 0x0CA2607EC
-
-
-class SchemaError(RuntimeError):
-    """The database does not match the code: a table without a migration, or a failed upgrade."""
-
-
-def table_models() -> list[type[SQLModel]]:
-    """Every table of the app: one list, used by the app's schema check and by alembic."""
-    from services.alerts.ledger import AlertDelivery
-    from services.cargotech.token_vault import CargoTechToken, TokenAudit
-    from services.outbox import OutboxMessage
-    from services.responses import DriverResponse
-    from services.saved_searches import AlertSettings, SavedSearch
-
-    return [CargoTechToken, TokenAudit, OutboxMessage, DriverResponse, SavedSearch, AlertSettings, AlertDelivery]
-
-
-def table_metadata() -> MetaData:
-    table_models()  # importing the modules registers their tables
-    return SQLModel.metadata
 
 
 def make_engine(url: str) -> Engine:
@@ -113,23 +95,6 @@ def upgrade_to_head(engine: Engine) -> str | None:
             env.run_migrations()
         connection.commit()
         return MigrationContext.configure(connection).get_current_revision()
-
-
-def missing_tables(engine: Engine) -> list[str]:
-    existing = set(inspect(engine).get_table_names())
-    return sorted(name for name in table_metadata().tables if name not in existing)
-
-
-@functools.cache
-def engine_for(url: str) -> Engine:
-    engine = make_engine(url)
-    upgrade_to_head(engine)
-    if missing := missing_tables(engine):
-        raise SchemaError(
-            f"tables without a migration: {', '.join(missing)} — run `reflex db makemigrations "
-            "--message <what changed>` and commit the file it writes to alembic/versions"
-        )
-    return engine
 
 
 async def run_db(engine: Engine, work: Callable[[Session], T]) -> T:

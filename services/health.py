@@ -15,7 +15,8 @@ from sqlalchemy import literal, select
 from sqlmodel import Session
 
 from services.cargotech.errors import CargoTechError
-from services.db import engine_for, run_db
+from services.db import run_db
+from services.tables import engine_for
 
 if TYPE_CHECKING:
     from services.runtime import Runtime

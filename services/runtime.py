@@ -34,7 +34,6 @@ from services.cargotech.client import CargoTechClient, make_http_client
 from services.cargotech.token_manager import TokenManager
 from services.cargotech.token_vault import TokenVault, key_fingerprint
 from services.circuit_breaker import CircuitBreaker
-from services.db import engine_for
 from services.dev_standins import ensure_dev_standins
 from services.driver_store import DriverStore
 from services.locks import LockFactory, make_locks
@@ -50,6 +49,7 @@ from services.schema_drift import SchemaDrift
 from services.sessions import SessionStore
 from services.settings import Settings, get_settings
 from services.shared_figures import SharedFigures, instance_name
+from services.tables import engine_for
 from services.upstream_budget import UpstreamBudget
 
 log = logging.getLogger(__name__)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 
 import reflex as rx
+from reflex_base.registry import RegistrationContext
 
 from services.event_limiter import EventLimiter
 from services.presence import remember_tab
@@ -46,13 +47,18 @@ class SessionState(rx.State):
     notice: str = ""  # e.g. «слишком много действий», shown briefly on any screen
     _driver_id: int = 0
     _username: str = ""
+    # The page `open` sent the driver away from (a deep link): its own loader, queued right
+    # after `open`, has nothing to show there and must not fetch (see current_driver).
+    _leaving: str = ""
 
     @rx.event
     async def open(self):
-        """on_load of every page: resume the session (checked each time: it may have been
-        replaced by a sign-in elsewhere, or expired), or sign in with initData. Either way a new
-        launch's deep link (startapp=cargo_<id>) is followed."""
+        """First on_load of every page (see `signed_in`): resume the session (checked each time:
+        it may have been replaced by a sign-in elsewhere, or expired), or sign in with initData.
+        Either way a new launch's deep link (startapp=cargo_<id>) is followed. The page's own
+        loader comes next in the same on_load list and finds the driver signed in."""
         runtime = get_runtime()
+        self._leaving = ""
         data = await resume(runtime, self.session_id)
         launch, self.launch_init_data = self.launch_init_data, ""  # used once
         if data is not None:
@@ -62,26 +68,25 @@ class SessionState(rx.State):
                 user = launch_of(runtime, launch)
                 if user is not None and user.id != data.driver_id:
                     # Another Telegram account opened the app on this device: it is signed in as itself.
-                    return await self._sign_in(launch)
+                    return await self._sign_in(launch, then_load=False)
                 target = cargo_path(user.start_param) if user is not None else None
             self._set_driver(data.driver_id, " ".join(filter(None, [data.first_name, data.last_name])),
                              data.username or "")
             await remember_tab(runtime.drivers, runtime.locks, data.driver_id, self.router.session.client_token)
-            if target and target != self.router.url.path.rstrip("/"):
-                return rx.redirect(target)
-            return self._continue()
+            return self._follow(target)
         self.signed_in, self._driver_id = False, 0
         if launch:
             # The page put Telegram's initData in sessionStorage before hydrating, so it came
             # with this event: sign in now, one websocket round trip (~0.6 s on 3G) sooner.
-            return await self._sign_in(launch)
+            return await self._sign_in(launch, then_load=False)
         return rx.call_script(READ_INIT_DATA, callback=SessionState.exchange)
 
     @rx.event
     async def exchange(self, init_data: str):
-        return await self._sign_in(init_data)
+        # The page's loader already ran (and found nobody signed in): run it again now.
+        return await self._sign_in(init_data, then_load=True)
 
-    async def _sign_in(self, init_data: str):
+    async def _sign_in(self, init_data: str, *, then_load: bool):
         runtime = get_runtime()
         try:
             session_id, user = await sign_in(runtime, init_data)
@@ -94,10 +99,10 @@ class SessionState(rx.State):
         self._set_driver(user.id, " ".join(filter(None, [user.first_name, user.last_name])), user.username or "")
         await remember_tab(runtime.drivers, runtime.locks, user.id, self.router.session.client_token)
         # A t.me link with startapp=cargo_<id> opens that cargo directly.
-        target = cargo_path(user.start_param)
-        if target and target != self.router.url.path.rstrip("/"):
-            return rx.redirect(target)
-        return self._continue()
+        redirect = self._follow(cargo_path(user.start_param))
+        if redirect is not None or not then_load:
+            return redirect
+        return self._page_loaders()
 
     def _set_driver(self, driver_id: int, name: str, username: str) -> None:
         self._driver_id = driver_id
@@ -106,11 +111,19 @@ class SessionState(rx.State):
         self.signed_in = True
         self.auth_error = ""
 
-    def _continue(self):
-        """Load what the current page shows, now that we know the driver."""
-        from cargo_webapp.state.page_loaders import loader_for
+    def _follow(self, target: str | None):
+        """Go to a deep link's page, unless the driver is on it already."""
+        here = self.router.url.path.rstrip("/")
+        if target and target != here:
+            self._leaving = self.router.url.path
+            return rx.redirect(target)
+        return None
 
-        return loader_for(self.router.url.path)
+    def _page_loaders(self):
+        """The loaders the current page declares after `open` (cargo_webapp.py, `signed_in`),
+        read from the app the way Reflex's own on_load does."""
+        declared = RegistrationContext.get().app.get_load_events(self.router.url.path)
+        return [event for event in declared if event is not SessionState.open]
 
     @property
     def driver_id(self) -> int:
@@ -119,6 +132,16 @@ class SessionState(rx.State):
     @property
     def username(self) -> str | None:
         return self._username or None
+
+
+def signed_in(loader):
+    """on_load for a page that shows a driver's data: the session opens first, then `loader`.
+
+    Reflex runs an on_load list in order, one event after another, and runs it again on every
+    reconnect, so both must stay cheap and idempotent. Every loader starts with
+    `current_driver`, so it does nothing for a driver not (yet) signed in; when initData has
+    to be fetched from the page first, `exchange` runs the page's loader again once signed in."""
+    return [SessionState.open, loader]
 
 
 # Every data handler goes through current_driver, so this one limiter covers them all.
@@ -136,6 +159,8 @@ async def current_driver(state: rx.State) -> SessionState | None:
     session = await state.get_state(SessionState)
     if not (session.signed_in and session.driver_id):
         return None
+    if session._leaving and session._leaving == state.router.url.path:
+        return None  # a deep link is taking the driver elsewhere: this page loads nothing
     if not _limiter.allow(session.driver_id):
         session.notice = TOO_FAST
         return None

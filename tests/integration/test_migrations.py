@@ -12,7 +12,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
 
-from services.db import BASELINE_TABLES, alembic_config, make_engine, table_metadata, upgrade_to_head
+from services.db import BASELINE_TABLES, alembic_config, make_engine, upgrade_to_head
+from services.tables import table_metadata
 from tests.support.postgres_server import fresh_database
 from tests.support.processes import ROOT
 
