@@ -1,9 +1,42 @@
-"""Cargo → card view model: only display strings, small enough for UI state."""
+"""Cargo → card view model: display strings and flags, small enough for UI state."""
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from services import formatting as fmt
 from services.cargotech.models import CargoItem
+
+
+class CardView(TypedDict):
+    """One card of the feed (also the head of the detail screen, a similar offer, an alert)."""
+
+    id: str
+    route: str  # «Москва → Казань»
+    from_city: str
+    to_city: str
+    dates: str
+    weight: str
+    volume: str
+    body: str
+    loading: str
+    distance: str
+    price: str
+    price_per_km: str
+    company: str
+    # Sort keys as text; empty sorts last.
+    sort_price: str
+    sort_price_per_km: str
+    sort_distance: str
+    sort_date: str
+    sort_weight: str
+    status: str  # the driver's response badge (Russian), filled in by the feed
+    # Filled in by services.feed_marks / services.duplicate_folding.
+    new: bool  # first seen after the driver's previous visit
+    old_price: str  # «120 000 ₽»: the price before the last change, or ""
+    dup_hint: str  # «+2 похожих»: other companies' postings of the same load, folded in
+    dup_sources: str  # those companies, «ООО Альфа · ИП Петров»
+    dup_ids: str  # their cargo ids, comma-separated
 
 
 def _type_names(types: list) -> str:
@@ -24,11 +57,11 @@ def price_per_km(cargo: CargoItem) -> int | None:
     return None
 
 
-def card_view(cargo: CargoItem) -> dict[str, str]:
+def card_view(cargo: CargoItem) -> CardView:
     start, finish = cargo.points.start, cargo.points.finish
     price = cargo.shown_price
     per_km = price_per_km(cargo)
-    return {
+    return CardView({
         "id": cargo.id,
         "route": f"{start.city.name or '—'} → {finish.city.name or '—'}",
         "from_city": start.city.name,
@@ -42,17 +75,15 @@ def card_view(cargo: CargoItem) -> dict[str, str]:
         "price": fmt.rub(price),
         "price_per_km": fmt.rub_per_km(per_km),
         "company": cargo.company.name if cargo.company else "",
-        # Sort keys as text (the view model is str → str); empty sorts last.
         "sort_price": str(price) if price and price > 0 else "",
         "sort_price_per_km": str(per_km or ""),
         "sort_distance": str(round(cargo.distance)) if cargo.distance else "",
         "sort_date": start.first_date or "",
         "sort_weight": str(round(cargo.weight)) if cargo.weight else "",
-        "status": "",  # the driver's response badge, filled in by the feed
-        # Filled in by services.feed_marks / services.duplicate_folding; "" when not applicable.
-        "new": "",  # "1": first seen after the driver's previous visit
-        "old_price": "",  # «120 000 ₽»: the price before the last change
-        "dup_hint": "",  # «+2 похожих»: other companies' postings of the same load, folded in
-        "dup_sources": "",  # those companies, «ООО Альфа · ИП Петров»
-        "dup_ids": "",  # their cargo ids, comma-separated
-    }
+        "status": "",
+        "new": False,
+        "old_price": "",
+        "dup_hint": "",
+        "dup_sources": "",
+        "dup_ids": "",
+    })

@@ -3,15 +3,39 @@
 from __future__ import annotations
 
 import re
+from typing import TypedDict
 from urllib.parse import quote, urlencode
 
 from services import formatting as fmt
-from services.cargo_cards import card_view
+from services.cargo_cards import CardView, card_view
 from services.cargotech.models import CargoDetail, Company, Contact
 from services.response_messages import cargo_link
 
 CONTACT_ORDER = {"broker": 0, "company": 1}  # docs/cargotech-api.md: prefer broker and company
 CONTACT_LABELS = {"broker": "Экспедитор", "company": "Компания", "dispatcher": "Диспетчер", "shipper": "Грузоотправитель"}
+
+
+class ContactRow(TypedDict):
+    """One line of the detail's contacts: whom to call or write, and the tel:/mailto: link."""
+
+    name: str
+    role: str  # «Экспедитор», «Компания», …
+    phone: str  # for display, «+7 912 345-67-89»
+    email: str
+    href: str  # tel:+7… or mailto:…, "" when there is neither
+
+
+class DetailView(CardView):
+    """The detail screen: the card's fields, and the full addresses, times and terms."""
+
+    from_address: str
+    to_address: str
+    unloading: str
+    load_types: str
+    cargo_type: str
+    note: str
+    note_long: bool  # starts collapsed
+    shipper: str
 
 
 def tel(raw: str) -> str | None:
@@ -44,15 +68,15 @@ def email_of(contact: Contact) -> str:
     return text if len(text) <= 254 and EMAIL_RE.match(text) else ""
 
 
-def contacts_view(contacts: list[Contact]) -> list[dict[str, str]]:
+def contacts_view(contacts: list[Contact]) -> list[ContactRow]:
     """Rows of «name, role — phone or e-mail», broker and company first: one per dialable number,
     then one for the e-mail (a mailto: link). A contact with a name but neither still gets a row,
     so the driver knows whom to ask for."""
     ordered = sorted(contacts, key=lambda c: CONTACT_ORDER.get(c.type or "", 9))
-    rows = []
+    rows: list[ContactRow] = []
     seen: set[str] = set()  # the same number often stands under the broker and the company
 
-    def row(contact: Contact, phone: str = "", email: str = "", href: str = "") -> dict[str, str]:
+    def row(contact: Contact, phone: str = "", email: str = "", href: str = "") -> ContactRow:
         return {"name": (contact.name or "").strip(), "role": CONTACT_LABELS.get(contact.type or "", ""),
                 "phone": phone, "email": email, "href": href}
 
@@ -80,11 +104,11 @@ def _company(company: Company | None) -> str:
 NOTE_COLLAPSE_CHARS = 300
 
 
-def detail_view(cargo: CargoDetail) -> dict[str, str]:
+def detail_view(cargo: CargoDetail) -> DetailView:
     start, finish = cargo.points.start, cargo.points.finish
     note = (cargo.extra.note or "").strip()
-    view = card_view(cargo)
-    view.update({
+    view: DetailView = {
+        **card_view(cargo),
         "from_address": start.address or start.city.name,
         "to_address": finish.address or finish.city.name,
         "loading": fmt.date_time_range(start.first_date, start.last_date),
@@ -93,14 +117,14 @@ def detail_view(cargo: CargoDetail) -> dict[str, str]:
         "cargo_type": cargo.cargo_type_name,
         "note": note,
         # Long notes start collapsed: 3,000 characters would push the contacts and «Откликнуться» off screen.
-        "note_long": "1" if len(note) > NOTE_COLLAPSE_CHARS else "",
+        "note_long": len(note) > NOTE_COLLAPSE_CHARS,
         "shipper": _company(cargo.shipper),
         "company": _company(cargo.company),
-    })
+    }
     return view
 
 
-def share_text(view: dict[str, str]) -> str:
+def share_text(view: CardView) -> str:
     """«Москва → Казань, 20 т, 120 000 ₽»: what a shared link says about the cargo."""
     return ", ".join(part for part in (view.get("route"), view.get("weight"), view.get("price")) if part)
 

@@ -10,15 +10,19 @@ duplicates into cards already shown, so duplicates fold across pages of the load
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Literal
+
+from services.cargo_cards import CardView
 
 # What makes two postings the same load. Dates are the display range (day precision), since
 # sources round loading times differently; weight in kg and price in kopecks are exact.
-FOLD_FIELDS = ("from_city", "to_city", "dates", "sort_weight", "sort_price")
+FoldField = Literal["from_city", "to_city", "dates", "sort_weight", "sort_price"]
+FOLD_FIELDS: tuple[FoldField, ...] = ("from_city", "to_city", "dates", "sort_weight", "sort_price")
 SOURCE_SEP = " · "  # company names may contain commas
-REQUIRED = ("from_city", "to_city", "dates", "sort_weight")  # without these, never guess
+REQUIRED: tuple[FoldField, ...] = ("from_city", "to_city", "dates", "sort_weight")  # without these, never guess
 
 
-def fold_key(card: dict[str, str]) -> str | None:
+def fold_key(card: CardView) -> str | None:
     """The identity of the load a card describes; None when the card says too little to tell."""
     if not all(card.get(field) for field in REQUIRED):
         return None
@@ -35,7 +39,7 @@ def _split(text: str, sep: str) -> list[str]:
     return [part for part in text.split(sep) if part] if text else []
 
 
-def _absorb(head: dict[str, str], other: dict[str, str]) -> None:
+def _absorb(head: CardView, other: CardView) -> None:
     """Merge `other` (and whatever it had already absorbed) into `head`, skipping ids it knows."""
     ids = _split(head.get("dup_ids", ""), ",")
     sources = _split(head.get("dup_sources", ""), SOURCE_SEP)
@@ -57,10 +61,10 @@ def _absorb(head: dict[str, str], other: dict[str, str]) -> None:
         head["new"] = other["new"]
 
 
-def fold_duplicates(cards: Iterable[dict[str, str]]) -> list[dict[str, str]]:
+def fold_duplicates(cards: Iterable[CardView]) -> list[CardView]:
     """One card per load, in the order of each load's first card. Input dicts are not changed."""
-    folded: list[dict[str, str]] = []
-    heads: dict[str, dict[str, str]] = {}
+    folded: list[CardView] = []
+    heads: dict[str, CardView] = {}
     for card in cards:
         key = fold_key(card)
         if key is None:
@@ -68,14 +72,14 @@ def fold_duplicates(cards: Iterable[dict[str, str]]) -> list[dict[str, str]]:
             continue
         head = heads.get(key)
         if head is None:
-            heads[key] = head = dict(card)
+            heads[key] = head = CardView(**card)
             folded.append(head)
         elif card["id"] != head["id"]:
             _absorb(head, card)
     return folded
 
 
-def folded_ids(cards: Iterable[dict[str, str]]) -> set[str]:
+def folded_ids(cards: Iterable[CardView]) -> set[str]:
     """Every cargo id the cards stand for, their folded duplicates included."""
     ids: set[str] = set()
     for card in cards:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from services.cargo_cards import card_view
+from services.cargo_cards import CardView, card_view
 from services.cargo_service import CargoService
 from services.feed_marks import FeedMarks
 from services.feed_paging import next_page
@@ -16,7 +16,7 @@ NEW_FILTERS_FAILED = "Грузы по новым фильтрам не загр�
 
 @dataclasses.dataclass(frozen=True)
 class FeedPage:
-    cards: list[dict[str, str]]
+    cards: list[CardView]
     total: int | None
     next_offset: int | None
     fetched_at: float

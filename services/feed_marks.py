@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable
 
 from services import formatting as fmt
 from services.cache_backend import CacheBackend
+from services.cargo_cards import CardView
 from services.cargotech.models import CargoItem
 from services.driver_store import DriverStore
 from services.vocabulary import DriverDocument
@@ -37,7 +38,6 @@ SEEN_TTL_S = 7 * 24 * 3600
 REWRITE_AFTER_S = 24 * 3600  # an unchanged sighting is rewritten once a day so it does not expire under a live cargo
 PRICE_NOTE_S = 24 * 3600
 VISIT = DriverDocument.FEED_VISIT
-NEW = "1"
 
 
 @dataclasses.dataclass
@@ -139,12 +139,12 @@ class FeedMarks:
         await self._cache.set(_key(item.id), seen.dump(), SEEN_TTL_S)
         return seen
 
-    def mark(self, cards: list[dict[str, str]], sightings: dict[str, Sighting], since: float | None) -> None:
+    def mark(self, cards: list[CardView], sightings: dict[str, Sighting], since: float | None) -> None:
         """Fill each card's «новый» flag and old price in place."""
         now = self._clock()
         for card in cards:
             seen = sightings.get(card["id"])
             if seen is None:
                 continue
-            card["new"] = NEW if since is not None and seen.first > since else ""
+            card["new"] = since is not None and seen.first > since
             card["old_price"] = seen.price_note(now)

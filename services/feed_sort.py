@@ -4,15 +4,19 @@ loaded; the UI says so («среди загруженных»)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
+from services.cargo_cards import CardView
 from services.formatting import MOSCOW, wall_clock
 
-SORTS = {
+SortField = Literal["sort_date", "sort_price", "sort_price_per_km", "sort_distance"]
+# key → (label, the card's field it sorts by or None for the exchange's order, descending)
+SORTS: dict[str, tuple[str, SortField | None, bool]] = {
     "date": ("По дате загрузки", "sort_date", False),
     "price": ("Сначала дороже", "sort_price", True),
     "price_per_km": ("Дороже за км", "sort_price_per_km", True),
     "distance": ("Ближе", "sort_distance", False),
-    "new": ("Новые", "", False),
+    "new": ("Новые", None, False),
 }
 
 
@@ -35,12 +39,12 @@ def _number(text: str) -> float | None:
         return None
 
 
-def sort_cards(cards: list[dict[str, str]], sort: str) -> list[dict[str, str]]:
-    if sort not in SORTS or not SORTS[sort][1]:
+def sort_cards(cards: list[CardView], sort: str) -> list[CardView]:
+    _, field, descending = SORTS.get(sort, ("", None, False))
+    if field is None:
         return cards  # "new": the exchange's own order, newest first
-    _, field, descending = SORTS[sort]
     parse = _moment if field == "sort_date" else _number
-    present: list[tuple[float, dict[str, str]]] = []
+    present: list[tuple[float, CardView]] = []
     missing = []
     for card in cards:
         key = parse(card[field]) if card.get(field) else None

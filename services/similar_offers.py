@@ -7,7 +7,7 @@ list cache, so a popular withdrawn cargo costs at most two list queries per minu
 
 from __future__ import annotations
 
-from services.cargo_cards import card_view
+from services.cargo_cards import CardView, card_view
 from services.cargo_service import CargoService
 from services.cargotech.errors import CargoTechError
 from services.feed_marks import FeedMarks, Sighting
@@ -40,14 +40,14 @@ def _raw_filters(seen: Sighting, *, with_destination: bool) -> dict[str, str]:
 
 async def similar_offers(
     cargos: CargoService, marks: FeedMarks, cargo_id: str, *, limit: int = LIMIT
-) -> tuple[str, list[dict[str, str]]]:
+) -> tuple[str, list[CardView]]:
     """(route «Москва → Казань» of the withdrawn cargo or "", up to `limit` cards): same route
     first, then the same loading city, each group by closeness in weight."""
     seen = await marks.sighting(cargo_id)
     if seen is None or not seen.from_id:
         return "", []
     route = f"{seen.from_name or '—'} → {seen.to_name or '—'}"
-    found: list[dict[str, str]] = []
+    found: list[CardView] = []
     known = {cargo_id}
     for with_destination in (True, False):
         try:

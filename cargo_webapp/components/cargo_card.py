@@ -32,7 +32,7 @@ def cargo_card(card) -> rx.Component:
         rx.el.article(
             rx.el.div(
                 rx.el.h3(
-                    rx.cond(card["new"] != "", rx.el.span("новый", class_name="mark-new", data_testid="mark-new")),
+                    rx.cond(card["new"], rx.el.span("новый", class_name="mark-new", data_testid="mark-new")),
                     card["route"],
                     class_name="card-route",
                 ),

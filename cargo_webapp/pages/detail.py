@@ -40,7 +40,7 @@ def _contacts() -> rx.Component:
 def _note(note, long) -> rx.Component:
     """The extranote as text (it is someone else's input, never markup). A long one starts
     collapsed to a few lines, so the addresses, contacts and «Откликнуться» stay near."""
-    collapsed = (long != "") & ~DetailState.note_open
+    collapsed = long & ~DetailState.note_open
     return rx.el.section(
         rx.el.h2("Условия", class_name="section-title"),
         rx.el.p(note, class_name=rx.cond(collapsed, "extranote collapsed", "extranote"), data_testid="extranote"),

@@ -9,7 +9,8 @@ import reflex as rx
 from cargo_webapp.state.feed_state import FeedState
 from cargo_webapp.state.response_labels import status_label
 from cargo_webapp.state.session_state import SessionState, current_driver
-from services.cargo_detail_view import contacts_view, detail_view, share_text, share_url
+from services.cargo_cards import CardView
+from services.cargo_detail_view import ContactRow, DetailView, contacts_view, detail_view, share_text, share_url
 from services.cargotech.errors import CargoNotFound, CargoTechError
 from services.cargotech.models import CARGO_ID_RE
 from services.feed_marks import FeedMarks
@@ -50,13 +51,13 @@ def after_sending(outcome: str) -> str:
 
 class DetailState(rx.State):
     cargo_id: str = ""
-    cargo: dict[str, str] = {}
-    contacts: list[dict[str, str]] = []
+    cargo: DetailView = {}  # type: ignore[typeddict-item]  # empty until a cargo is loaded
+    contacts: list[ContactRow] = []
     loading: bool = False
     error: str = ""
     gone: bool = False
     gone_route: str = ""  # «Москва → Казань» of a withdrawn cargo, when the feed had seen it
-    similar: list[dict[str, str]] = []  # cards like a withdrawn cargo (same direction, similar size)
+    similar: list[CardView] = []  # cards like a withdrawn cargo (same direction, similar size)
     stale: str = ""
     status: str = ""  # the response badge, «» when the driver has not responded
     phone: str = ""

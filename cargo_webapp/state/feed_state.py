@@ -15,6 +15,7 @@ import reflex as rx
 from cargo_webapp.state.response_labels import status_label
 from cargo_webapp.state.session_state import SessionState, current_driver
 from services import point_search
+from services.cargo_cards import CardView
 from services.cargotech.errors import CargoTechError
 from services.client_numbers import DICTIONARY_ID_MAX_DIGITS, client_digits
 from services.duplicate_folding import fold_duplicates, folded_ids
@@ -75,7 +76,7 @@ class FeedState(rx.State):
     truck_options: list[dict[str, str]] = []
     load_options: list[dict[str, str]] = []
 
-    cards: list[dict[str, str]] = []
+    cards: list[CardView] = []
     total: int = -1  # -1: CargoTech did not say
     next_offset: int = -1  # -1: no further page
     loading: bool = False

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from html import escape
+from typing import Any
 
 from services.client_numbers import row_id
 from services.response_messages import cargo_link
@@ -30,12 +31,16 @@ def parse_off(data: str) -> int | None:
     return row_id(tail)
 
 
-def _facts(card: Mapping[str, str]) -> str:
+# A card is a CardView, or the display strings stored with a held alert (services/alerts/ledger.py).
+AlertCard = Mapping[str, Any]
+
+
+def _facts(card: AlertCard) -> str:
     facts = [card.get(k, "") for k in ("weight", "price", "price_per_km")]
     return " · ".join(escape(f) for f in facts if f)
 
 
-def single_text(search_name: str, card: Mapping[str, str]) -> str:
+def single_text(search_name: str, card: AlertCard) -> str:
     lines = [
         f"🔔 Новый груз по поиску «{escape(search_name)}»",
         f"<b>{escape(card.get('route', ''))}</b>",
@@ -54,7 +59,7 @@ def single_buttons(bot_username: str, search_id: int, cargo_id: str) -> list[lis
             [{"text": "Отключить", "data": off_data(search_id)}]]
 
 
-def digest_text(entries: Sequence[tuple[str, Mapping[str, str]]], bot_username: str, *, held: bool = False) -> str:
+def digest_text(entries: Sequence[tuple[str, AlertCard]], bot_username: str, *, held: bool = False) -> str:
     """`entries`: (search name, card), oldest first as found."""
     count = len(entries)
     names = list(dict.fromkeys(name for name, _ in entries))

@@ -28,7 +28,7 @@ from services.alerts.ledger import HELD, SENT, AlertDelivery
 from services.alerts.messages import DIGEST_OVER, digest_buttons, digest_text, single_buttons, single_text
 from services.alerts.quiet_hours import is_quiet
 from services.cache_backend import CacheBackend
-from services.cargo_cards import card_view
+from services.cargo_cards import CardView, card_view
 from services.cargo_service import CargoService, Served
 from services.cargotech.errors import CargoTechError
 from services.cargotech.models import CargoPage
@@ -164,9 +164,9 @@ class AlertPoller:
 
     # --- recording and messages ---------------------------------------------------------
 
-    async def _deliver(self, group: list[SavedSearch], cards: list[dict[str, str]], fresh: dict[str, float],
+    async def _deliver(self, group: list[SavedSearch], cards: list[CardView], fresh: dict[str, float],
                        report: PollReport) -> None:
-        per_driver: dict[int, list[tuple[SavedSearch, dict[str, str]]]] = {}
+        per_driver: dict[int, list[tuple[SavedSearch, CardView]]] = {}
         for search in sorted(group, key=lambda s: s.id or 0):
             since = _epoch(search.alerts_since)
             entries = per_driver.setdefault(search.driver_id, [])
@@ -179,7 +179,7 @@ class AlertPoller:
             if entries:
                 await self._record(driver_id, entries, is_quiet(quiet.get(driver_id), now), report)
 
-    async def _record(self, driver_id: int, entries: list[tuple[SavedSearch, dict[str, str]]], quiet: bool,
+    async def _record(self, driver_id: int, entries: list[tuple[SavedSearch, CardView]], quiet: bool,
                       report: PollReport) -> None:
         """The ledger rows and their message(s), all or nothing. A concurrent insert of the same
         (driver, cargo) fails the transaction; the retry then skips what is already recorded."""

@@ -7,10 +7,11 @@ suite checks the same functions against the sandbox's details.
 from __future__ import annotations
 
 import copy
+import typing
 
 import pytest
 
-from services.cargo_detail_view import contacts_view, detail_view, phone_display, tel
+from services.cargo_detail_view import DetailView, contacts_view, detail_view, phone_display, tel
 from services.cargotech.models import CargoDetail, Contact
 
 NBSP = "\u00a0"
@@ -213,7 +214,8 @@ def test_detail_view_of_a_real_shaped_detail():
     assert view["price_per_km"] == f"47{NBSP}₽/км"  # 12 800 ₽ / 271 km, not CargoTech's 50 (from 13 600 ₽)
     assert view["weight"] == f"1,05{NBSP}т" and view["volume"] == f"7,5{NBSP}м³"
     assert view["distance"] == f"271{NBSP}км"
-    assert all(isinstance(value, str) for value in view.values())  # UI state holds strings only
+    types = typing.get_type_hints(DetailView)  # the view model's keys and types, no other
+    assert set(view) == set(types) and all(isinstance(view[k], t) for k, t in types.items())
 
 
 def test_custom_cargo_type_wins_over_the_dictionary_name():
@@ -281,9 +283,9 @@ def test_card_and_detail_show_utc_dates_in_moscow_time():
     assert view["loading"] == f"3{NBSP}дек, 01:30 – 18:00"
 
 
-@pytest.mark.parametrize(("length", "long"), [(0, ""), (120, ""), (300, ""), (301, "1"), (3000, "1")])
+@pytest.mark.parametrize(("length", "long"), [(0, False), (120, False), (300, False), (301, True), (3000, True)])
 def test_long_notes_are_marked_for_collapsing(length, long):
     note = ("догруз, " * 400)[:length]
     view = detail_view(detail(extra={"note": note}))
     assert view["note"] == note.strip()
-    assert view["note_long"] == long
+    assert view["note_long"] is long

@@ -87,8 +87,8 @@ def test_cards_that_say_too_little_never_fold():
 def test_a_new_repost_marks_the_group_new():
     original = _cargos(1)[0]
     head, dup = _card(original), _card(duplicate_of(WORLD, original, 3_300_000_030))
-    dup["new"] = "1"
-    assert fold_duplicates([head, dup])[0]["new"] == "1"
+    dup["new"] = True
+    assert fold_duplicates([head, dup])[0]["new"] is True
 
 
 def test_hint_wording():
