@@ -36,6 +36,7 @@ class DetailView(CardView):
     note: str
     note_long: bool  # starts collapsed
     shipper: str
+    share_url: str  # Telegram's share dialog for the cargo's deep link; set by the detail state
 
 
 def tel(raw: str) -> str | None:
@@ -120,6 +121,7 @@ def detail_view(cargo: CargoDetail) -> DetailView:
         "note_long": len(note) > NOTE_COLLAPSE_CHARS,
         "shipper": _company(cargo.shipper),
         "company": _company(cargo.company),
+        "share_url": "",
     }
     return view
 

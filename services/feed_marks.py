@@ -123,6 +123,18 @@ class FeedMarks:
         if await self._cache.get(_key(item.id)) is None:
             await self._cache.set(_key(item.id), Sighting.of(item, self._clock()).dump(), SEEN_TTL_S)
 
+    async def detail_price_note(self, seen: Sighting | None, cargo: CargoItem) -> str:
+        """The old price a detail shows («было 120 000 ₽»), from the sighting the feed made.
+
+        Only while the detail's price is the one the feed last saw: a detail may be cached longer
+        than the list, so a different price there is not a change of its own and gets no note.
+        A cargo the feed has not seen at this price is remembered (its route and size), so a
+        «похожие» page can start from it should it be withdrawn."""
+        if seen is not None and seen.price == cargo.shown_price:
+            return seen.price_note(self._clock())
+        await self.remember(cargo)
+        return ""
+
     async def _observe_one(self, item: CargoItem, now: float) -> Sighting:
         seen = Sighting.load(await self._cache.get(_key(item.id)))
         price = item.shown_price

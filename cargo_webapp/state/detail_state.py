@@ -118,10 +118,7 @@ class DetailState(rx.State):
         else:
             self._attempt = 0
             view = detail_view(served.value)
-            if seen is not None and seen.price == served.value.shown_price:
-                view["old_price"] = seen.price_note(marks.now())
-            else:
-                await marks.remember(served.value)  # the route, should the cargo be withdrawn later
+            view["old_price"] = await marks.detail_price_note(seen, served.value)
             view["share_url"] = share_url(runtime.responses.bot_username, cargo_id, share_text(view))
             self.cargo = view
             self.contacts = contacts_view(served.value.contacts)

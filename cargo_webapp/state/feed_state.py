@@ -18,10 +18,11 @@ from services import point_search
 from services.cargo_cards import CardView
 from services.cargotech.errors import CargoTechError
 from services.client_numbers import DICTIONARY_ID_MAX_DIGITS, client_digits
-from services.duplicate_folding import fold_duplicates, folded_ids
+from services.duplicate_folding import folded_ids
 from services.event_limiter import EventLimiter
 from services.feed import NEW_FILTERS_FAILED, filters_key, load_feed_page, load_next_feed_page
 from services.feed_marks import FeedMarks
+from services.feed_merge import merge_page
 from services.feed_sort import SORTS, sort_cards
 from services.filters import (
     FIELD_LABELS,
@@ -409,11 +410,7 @@ class FeedState(rx.State):
                 self._generation = page.fetched_at
             for card in page.cards:
                 card["status"] = status_label(statuses[card["id"]].status) if card["id"] in statuses else ""
-            # Cargos shift between polls: a page may repeat an item, so deduplicate by id
-            # (folded duplicates included); then fold reposts of one load into one card.
-            known = folded_ids(self.cards) if offset else set()
-            fresh = [card for card in page.cards if card["id"] not in known]
-            self.cards = sort_cards(fold_duplicates((self.cards + fresh) if offset else fresh), self.sort)
+            self.cards = merge_page(self.cards, page.cards, offset, self.sort)
             self.total = page.total if page.total is not None else -1
             self.next_offset = page.next_offset if page.next_offset is not None else -1
             self.stale = stale_note(page.fetched_at) if page.stale else ""

@@ -121,3 +121,32 @@ async def test_a_detail_is_remembered_but_its_price_never_counts_as_a_change():
     await marks.remember(CargoDetail.model_validate(json.loads(with_price(cargo, 100_000).encoded(detail=True,
                                                                                                    contacts=True))))
     assert (await marks.sighting(detail.id)).price == detail.shown_price
+
+
+def _detail(cargo) -> CargoDetail:
+    return CargoDetail.model_validate(json.loads(cargo.encoded(detail=True, contacts=True)))
+
+
+async def test_a_detail_shows_the_feeds_old_price_only_at_the_price_the_feed_saw():
+    clock, marks, _ = _setup()
+    cargo = build_cargo(WORLD, 600)
+    await _page(marks, [_item(cargo)])
+    clock.now += 60
+    repriced = with_price(cargo, 12_000_000)
+    await _page(marks, [_item(repriced)])  # the feed saw the change
+    seen = await marks.sighting(str(cargo.id))
+    note = await marks.detail_price_note(seen, _detail(repriced))
+    assert note and note == seen.price_note(clock.now)
+    # A detail cached at another price than the feed's last: no note, and the sighting stays.
+    assert await marks.detail_price_note(seen, _detail(with_price(cargo, 9_000_000))) == ""
+    assert (await marks.sighting(str(cargo.id))).price == 12_000_000
+    clock.now += PRICE_NOTE_S + 1
+    assert await marks.detail_price_note(seen, _detail(repriced)) == ""  # a day later, the note is gone
+
+
+async def test_a_detail_the_feed_never_showed_gets_no_note_but_is_remembered():
+    _clock, marks, _ = _setup()
+    detail = _detail(build_cargo(WORLD, 700))
+    assert await marks.sighting(detail.id) is None
+    assert await marks.detail_price_note(None, detail) == ""
+    assert (await marks.sighting(detail.id)).to_name == detail.points.finish.city.name

@@ -1,0 +1,20 @@
+"""How a loaded page joins the cards already on screen.
+
+Cargos shift between polls, so a deeper page may repeat a card already shown: it is dropped by
+id (folded duplicates' ids included). Then reposts of one load by several companies fold into
+one card, and the list is sorted the way the driver chose. A first page (offset 0) replaces
+what was shown."""
+
+from __future__ import annotations
+
+from services.cargo_cards import CardView
+from services.duplicate_folding import fold_duplicates, folded_ids
+from services.feed_sort import sort_cards
+
+
+def merge_page(shown: list[CardView], page_cards: list[CardView], offset: int, sort: str) -> list[CardView]:
+    if offset == 0:
+        return sort_cards(fold_duplicates(page_cards), sort)
+    known = folded_ids(shown)
+    fresh = [card for card in page_cards if card["id"] not in known]
+    return sort_cards(fold_duplicates(shown + fresh), sort)
