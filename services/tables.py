@@ -14,6 +14,7 @@ from sqlmodel import SQLModel
 from services.alerts.ledger import AlertDelivery
 from services.cargotech.token_vault import CargoTechToken, TokenAudit
 from services.db import make_engine, upgrade_to_head
+from services.driver_store import DriverPreference
 from services.outbox import OutboxMessage
 from services.responses import DriverResponse
 from services.saved_searches import AlertSettings, SavedSearch
@@ -25,7 +26,8 @@ class SchemaError(RuntimeError):
 
 def table_models() -> list[type[SQLModel]]:
     """Every table of the app: one list, used by the app's schema check and by alembic."""
-    return [CargoTechToken, TokenAudit, OutboxMessage, DriverResponse, SavedSearch, AlertSettings, AlertDelivery]
+    return [CargoTechToken, TokenAudit, OutboxMessage, DriverResponse, SavedSearch, AlertSettings, AlertDelivery,
+            DriverPreference]
 
 
 def table_metadata() -> MetaData:

@@ -43,7 +43,7 @@ class ResponseStatus(StrEnum):
 
 
 class DriverDocument(StrEnum):
-    """The per-driver documents in DriverStore."""
+    """The per-driver documents in DriverStore: the first two in the database, the rest in the cache."""
 
     FILTERS = "filters"  # the feed's last filters, restored on the next visit
     PROFILE = "profile"  # the last phone a driver responded with
