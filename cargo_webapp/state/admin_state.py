@@ -14,6 +14,7 @@ import reflex as rx
 from cargo_webapp.state.admin_labels import audit_event, cache_kind, outbox_kind, outcome
 from cargo_webapp.state.session_state import SessionState, current_driver
 from cargo_webapp.state.view_models import NO_TOKEN_VIEW, TokenView
+from services.admin_actions import FORCE_EVERY_S, ForceOutcome, force_login
 from services.cargotech.errors import CargoTechError
 from services.client_numbers import row_id
 from services.formatting import clock_time, moment
@@ -31,9 +32,6 @@ TOKEN_STATES = {
     "none": "ещё не получен",
 }
 BREAKER_STATES = {"closed": "замкнут (норма)", "half_open": "проверка", "open": "разомкнут: CargoTech недоступен"}
-# Forcing a login mints a token on the shared account: one force per 30 s across admins and
-# workers (the mark lives in the shared cache, Redis when configured).
-FORCE_MARK, FORCE_EVERY_S = "admin:force_login", 30.0
 
 
 def _when(value) -> str:
@@ -96,20 +94,14 @@ class AdminState(rx.State):
         if admin is None:
             return
         runtime = get_runtime()
-        tokens = runtime.tokens
-        if await runtime.cache.get(FORCE_MARK) is not None:
-            await tokens.record_admin_action("force_login", admin.driver_id, "throttled")
-            self.notice = "Повторный вход возможен не чаще раза в 30 секунд"
+        result = await force_login(runtime.tokens, runtime.cache, runtime.locks, admin.driver_id)
+        if result.outcome is ForceOutcome.THROTTLED:
+            self.notice = f"Повторный вход возможен не чаще раза в {FORCE_EVERY_S:.0f} секунд"
             return
-        await runtime.cache.set(FORCE_MARK, str(admin.driver_id).encode(), FORCE_EVERY_S)
-        try:
-            stored = await tokens.force_login()
-        except Exception as exc:  # noqa: BLE001 - shown to the admin, recorded in the audit
-            await tokens.record_admin_action("force_login", admin.driver_id, "error", type(exc).__name__)
+        if result.token is None:
             self.notice = "Вход не удался: см. журнал"
         else:
-            await tokens.record_admin_action("force_login", admin.driver_id, "ok")
-            self.notice = f"Получен новый токен №{stored.token_id or '—'}"
+            self.notice = f"Получен новый токен №{result.token.token_id or '—'}"
         await self._refresh()
 
     @rx.event

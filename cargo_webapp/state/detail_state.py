@@ -19,7 +19,6 @@ from services.responses import ResponseError
 from services.runtime import get_runtime
 from services.similar_offers import similar_offers
 from services.upstream_budget import Caller
-from services.vocabulary import DriverDocument
 
 log = logging.getLogger(__name__)
 STATE_LOST = "Отклик не отправлен: связь с сервером обновилась. Вернитесь к списку и откройте груз снова."
@@ -35,7 +34,6 @@ REQUEST_CONTACT = """new Promise((resolve) => {
     });
   } catch (e) { resolve(""); }
 })"""
-PROFILE = DriverDocument.PROFILE
 # While a response is on its way, closing the app asks first (Telegram 6.2+); after it, not.
 CONFIRM_CLOSING = "window.Telegram?.WebApp?.isVersionAtLeast('6.2') && Telegram.WebApp.enableClosingConfirmation()"
 
@@ -125,8 +123,7 @@ class DetailState(rx.State):
             self.stale = "Показаны сохранённые данные: CargoTech недоступен" if served.stale else ""
             self.status = status_label(statuses[cargo_id].status) if cargo_id in statuses else ""
             if not self.phone:  # prefilled from the driver's last response
-                profile = await get_runtime().drivers.get(driver.driver_id, PROFILE)
-                self.phone = str((profile or {}).get("phone", ""))
+                self.phone = await get_runtime().drivers.last_phone(driver.driver_id)
         finally:
             self.loading = False
 
@@ -179,7 +176,7 @@ class DetailState(rx.State):
             self.phone_error = exc.user_message
         else:
             self.status = status_label(response.status)
-            await get_runtime().drivers.put(driver.driver_id, PROFILE, {"phone": self.phone})
+            await get_runtime().drivers.set_last_phone(driver.driver_id, self.phone)
             feed = await self.get_state(FeedState)
             feed._show_status(self.cargo_id, self.status)
             outcome = "success"

@@ -21,11 +21,11 @@ from services.client_numbers import DICTIONARY_ID_MAX_DIGITS, client_digits
 from services.duplicate_folding import folded_ids
 from services.event_limiter import EventLimiter
 from services.feed import NEW_FILTERS_FAILED, filters_key, load_feed_page, load_next_feed_page
+from services.feed_form import EMPTY_FORM, TEXT_FIELDS, form_of, raw_filters
 from services.feed_marks import FeedMarks
 from services.feed_merge import merge_page
 from services.feed_sort import SORTS, sort_cards
 from services.filters import (
-    FIELD_LABELS,
     WEIGHT_CLASS_LABELS,
     FilterValidationError,
     validate_filters,
@@ -35,13 +35,9 @@ from services.formatting import stale_note
 from services.recovery import recheck_delay, recovery_for
 from services.runtime import get_runtime
 from services.upstream_budget import Caller, DriverOverBudget, Purpose
-from services.vocabulary import DriverDocument
 
 log = logging.getLogger(__name__)
 
-TEXT_FIELDS = frozenset(FIELD_LABELS) - {"truck_types", "load_types"} | {"from_name", "to_name"}
-EMPTY_FORM = {"mode": "all", "weight_class": "any"}
-SAVED = DriverDocument.FILTERS
 MIN_LETTERS = 2  # autocomplete asks CargoTech only from two letters on
 # One autocomplete lookup per driver per 0.2 s: the browser debounces at 0.3 s; the margin
 # absorbs network jitter, so only a client that skips the debounce is slowed.
@@ -56,12 +52,6 @@ READ_CLOUD_FILTERS = """new Promise((resolve) => {
   try { storage.getItem("filters", (error, value) => resolve(error ? "" : (value || ""))); } catch (e) { resolve(""); }
 })"""
 HAPTIC_SELECTION = "window.Telegram?.WebApp?.HapticFeedback?.selectionChanged()"
-
-
-def _type_ids(saved: object) -> list[str]:
-    items = saved if isinstance(saved, list) else []
-    found = (client_digits(item, max_digits=DICTIONARY_ID_MAX_DIGITS) for item in items[:100])
-    return [item for item in found if item is not None]
 
 
 class FeedState(rx.State):
@@ -293,7 +283,7 @@ class FeedState(rx.State):
     # --- internals --------------------------------------------------------------------------
 
     def _raw_filters(self) -> dict:
-        return {**self.form, "truck_types": list(self.truck_types), "load_types": list(self.load_types)}
+        return raw_filters(self.form, self.truck_types, self.load_types)
 
     async def _apply(self):
         driver = await current_driver(self)
@@ -309,7 +299,7 @@ class FeedState(rx.State):
         self.filters_open = False
         yield rx.call_script(HAPTIC_SELECTION)
         saved = self._raw_filters()
-        await get_runtime().drivers.put(driver.driver_id, SAVED, saved)
+        await get_runtime().drivers.set_feed_filters(driver.driver_id, saved)
         # The outer dumps makes the JSON a safe JS string literal.
         yield rx.call_script(
             "window.Telegram?.WebApp?.CloudStorage?.setItem('filters', " + json.dumps(json.dumps(saved)) + ")"
@@ -327,20 +317,22 @@ class FeedState(rx.State):
             async for update in self._apply():
                 yield update
 
+    @rx.event
+    async def use_saved_filters(self):
+        """Show the driver's saved filters afresh («Мои поиски» → «Показать грузы» saved them)."""
+        driver = await current_driver(self)
+        if driver is not None and await self._restore(driver.driver_id):
+            self.cards = []  # on_load keeps shown cards; these filters need a fresh page
+
     async def _restore(self, driver_id: int) -> bool:
-        saved = await get_runtime().drivers.get(driver_id, SAVED)
+        saved = await get_runtime().drivers.feed_filters(driver_id)
         return bool(saved) and self._use_saved(saved)
 
     def _use_saved(self, saved: dict) -> bool:
-        try:
-            validate_filters(saved)
-        except FilterValidationError:
-            return False  # e.g. a saved date that has passed: start clean rather than fail
-        self.form = {k: str(v) for k, v in saved.items() if k in TEXT_FIELDS and isinstance(v, str)}
-        self.form.setdefault("mode", "all")
-        self.form.setdefault("weight_class", "any")
-        self.truck_types = _type_ids(saved.get("truck_types"))
-        self.load_types = _type_ids(saved.get("load_types"))
+        restored = form_of(saved)
+        if restored is None:
+            return False
+        self.form, self.truck_types, self.load_types = restored.form, restored.truck_types, restored.load_types
         return True
 
     async def _load_dictionaries(self) -> None:

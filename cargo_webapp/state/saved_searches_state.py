@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import reflex as rx
 
+from cargo_webapp.state.feed_state import FeedState
 from cargo_webapp.state.session_state import current_driver
 from services.client_numbers import row_id
+from services.feed_form import form_of, raw_filters
 from services.runtime import get_runtime
 from services.saved_searches import MAX_NAME, MAX_PER_DRIVER, SavedSearchError, SearchView, clean_filters, propose_name
-from services.vocabulary import DriverDocument
-
-FEED_FILTERS = DriverDocument.FILTERS  # the document the feed restores its filters from
 
 
 def _row(view: SearchView) -> dict[str, str]:
@@ -147,15 +146,12 @@ class SavedSearchesState(rx.State):
         except SavedSearchError as exc:
             self.error = exc.user_message
             return
-        from cargo_webapp.state.feed_state import FeedState
-
-        feed = await self.get_state(FeedState)
-        if not feed._use_saved(view.filters):  # e.g. its loading date has passed
+        if form_of(view.filters) is None:  # e.g. its loading date has passed
             self.error = "Фильтры: дата загрузки в этом поиске уже прошла — сохраните поиск заново"
             return
-        await get_runtime().drivers.put(driver.driver_id, FEED_FILTERS, view.filters)
-        feed.cards = []  # the feed's on_load keeps shown cards; these filters need a fresh page
-        return rx.redirect("/")
+        await get_runtime().drivers.set_feed_filters(driver.driver_id, view.filters)
+        # The feed takes them from where it restores its filters, then shows them.
+        return [FeedState.use_saved_filters, rx.redirect("/")]
 
     @rx.event
     async def save_quiet_hours(self, form: dict):
@@ -178,7 +174,6 @@ class SavedSearchesState(rx.State):
         self.searches = [_row(view) for view in await get_runtime().searches.list_for(driver_id)]
 
     async def _feed_filters(self) -> dict:
-        from cargo_webapp.state.feed_state import FeedState
-
+        """The filters as the feed's sheet shows them (its public vars)."""
         feed = await self.get_state(FeedState)
-        return feed._raw_filters()
+        return raw_filters(feed.form, feed.truck_types, feed.load_types)

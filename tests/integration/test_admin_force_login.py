@@ -1,0 +1,37 @@
+"""The admin's forced login (services.admin_actions): one per 30 s across admins, every attempt
+in the token's audit trail. Against the CargoTech stand-in."""
+
+from __future__ import annotations
+
+from services.admin_actions import FORCE_EVERY_S, ForceOutcome, force_login
+from services.cache_backend import MemoryCache
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def _force(runtime, cache, admin_id: int):
+    return await force_login(runtime.tokens, cache, runtime.locks, admin_id)
+
+
+async def _outcomes(runtime) -> list[str]:
+    rows = await runtime.tokens.recent_audit(50)
+    return [row.outcome for row in sorted(rows, key=lambda r: r.id) if row.event == "admin_force_login"]
+
+
+async def test_one_forced_login_per_interval_across_admins(make_runtime):
+    clock = Clock()
+    runtime, cache = make_runtime(), MemoryCache(clock=clock)  # the shared cache, on a clock we move
+    first = await _force(runtime, cache, 1)
+    assert first.outcome is ForceOutcome.OK and first.token is not None
+    assert (await _force(runtime, cache, 2)).outcome is ForceOutcome.THROTTLED  # another admin, same window
+    clock.now += FORCE_EVERY_S + 1
+    again = await _force(runtime, cache, 2)
+    assert again.outcome is ForceOutcome.OK and again.token.token_id != first.token.token_id
+    assert await _outcomes(runtime) == ["ok", "throttled", "ok"]
+
