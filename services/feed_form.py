@@ -7,6 +7,7 @@ ids); `raw_filters` is the shape `services.filters.validate_filters` reads, and 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -35,11 +36,11 @@ def _type_ids(saved: object) -> list[str]:
     return [item for item in found if item is not None]
 
 
-def form_of(saved: Mapping[str, Any]) -> FeedForm | None:
+def form_of(saved: Mapping[str, Any], *, today: dt.date | None = None) -> FeedForm | None:
     """The form for saved filters, or None when they no longer validate (e.g. a loading date
     that has passed: the feed starts clean rather than fail). Unknown keys are dropped."""
     try:
-        validate_filters(saved)
+        validate_filters(saved, today=today)
     except FilterValidationError:
         return None
     form = {k: v for k, v in saved.items() if k in TEXT_FIELDS and isinstance(v, str)}
