@@ -179,3 +179,87 @@
   }
   setInterval(tick, 300);
 })();
+
+// What the server asks of the page: event handlers call these by name through
+// rx.call_script (cargo_webapp/app_js.py builds the call; it waits for this deferred file). Each
+// returns, or resolves to, what the handler's callback receives.
+window.cargoApp = (function () {
+  function tg() { return window.Telegram && window.Telegram.WebApp; }
+
+  return {
+    // Sign-in (SessionState.open): Telegram's initData, '' outside Telegram. Telegram's script
+    // may still be loading when the page hydrates, so wait for it briefly (1.5 s). Also tell
+    // Telegram the app is ready and wants the full height.
+    readInitData: function () {
+      return new Promise(function (resolve) {
+        var tries = 0;
+        (function poll() {
+          var app = tg();
+          if (app || tries++ > 30) {
+            if (app) { try { app.ready(); app.expand(); } catch (e) { /* an old client */ } }
+            resolve(app && app.initData ? app.initData : "");
+          } else { setTimeout(poll, 50); }
+        })();
+      });
+    },
+
+    // «Поделиться номером» on the detail (DetailState.ask_contact): the phone Telegram's
+    // requestContact hands back, which only newer clients do; '' otherwise or when refused.
+    requestContact: function () {
+      return new Promise(function (resolve) {
+        var app = tg();
+        if (!app || !app.requestContact) { resolve(""); return; }
+        try {
+          app.requestContact(function (ok, result) {
+            var contact = result && result.responseUnsafe && result.responseUnsafe.contact;
+            resolve(ok && contact && contact.phone_number ? String(contact.phone_number) : "");
+          });
+        } catch (e) { resolve(""); }
+      });
+    },
+
+    // While a response is on its way (DetailState.respond), closing the app asks first
+    // (Telegram 6.2+).
+    confirmClosing: function () {
+      var app = tg();
+      if (app && app.isVersionAtLeast("6.2")) app.enableClosingConfirmation();
+    },
+
+    // The response is sent or refused: closing no longer asks, and the driver feels the outcome
+    // ("success" | "error", Telegram 6.1+).
+    afterSending: function (outcome) {
+      var app = tg();
+      if (!app) return;
+      if (app.isVersionAtLeast("6.2")) app.disableClosingConfirmation();
+      if (app.isVersionAtLeast("6.1") && (outcome === "success" || outcome === "error")) {
+        app.HapticFeedback.notificationOccurred(outcome);
+      }
+    },
+
+    // The feed's filters from Telegram's CloudStorage (FeedState.load_first, when the server
+    // has none saved): the JSON text, '' when missing, outside Telegram, or after 1.5 s.
+    readCloudFilters: function () {
+      return new Promise(function (resolve) {
+        var app = tg();
+        var storage = app && app.CloudStorage;
+        if (!storage || !app.isVersionAtLeast("6.9")) { resolve(""); return; }
+        setTimeout(function () { resolve(""); }, 1500);
+        try {
+          storage.getItem("filters", function (error, value) { resolve(error ? "" : (value || "")); });
+        } catch (e) { resolve(""); }
+      });
+    },
+
+    // The filters just applied (FeedState), kept in Telegram's CloudStorage as a second copy.
+    saveCloudFilters: function (json) {
+      var app = tg();
+      if (app && app.CloudStorage) app.CloudStorage.setItem("filters", json);
+    },
+
+    // A light tick when a filter applies (FeedState).
+    hapticSelection: function () {
+      var app = tg();
+      if (app && app.HapticFeedback) app.HapticFeedback.selectionChanged();
+    },
+  };
+})();

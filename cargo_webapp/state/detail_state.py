@@ -6,6 +6,7 @@ import logging
 
 import reflex as rx
 
+from cargo_webapp import app_js
 from cargo_webapp.state.feed_state import FeedState
 from cargo_webapp.state.response_labels import status_label
 from cargo_webapp.state.session_state import SessionState, current_driver
@@ -22,30 +23,6 @@ from services.upstream_budget import Caller
 
 log = logging.getLogger(__name__)
 STATE_LOST = "Отклик не отправлен: связь с сервером обновилась. Вернитесь к списку и откройте груз снова."
-
-# Telegram's requestContact hands back the phone only in newer clients; '' otherwise.
-REQUEST_CONTACT = """new Promise((resolve) => {
-  const tg = window.Telegram && window.Telegram.WebApp;
-  if (!tg || !tg.requestContact) { resolve(""); return; }
-  try {
-    tg.requestContact((ok, result) => {
-      const contact = result && result.responseUnsafe && result.responseUnsafe.contact;
-      resolve(ok && contact && contact.phone_number ? String(contact.phone_number) : "");
-    });
-  } catch (e) { resolve(""); }
-})"""
-# While a response is on its way, closing the app asks first (Telegram 6.2+); after it, not.
-CONFIRM_CLOSING = "window.Telegram?.WebApp?.isVersionAtLeast('6.2') && Telegram.WebApp.enableClosingConfirmation()"
-
-
-def after_sending(outcome: str) -> str:
-    """Release the closing confirmation and let the driver feel the outcome (success | error)."""
-    return (
-        "(function(){var app=window.Telegram&&Telegram.WebApp;if(!app)return;"
-        "if(app.isVersionAtLeast('6.2'))app.disableClosingConfirmation();"
-        f"if(app.isVersionAtLeast('6.1'))app.HapticFeedback.notificationOccurred('{outcome}')}})()"
-    )
-
 
 class DetailState(rx.State):
     cargo_id: str = ""
@@ -139,7 +116,7 @@ class DetailState(rx.State):
 
     @rx.event
     def ask_contact(self):
-        return rx.call_script(REQUEST_CONTACT, callback=DetailState.got_contact)
+        return rx.call_script(app_js.call("requestContact"), callback=DetailState.got_contact)
 
     @rx.event
     def got_contact(self, phone: str):
@@ -160,7 +137,7 @@ class DetailState(rx.State):
                 self.phone_error = STATE_LOST
             return  # otherwise: too many actions at once; SessionState.notice says so
         self.sending = True
-        yield rx.call_script(CONFIRM_CLOSING)
+        yield rx.call_script(app_js.call("confirmClosing"))
         outcome = "error"
         try:
             response, _created = await get_runtime().responses.respond(
@@ -182,4 +159,4 @@ class DetailState(rx.State):
             outcome = "success"
         finally:
             self.sending = False
-        yield rx.call_script(after_sending(outcome))
+        yield rx.call_script(app_js.call("afterSending", outcome))

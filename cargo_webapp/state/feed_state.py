@@ -12,6 +12,7 @@ import logging
 
 import reflex as rx
 
+from cargo_webapp import app_js
 from cargo_webapp.state.response_labels import status_label
 from cargo_webapp.state.session_state import SessionState, current_driver
 from services import point_search
@@ -44,14 +45,6 @@ MIN_LETTERS = 2  # autocomplete asks CargoTech only from two letters on
 _autocomplete_pace = EventLimiter(limit=1, window_s=0.2)
 POINT_ID_MAX_DIGITS = 12  # the filter parser allows point ids up to 10**12
 MAX_LOADED = 500  # cards kept in the list; older pages scroll out of memory
-# Telegram's CloudStorage answers through the client; give up after 1.5 s outside Telegram.
-READ_CLOUD_FILTERS = """new Promise((resolve) => {
-  const storage = window.Telegram && window.Telegram.WebApp && window.Telegram.WebApp.CloudStorage;
-  if (!storage || !window.Telegram.WebApp.isVersionAtLeast("6.9")) { resolve(""); return; }
-  setTimeout(() => resolve(""), 1500);
-  try { storage.getItem("filters", (error, value) => resolve(error ? "" : (value || ""))); } catch (e) { resolve(""); }
-})"""
-HAPTIC_SELECTION = "window.Telegram?.WebApp?.HapticFeedback?.selectionChanged()"
 
 
 class FeedState(rx.State):
@@ -121,7 +114,7 @@ class FeedState(rx.State):
             self._restored = True
             if not await self._restore(driver.driver_id):
                 # Nothing saved on our side (e.g. a new server): Telegram may still have a copy.
-                yield rx.call_script(READ_CLOUD_FILTERS, callback=FeedState.restore_from_cloud)
+                yield rx.call_script(app_js.call("readCloudFilters"), callback=FeedState.restore_from_cloud)
             await self._load_dictionaries()
         if self.cards:
             return  # on_load runs again on every reconnect: keep what is shown
@@ -297,13 +290,10 @@ class FeedState(rx.State):
             return
         self.errors = {}
         self.filters_open = False
-        yield rx.call_script(HAPTIC_SELECTION)
+        yield rx.call_script(app_js.call("hapticSelection"))
         saved = self._raw_filters()
         await get_runtime().drivers.set_feed_filters(driver.driver_id, saved)
-        # The outer dumps makes the JSON a safe JS string literal.
-        yield rx.call_script(
-            "window.Telegram?.WebApp?.CloudStorage?.setItem('filters', " + json.dumps(json.dumps(saved)) + ")"
-        )
+        yield rx.call_script(app_js.call("saveCloudFilters", json.dumps(saved)))
         async for update in self._fetch(driver, offset=0):
             yield update
 

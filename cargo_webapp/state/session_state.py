@@ -8,27 +8,13 @@ import logging
 import reflex as rx
 from reflex_base.registry import RegistrationContext
 
+from cargo_webapp import app_js
 from services.event_limiter import EventLimiter
 from services.presence import remember_tab
 from services.runtime import get_runtime
 from services.sign_in import SignInRefused, cargo_path, launch_key, launch_of, resume, sign_in
 
 log = logging.getLogger(__name__)
-
-# Telegram's script may still be loading when the page hydrates: wait for it briefly, then
-# hand over initData ('' outside Telegram). Also tell Telegram the app is ready and full-height.
-READ_INIT_DATA = """new Promise((resolve) => {
-  let tries = 0;
-  const poll = () => {
-    const tg = window.Telegram && window.Telegram.WebApp;
-    if (tg || tries++ > 30) {
-      if (tg) { try { tg.ready(); tg.expand(); } catch (e) {} }
-      resolve(tg && tg.initData ? tg.initData : "");
-    } else { setTimeout(poll, 50); }
-  };
-  poll();
-})"""
-
 
 LAUNCH_INIT_DATA_KEY = "ct_launch_init_data"
 
@@ -79,7 +65,7 @@ class SessionState(rx.State):
             # The page put Telegram's initData in sessionStorage before hydrating, so it came
             # with this event: sign in now, one websocket round trip (~0.6 s on 3G) sooner.
             return await self._sign_in(launch, then_load=False)
-        return rx.call_script(READ_INIT_DATA, callback=SessionState.exchange)
+        return rx.call_script(app_js.call("readInitData"), callback=SessionState.exchange)
 
     @rx.event
     async def exchange(self, init_data: str):

@@ -104,5 +104,5 @@ def test_a_first_open_signs_in_without_the_server_asking_for_init_data(browser: 
     stored = page.evaluate("sessionStorage.getItem('ct_launch_init_data')")
     context.close()
     assert received, "no websocket frames seen"
-    assert not any("tg.initData" in frame for frame in received)  # READ_INIT_DATA never sent
+    assert not any("readInitData" in frame for frame in received)  # the page is never asked for it
     assert not stored  # used once, then cleared
