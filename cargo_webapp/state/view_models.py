@@ -1,8 +1,10 @@
 """Typed rows the pages read from state vars, so a misspelt key fails in mypy and at compile
 time instead of in the browser. Flags are real booleans, not "1"/"" strings.
 
-Only the «Мои отклики» item and the admin console's token panel are typed here so far; the feed
-card, the detail and the console's other tables are still `dict[str, str]`.
+The rows states build are typed here; the feed card, the detail and a contact are typed where
+services build them (`services/cargo_cards.py: CardView`, `services/cargo_detail_view.py:
+DetailView, ContactRow`). The console's other tables, the filter chips and the saved-search rows
+are still `dict[str, str]`.
 """
 
 from __future__ import annotations
