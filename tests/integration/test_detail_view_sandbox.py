@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import re
+import typing
 
 import pytest
 
-from services.cargo_detail_view import CONTACT_ORDER, contacts_view, detail_view
+from services.cargo_detail_view import CONTACT_ORDER, DetailView, contacts_view, detail_view
 from services.filters import base_query
 
 pytestmark = pytest.mark.both_spellings  # plain and drifted sandbox answers
@@ -79,7 +80,8 @@ async def test_detail_view_of_real_details(runtime, sandbox):
         assert re.fullmatch(r".+, ИНН \d{10}(\d{2})?", view["company"]), view["company"]
         assert view["note"] == (cargo.extra.note or "")
         assert view["cargo_type"] == (cargo.extra.custom_cargo_type or cargo.cargo_type.name)
-        assert all(isinstance(value, str) for value in view.values())
+        types = typing.get_type_hints(DetailView)  # exactly the view model's keys, each of its type
+        assert set(view) == set(types) and all(isinstance(view[k], t) for k, t in types.items())
 
 
 async def test_real_details_show_moscow_time_and_the_rate_of_the_shown_price(runtime, sandbox):
