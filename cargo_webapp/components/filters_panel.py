@@ -84,7 +84,7 @@ def weight_chips() -> rx.Component:
             lambda chip: rx.el.button(
                 chip["label"],
                 on_click=FeedState.set_weight(chip["value"]),
-                class_name=rx.cond(chip["active"] != "", "chip-btn active", "chip-btn"),
+                class_name=rx.cond(chip["active"], "chip-btn active", "chip-btn"),
                 type="button",
                 data_testid="weight-chip",
             ),

@@ -15,6 +15,7 @@ import reflex as rx
 from cargo_webapp import app_js
 from cargo_webapp.state.response_labels import status_label
 from cargo_webapp.state.session_state import SessionState, current_driver
+from cargo_webapp.state.view_models import WeightChip
 from services import point_search
 from services.cargo_cards import CardView
 from services.cargotech.errors import CargoTechError
@@ -94,9 +95,9 @@ class FeedState(rx.State):
         return len(shown) + len(self.truck_types) + len(self.load_types)
 
     @rx.var
-    def weight_chips(self) -> list[dict[str, str]]:
+    def weight_chips(self) -> list[WeightChip]:
         chosen = self.form.get("weight_class", "any")
-        return [{"value": k, "label": weight_chip_label(k), "active": "1" if k == chosen else ""}
+        return [WeightChip(value=k, label=weight_chip_label(k), active=k == chosen)
                 for k in WEIGHT_CLASS_LABELS]
 
     @rx.var

@@ -12,16 +12,17 @@ import reflex as rx
 
 from cargo_webapp.state.feed_state import FeedState
 from cargo_webapp.state.session_state import current_driver
+from cargo_webapp.state.view_models import SearchRow
 from services.client_numbers import row_id
 from services.feed_form import form_of, raw_filters
 from services.runtime import get_runtime
 from services.saved_searches import MAX_NAME, MAX_PER_DRIVER, SavedSearchError, SearchView, clean_filters, propose_name
 
 
-def _row(view: SearchView) -> dict[str, str]:
+def _row(view: SearchView) -> SearchRow:
     # The summary under the name only when it says more than the name (a proposed name is the summary).
     summary = "" if view.summary == view.name else view.summary
-    return {"id": str(view.id), "name": view.name, "summary": summary, "alerts": "1" if view.alerts_on else ""}
+    return SearchRow(id=str(view.id), name=view.name, summary=summary, alerts=view.alerts_on)
 
 
 def _search_id(value) -> int | None:
@@ -29,7 +30,7 @@ def _search_id(value) -> int | None:
 
 
 class SavedSearchesState(rx.State):
-    searches: list[dict[str, str]] = []
+    searches: list[SearchRow] = []
     loaded: bool = False
     error: str = ""  # a Russian message naming the field
     message: str = ""  # «Поиск сохранён», «Уведомления включены»

@@ -3,8 +3,7 @@ time instead of in the browser. Flags are real booleans, not "1"/"" strings.
 
 The rows states build are typed here; the feed card, the detail and a contact are typed where
 services build them (`services/cargo_cards.py: CardView`, `services/cargo_detail_view.py:
-DetailView, ContactRow`). The console's other tables, the filter chips and the saved-search rows
-are still `dict[str, str]`.
+DetailView, ContactRow`). The console's other tables are still `dict[str, str]`.
 """
 
 from __future__ import annotations
@@ -20,6 +19,23 @@ class ResponseItem(TypedDict):
     price: str
     status: str  # the Russian badge text
     at: str  # when the driver responded, Moscow time
+
+
+class SearchRow(TypedDict):
+    """One saved search in «Мои поиски»."""
+
+    id: str
+    name: str
+    summary: str  # what the filters say, when the name does not already
+    alerts: bool  # new cargos go to the bot
+
+
+class WeightChip(TypedDict):
+    """One truck-class chip of the feed's filters."""
+
+    value: str
+    label: str  # «1,5 т · 9 м³»
+    active: bool
 
 
 class TokenView(TypedDict):

@@ -7,10 +7,17 @@ import pytest
 import reflex as rx
 
 from cargo_webapp.pages.admin import admin_page
+from cargo_webapp.pages.detail import detail_page
+from cargo_webapp.pages.feed import feed_page
 from cargo_webapp.pages.responses import responses_page
+from cargo_webapp.pages.searches import searches_page
 from cargo_webapp.state.admin_state import AdminState
+from cargo_webapp.state.detail_state import DetailState
+from cargo_webapp.state.feed_state import FeedState
 from cargo_webapp.state.responses_state import ResponsesState, response_item
+from cargo_webapp.state.saved_searches_state import SavedSearchesState, _row
 from services.responses import ResponseView
+from services.saved_searches import SearchView
 from services.vocabulary import ResponseStatus
 
 VIEW = ResponseView(cargo_id="2648937001", status=ResponseStatus.SENT, route="Москва → Казань", price="85 000 ₽",
@@ -45,3 +52,16 @@ def test_a_misspelt_key_fails_when_the_page_is_built():
         AdminState.token["haz_error"]
     with pytest.raises(AttributeError, match="rout"):
         rx.foreach(ResponsesState.items, lambda item: rx.text(item["rout"]))
+
+
+def test_cards_chips_and_search_rows_carry_real_booleans():
+    assert feed_page() is not None and detail_page() is not None and searches_page() is not None
+    assert DetailState.cargo["note_long"]._var_type is bool
+    chips = FeedState(_reflex_internal_init=True).weight_chips
+    assert [chip["value"] for chip in chips if chip["active"] is True] == ["any"]
+    row = _row(SearchView(7, "В Казань", "В Казань", True, {}))
+    assert row == {"id": "7", "name": "В Казань", "summary": "", "alerts": True}
+    with pytest.raises(AttributeError, match="new_"):
+        rx.foreach(FeedState.cards, lambda card: rx.text(card["new_"]))
+    with pytest.raises(AttributeError, match="alert"):
+        rx.foreach(SavedSearchesState.searches, lambda row: rx.text(row["alert"]))
