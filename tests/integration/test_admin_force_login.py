@@ -3,8 +3,11 @@ in the token's audit trail. Against the CargoTech stand-in."""
 
 from __future__ import annotations
 
+import asyncio
+
 from services.admin_actions import FORCE_EVERY_S, ForceOutcome, force_login
 from services.cache_backend import MemoryCache
+from tests.support.redis_server import RedisServer
 
 
 class Clock:
@@ -35,3 +38,11 @@ async def test_one_forced_login_per_interval_across_admins(make_runtime):
     assert again.outcome is ForceOutcome.OK and again.token.token_id != first.token.token_id
     assert await _outcomes(runtime) == ["ok", "throttled", "ok"]
 
+
+
+async def test_two_workers_pressing_at_once_make_one_login(make_runtime):
+    """Two workers on one Redis: the check and the mark are one step, so only one login goes out."""
+    with RedisServer() as redis_server:
+        a, b = make_runtime(redis_url=redis_server.url), make_runtime(redis_url=redis_server.url)
+        results = await asyncio.gather(_force(a, a.cache, 1), _force(b, b.cache, 2))
+        assert sorted(r.outcome for r in results) == [ForceOutcome.OK, ForceOutcome.THROTTLED]
