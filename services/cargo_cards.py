@@ -55,4 +55,7 @@ def card_view(cargo: CargoItem) -> dict[str, str]:
         "dup_hint": "",  # «+2 похожих»: other companies' postings of the same load, folded in
         "dup_sources": "",  # those companies, «ООО Альфа · ИП Петров»
         "dup_ids": "",  # their cargo ids, comma-separated
+        # Filled in by services.lane_rates: «на 12 % выше рынка» and its tone, "above" | "below".
+        "market": "",
+        "market_tone": "",
     }

@@ -46,11 +46,13 @@ def table_models() -> list[type[SQLModel]]:
     """Every table of the app: one list, used by the app's schema check and by alembic."""
     from services.alerts.ledger import AlertDelivery
     from services.cargotech.token_vault import CargoTechToken, TokenAudit
+    from services.lane_rates import LaneObservation
     from services.outbox import OutboxMessage
     from services.responses import DriverResponse
     from services.saved_searches import AlertSettings, SavedSearch
 
-    return [CargoTechToken, TokenAudit, OutboxMessage, DriverResponse, SavedSearch, AlertSettings, AlertDelivery]
+    return [CargoTechToken, TokenAudit, OutboxMessage, DriverResponse, SavedSearch, AlertSettings, AlertDelivery,
+            LaneObservation]
 
 
 def table_metadata() -> MetaData:
