@@ -9,6 +9,7 @@ from cargo_webapp.live_status import lifespan_for
 from cargo_webapp.pages.admin import admin_page
 from cargo_webapp.pages.detail import detail_page
 from cargo_webapp.pages.feed import feed_page
+from cargo_webapp.pages.rates import rates_page
 from cargo_webapp.pages.responses import responses_page
 from cargo_webapp.pages.searches import searches_page
 from cargo_webapp.security_headers import security_headers
@@ -53,4 +54,5 @@ app.add_page(feed_page, route="/", title="CargoTech — грузы", on_load=Ses
 app.add_page(detail_page, route="/cargo/[cargo_id]", title="CargoTech — груз", on_load=SessionState.open)
 app.add_page(responses_page, route="/responses", title="CargoTech — мои отклики", on_load=SessionState.open)
 app.add_page(searches_page, route="/searches", title="CargoTech — мои поиски", on_load=SessionState.open)
+app.add_page(rates_page, route="/rates", title="CargoTech — ставки по направлению", on_load=SessionState.open)
 app.add_page(admin_page, route="/admin", title="CargoTech — администрирование", on_load=SessionState.open)

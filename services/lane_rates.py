@@ -353,6 +353,18 @@ class LaneRates:
         rows = await run_db(self._engine, lambda session: [tuple(row) for row in session.execute(query)])
         return weekly_rates(((c, d, p) for c, d, p in rows), today, weeks=weeks, min_count=self._min)
 
+    async def badge_for(self, item: CargoItem) -> MarketBadge | None:
+        """One cargo's badge (the detail screen); None also when the database cannot answer."""
+        lane = lane_of(item)
+        if lane is None:
+            return None
+        try:
+            stats = await self.stats_for([lane])
+        except Exception:  # noqa: BLE001 - no badge rather than no page
+            log.exception("lane rates: could not read the market")
+            return None
+        return market_badge(price_per_km(item), stats.get(lane))
+
     async def badge_cards(self, items: Sequence[CargoItem], cards: list[dict[str, str]]) -> None:
         """Fill each card's «market» text and «market_tone» in place (cards in items' order).
         A database failure leaves them empty: the badge is a courtesy."""

@@ -52,6 +52,11 @@ class ReturnQuery:
             raw["start_date"] = day.isoformat()
         return raw
 
+    def window_label(self, today: dt.date) -> str:
+        """«из Казани, 5–7 дек»: where and when, the days already past left out."""
+        days = self.days(today) or [self.last_day]
+        return f"из {from_city(self.city_name)}, {fmt.date_range(days[0].isoformat(), self.last_day.isoformat())}"
+
     def search_name(self) -> str:
         """«грузы из Казани после 5 дек»: the name a one-tap saved search gets."""
         return f"грузы из {from_city(self.city_name)} после {self.day.day}\u00a0{fmt.MONTHS[self.day.month - 1]}"

@@ -8,6 +8,7 @@ import reflex as rx
 
 from cargo_webapp.state.feed_state import FeedState
 from cargo_webapp.state.response_labels import status_label
+from cargo_webapp.state.return_loads_state import ReturnLoadsState
 from cargo_webapp.state.session_state import SessionState, current_driver
 from services.cargo_detail_view import contacts_view, detail_view, share_text, share_url
 from services.cargotech.errors import CargoNotFound, CargoTechError
@@ -122,6 +123,8 @@ class DetailState(rx.State):
             else:
                 await marks.remember(served.value)  # the route, should the cargo be withdrawn later
             view["share_url"] = share_url(runtime.responses.bot_username, cargo_id, share_text(view))
+            badge = await runtime.lane_rates.badge_for(served.value)
+            view["market"], view["market_tone"] = (badge.text, badge.tone) if badge else ("", "")
             self.cargo = view
             self.contacts = contacts_view(served.value.contacts)
             self.stale = "Показаны сохранённые данные: CargoTech недоступен" if served.stale else ""
@@ -131,6 +134,8 @@ class DetailState(rx.State):
                 self.phone = str((profile or {}).get("phone", ""))
         finally:
             self.loading = False
+        if self.cargo:
+            yield ReturnLoadsState.load_for(cargo_id)
 
     @rx.event
     def toggle_note(self):

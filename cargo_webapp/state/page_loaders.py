@@ -15,6 +15,10 @@ def loader_for(path: str):
         return AdminState.load
     if path.startswith("/responses"):
         return ResponsesState.load
+    if path.startswith("/rates"):
+        from cargo_webapp.state.rates_state import RatesState
+
+        return RatesState.load
     if path.startswith("/searches"):
         from cargo_webapp.state.saved_searches_state import SavedSearchesState
 

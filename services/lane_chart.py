@@ -1,0 +1,40 @@
+"""The «Ставки по направлению» chart as plain numbers: one bar per week, from p25 to p75 of ₽/км
+with the median marked, scaled to the tallest week. The page draws them with CSS (no chart
+library: the app builds offline and the bars are a few divs)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from services import formatting as fmt
+from services.lane_rates import WeekRates
+
+
+def _rub(kopecks: float) -> str:
+    return f"{fmt.group_digits(round(kopecks / 100))}"
+
+
+def chart_bars(weeks: Sequence[WeekRates]) -> list[dict[str, str]]:
+    """Per week: `label`, `median` («52 ₽/км» or «—»), `spread` («48–56»), and the bar's geometry
+    in percent of the chart's height: `bottom` (p25), `height` (p75 − p25), `mark` (the median).
+    The scale starts at zero so bars of different weeks compare honestly."""
+    top = max((w.stats.p75 for w in weeks if w.stats), default=0.0)
+    bars = []
+    for week in weeks:
+        stats = week.stats
+        if stats is None or top <= 0:
+            bars.append({"label": week.label, "median": "—", "spread": "", "count": "0", "bottom": "0",
+                         "height": "0", "mark": "0", "empty": "1"})
+            continue
+        bottom, height = stats.p25 / top * 100, max((stats.p75 - stats.p25) / top * 100, 1.5)
+        bars.append({
+            "label": week.label,
+            "median": fmt.rub_per_km(round(stats.median)),
+            "spread": f"{_rub(stats.p25)}–{_rub(stats.p75)}",
+            "count": str(stats.count),
+            "bottom": f"{bottom:.1f}",
+            "height": f"{height:.1f}",
+            "mark": f"{stats.median / top * 100:.1f}",
+            "empty": "",
+        })
+    return bars
