@@ -14,8 +14,13 @@ def _rub(kopecks: float) -> str:
     return f"{fmt.group_digits(round(kopecks / 100))}"
 
 
+def _monday(week: WeekRates) -> str:
+    return fmt.day_month(week.monday.isoformat())
+
+
 def chart_bars(weeks: Sequence[WeekRates]) -> list[dict[str, str]]:
-    """Per week: `label`, `median` («52 ₽/км» or «—»), `spread` («48–56»), and the bar's geometry
+    """Per week: `label` (its Monday, «30 ноя»), `week` («30 ноя – 6 дек»), `median` (roubles per
+    km, «52»; the axis says ₽/км), `spread` («48–56»), and the bar's geometry
     in percent of the chart's height: `bottom` (p25), `height` (p75 − p25), `mark` (the median).
     The scale starts at zero so bars of different weeks compare honestly."""
     top = max((w.stats.p75 for w in weeks if w.stats), default=0.0)
@@ -23,13 +28,14 @@ def chart_bars(weeks: Sequence[WeekRates]) -> list[dict[str, str]]:
     for week in weeks:
         stats = week.stats
         if stats is None or top <= 0:
-            bars.append({"label": week.label, "median": "—", "spread": "", "count": "0", "bottom": "0",
+            bars.append({"label": _monday(week), "week": week.label, "median": "—", "spread": "", "count": "0", "bottom": "0",
                          "height": "0", "mark": "0", "empty": "1"})
             continue
         bottom, height = stats.p25 / top * 100, max((stats.p75 - stats.p25) / top * 100, 1.5)
         bars.append({
-            "label": week.label,
-            "median": fmt.rub_per_km(round(stats.median)),
+            "label": _monday(week),
+            "week": week.label,
+            "median": _rub(stats.median),
             "spread": f"{_rub(stats.p25)}–{_rub(stats.p75)}",
             "count": str(stats.count),
             "bottom": f"{bottom:.1f}",

@@ -238,8 +238,9 @@ class LaneRecorder:
         """Note the cargos of a served page; never raises, never waits."""
         try:
             now = self._clock()
+            today = moscow_day(now)
             for item in items:
-                key = (item.id, moscow_day(now))
+                key = (item.id, today)
                 if key in self._written or key in self._pending or len(self._pending) >= MAX_PENDING:
                     continue
                 row = observation(item, now)

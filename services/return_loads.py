@@ -66,13 +66,10 @@ _HUSHING = set("гкхжшчщ")
 _CONSONANTS = set("бвгджзклмнпрстфхцчшщ")
 
 
-def from_city(name: str) -> str:
-    """The city after «из»: Казань → Казани, Самара → Самары, Омск → Омска, Сочи → Сочи. A name of
-    several words or an unusual ending is left as written behind «г.» («из г. Нижний Новгород»),
-    which reads correctly without declining it."""
-    word = name.strip()
-    if not word or " " in word or "-" in word or not word[-1].isalpha():
-        return f"г.\u00a0{word}" if word else "—"
+def _decline(word: str) -> str | None:
+    """One word after «из», or None when no simple rule fits it."""
+    if not word or not word[-1].isalpha():
+        return None
     last, stem = word[-1], word[:-1]
     if last in "ья":
         return stem + "и"
@@ -81,8 +78,31 @@ def from_city(name: str) -> str:
     if last.lower() in _CONSONANTS:
         return word + "а"
     if last in "оеиуыюэ":
-        return word  # Сочи, Иваново: not declined
-    return f"г.\u00a0{word}"
+        return word  # Сочи, Иваново, Улан-Удэ: not declined
+    return None
+
+
+def from_city(name: str) -> str:
+    """The city after «из»: Казань → Казани, Самара → Самары, Омск → Омска, Сочи → Сочи,
+    Санкт-Петербург → Санкт-Петербурга, Ростов-на-Дону → Ростова-на-Дону. A name of several words
+    or an unusual ending is left as written behind «г.» («из г. Нижний Новгород»), which reads
+    correctly without declining it."""
+    word = name.strip()
+    if not word:
+        return "—"
+    declined: str | None = None
+    if " " not in word:
+        if "-на-" in word:
+            head, _, tail = word.partition("-на-")
+            first = _decline(head)
+            declined = None if first is None else f"{first}-на-{tail}"
+        elif "-" in word:
+            head, _, tail = word.rpartition("-")
+            last = _decline(tail)
+            declined = None if last is None else f"{head}-{last}"
+        else:
+            declined = _decline(word)
+    return declined if declined is not None else f"г.\u00a0{word}"
 
 
 def return_query_for(cargo: CargoItem) -> ReturnQuery | None:

@@ -9,17 +9,24 @@ from cargo_webapp.state.rates_state import RatesState
 
 
 def _week(bar) -> rx.Component:
+    """One week: the median's number on top, the p25–p75 bar with the median's line, the Monday."""
     return rx.el.div(
-        rx.el.div(rx.cond(bar["empty"] == "", bar["median"], ""), class_name="rates-value"),
+        rx.el.div(rx.cond(bar["empty"] == "", bar["median"], "—"), class_name="rates-value"),
         rx.el.div(
-            rx.el.div(class_name="rates-median", style={"bottom": "calc(" + bar["mark"] + "% - 1px)"}),
-            class_name="rates-bar",
-            style={"height": bar["height"] + "%", "margin_bottom": bar["bottom"] + "%"},
+            rx.cond(
+                bar["empty"] == "",
+                rx.fragment(
+                    rx.el.div(class_name="rates-bar", style={"bottom": bar["bottom"] + "%", "height": bar["height"] + "%"}),
+                    rx.el.div(class_name="rates-median", style={"bottom": bar["mark"] + "%"}),
+                ),
+            ),
+            class_name="rates-track",
         ),
         rx.el.div(bar["label"], class_name="rates-label"),
         class_name="rates-week",
         data_testid="rates-week",
-        title=rx.cond(bar["empty"] == "", bar["spread"] + " ₽/км, грузов: " + bar["count"], "мало данных"),
+        title=rx.cond(bar["empty"] == "", bar["week"] + ": " + bar["spread"] + " ₽/км, грузов: " + bar["count"],
+                      bar["week"] + ": мало данных"),
     )
 
 
@@ -33,8 +40,9 @@ def rates_page() -> rx.Component:
         rx.cond(
             RatesState.bars.length() > 0,
             rx.el.section(
-                rx.el.h2("По неделям, ₽/км: столбик — от четверти до трёх четвертей грузов, черта — медиана",
-                         class_name="section-title"),
+                rx.el.h2("Медиана по неделям, ₽/км", class_name="section-title"),
+                rx.el.p("Столбик — от четверти до трёх четвертей грузов, черта — медиана; под ним — понедельник недели.",
+                        class_name="hint"),
                 rx.el.div(rx.foreach(RatesState.bars, _week), class_name="rates-chart", data_testid="rates-chart"),
                 class_name="card-section",
             ),

@@ -84,6 +84,7 @@ def test_detail_shows_the_market_and_loads_back(browser: Browser, app_server: Ap
     badge = page.get_by_test_id("market-badge")
     expect(badge).to_have_text(re.compile(r"^на\s2[0-9]\s% выше рынка$"), timeout=30_000)
     expect(badge).to_have_attribute("data-tone", "above")
+    page.screenshot(path=TARGET / f"market-badge-{scheme}.png")
     loads = page.get_by_test_id("return-load")
     expect(loads).to_have_count(len(scene.returns), timeout=30_000)
     assert [loads.nth(n).get_attribute("data-cargo-id") for n in range(len(scene.returns))] == scene.returns
@@ -99,7 +100,7 @@ def test_detail_shows_the_market_and_loads_back(browser: Browser, app_server: Ap
         expect(page.get_by_test_id("cargo-card").first).to_be_visible(timeout=30_000)
         # The direction for the rates: from the unloading city (set by «Все») to where the best load goes.
         page.get_by_test_id("filters-toggle").click()
-        page.get_by_label("Куда").fill(scene.to_city[:4])
+        page.get_by_label("Куда", exact=True).fill(scene.to_city[:4])
         page.get_by_test_id("to-suggestions").get_by_role("button", name=re.compile("^" + re.escape(scene.to_city))
                                                           ).first.click()
         page.get_by_role("button", name="Показать грузы").click()
@@ -111,7 +112,7 @@ def test_detail_shows_the_market_and_loads_back(browser: Browser, app_server: Ap
         page.get_by_test_id("return-all").click()
         expect(page).to_have_url(re.compile(r"/$"), timeout=30_000)
         page.get_by_test_id("filters-toggle").click()
-        page.get_by_label("Куда").fill(scene.to_city[:4])
+        page.get_by_label("Куда", exact=True).fill(scene.to_city[:4])
         page.get_by_test_id("to-suggestions").get_by_role("button", name=re.compile("^" + re.escape(scene.to_city))
                                                           ).first.click()
         page.get_by_role("button", name="Показать грузы").click()

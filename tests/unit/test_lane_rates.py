@@ -234,4 +234,5 @@ def test_chart_bars_scale_from_zero_to_the_tallest_week_and_mark_empty_weeks():
     empty, full = chart_bars(weeks)
     assert empty["empty"] == "1" and empty["median"] == "—"
     assert (full["bottom"], full["height"], full["mark"]) == ("50.0", "50.0", "62.5")
-    assert full["median"] == "50\u00a0₽/км" and full["spread"] == "40–80" and full["count"] == "6"
+    assert full["median"] == "50" and full["spread"] == "40–80" and full["count"] == "6"
+    assert (full["label"], full["week"]) == ("30\u00a0ноя", "30\u00a0ноя – 6\u00a0дек")
