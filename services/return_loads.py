@@ -59,7 +59,9 @@ class ReturnQuery:
 
     def search_name(self) -> str:
         """«грузы из Казани после 5 дек»: the name a one-tap saved search gets."""
-        return f"грузы из {from_city(self.city_name)} после {self.day.day}\u00a0{fmt.MONTHS[self.day.month - 1]}"
+        # Plain spaces: a saved search's name is stored with its whitespace collapsed.
+        city = from_city(self.city_name).replace("\u00a0", " ")
+        return f"грузы из {city} после {self.day.day} {fmt.MONTHS[self.day.month - 1]}"
 
 
 _HUSHING = set("гкхжшчщ")

@@ -9,6 +9,9 @@ import datetime as dt
 import pytest
 from sqlmodel import Session, select
 
+from cargo_webapp.state.feed_state import FeedState
+from cargo_webapp.state.rates_state import CHOOSE_DIRECTION, RatesState
+from cargo_webapp.state.return_loads_state import ReturnLoadsState
 from sandbox.cities import CITIES, CITY_BY_ID, city_ids_within
 from sandbox.testing import TEST_EPOCH
 from services.cargo_cards import price_per_km
@@ -17,6 +20,7 @@ from services.filters import PAGE_SIZE
 from services.lane_rates import LaneObservation, loading_day, moscow_day, truck_class_of
 from services.return_loads import RADIUS_KM, find_return_loads, return_query_for
 from services.upstream_budget import Purpose
+from tests.integration.state_harness import run_handler, signed_in_tree
 
 pytestmark = pytest.mark.both_spellings  # plain and drifted sandbox answers
 DRIVER = 7171
@@ -76,3 +80,35 @@ async def test_every_listed_cargo_is_recorded_once_a_day(sandbox, make_runtime):
     assert all(row.per_km > 0 and row.from_city_id and row.to_city_id for row in rows)
     # The badge needs five cargos on a lane in the window: a fresh database has too few.
     assert all(card["market"] == "" for card in first.cards)
+
+
+async def test_the_states_load_save_and_open_loads_back(sandbox, wired, monkeypatch):
+    """ReturnLoadsState as Reflex calls it: the cards, an alerting search named the driver's way,
+    and «Все» leaving the feed's filters on the unloading city; RatesState asks for a direction."""
+    sandbox.set_clock(0, frozen=True)
+    runtime, _requests = wired
+    monkeypatch.setattr(runtime.lane_rates, "today", lambda: TODAY)
+    page = await runtime.cargos.list_page({"include": "contacts", "limit": "100", "offset": "0",
+                                           "filter[mode]": "all", "filter[user_id]": "0"})
+    root = await signed_in_tree(DRIVER)
+    state = await root.get_state(ReturnLoadsState)
+    for item in page.value.data:
+        await run_handler(root, ReturnLoadsState, "load_for", {"cargo_id": item.id})
+        if state.cards:
+            break
+    assert state.cards and state.title.startswith("из ") and not state.loading
+    query = return_query_for((await runtime.cargos.detail(state.for_cargo)).value)
+    assert query is not None
+
+    await run_handler(root, ReturnLoadsState, "save_search", {})
+    [saved] = await runtime.searches.list_for(DRIVER)
+    assert saved.name == query.search_name() and saved.alerts_on
+    assert saved.filters["from_id"] == str(query.city_id) and saved.filters["from_radius"] == str(RADIUS_KM)
+
+    await run_handler(root, ReturnLoadsState, "open_all", {})
+    feed = await root.get_state(FeedState)
+    assert feed.form["from_id"] == str(query.city_id) and feed.form["weight_class"] == query.truck_class
+
+    await run_handler(root, RatesState, "load", {})
+    rates = await root.get_state(RatesState)
+    assert rates.note == CHOOSE_DIRECTION and rates.bars == []  # «Куда» is not set yet

@@ -225,7 +225,7 @@ def test_badge_cards_fills_the_market_keys(engine):
         ("на\u00a012\u00a0% выше рынка", "above"), ("на\u00a08\u00a0% ниже рынка", "below"), ("", ""), ("", "")]
 
 
-def test_chart_bars_scale_from_zero_to_the_tallest_week_and_mark_empty_weeks():
+def test_chart_bars_scale_around_the_weeks_spread_and_mark_empty_weeks():
     from services.lane_chart import chart_bars
     from services.lane_rates import WeekRates
 
@@ -233,6 +233,7 @@ def test_chart_bars_scale_from_zero_to_the_tallest_week_and_mark_empty_weeks():
              WeekRates(dt.date(2026, 11, 30), "30\u00a0ноя – 6\u00a0дек", LaneStats(6, 5000, 4000, 8000))]
     empty, full = chart_bars(weeks)
     assert empty["empty"] == "1" and empty["median"] == "—"
-    assert (full["bottom"], full["height"], full["mark"]) == ("50.0", "50.0", "62.5")
+    # The scale runs from 0.8 × 4000 = 3200 to 1.05 × 8000 = 8400.
+    assert (full["bottom"], full["height"], full["mark"]) == ("15.4", "76.9", "34.6")
     assert full["median"] == "50" and full["spread"] == "40–80" and full["count"] == "6"
     assert (full["label"], full["week"]) == ("30\u00a0ноя", "30\u00a0ноя – 6\u00a0дек")
