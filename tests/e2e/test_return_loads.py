@@ -93,6 +93,10 @@ def test_detail_shows_the_market_and_loads_back(browser: Browser, app_server: Ap
     page.screenshot(path=TARGET / f"return-loads-{scheme}.png")
 
     if scheme == "light":
+        page.locator("input[name=phone]").fill("+7 900 123-45-67")
+        page.wait_for_timeout(400)  # the phone field is debounced
+        page.locator("#respond-btn").click()
+        expect(page.get_by_test_id("respond-status")).to_be_visible(timeout=30_000)
         page.get_by_test_id("return-save").click()
         expect(page.get_by_test_id("return-message")).to_contain_text(re.compile(r"Поиск «грузы из .+ после \d+"))
         page.get_by_test_id("return-all").click()
@@ -119,5 +123,16 @@ def test_detail_shows_the_market_and_loads_back(browser: Browser, app_server: Ap
         page.get_by_test_id("rates-link").click()
         expect(page.get_by_test_id("rates-week")).to_have_count(8, timeout=30_000)
     page.screenshot(path=TARGET / f"lane-rates-{scheme}.png")
+    if scheme == "light":
+        # Responded to above, the cargo's loads back are one tap away in «Мои отклики» (a new
+        # tab: a fresh page state, as when the driver opens the app again).
+        page = context.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(launch_url(app_server.url, user=DRIVER, theme=theme, path="/responses"))
+        expect(page.get_by_test_id("response-item")).to_have_count(1, timeout=30_000)
+        page.get_by_test_id("response-returns").click()
+        loads = page.get_by_test_id("return-load")
+        expect(loads).to_have_count(len(scene.returns), timeout=30_000)
+        assert [loads.nth(n).get_attribute("data-cargo-id") for n in range(len(scene.returns))] == scene.returns
     context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
