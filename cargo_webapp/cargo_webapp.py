@@ -9,12 +9,14 @@ from cargo_webapp.live_status import lifespan_for
 from cargo_webapp.pages.admin import admin_page
 from cargo_webapp.pages.detail import detail_page
 from cargo_webapp.pages.feed import feed_page
+from cargo_webapp.pages.rates import rates_page
 from cargo_webapp.pages.responses import responses_page
 from cargo_webapp.pages.searches import searches_page
 from cargo_webapp.security_headers import security_headers
 from cargo_webapp.state.admin_state import AdminState
 from cargo_webapp.state.detail_state import DetailState
 from cargo_webapp.state.feed_state import FeedState
+from cargo_webapp.state.rates_state import RatesState
 from cargo_webapp.state.responses_state import ResponsesState
 from cargo_webapp.state.saved_searches_state import SavedSearchesState
 from cargo_webapp.state.session_state import LAUNCH_INIT_DATA_KEY, signed_in
@@ -59,4 +61,5 @@ app.add_page(feed_page, route="/", title="CargoTech — грузы", on_load=sig
 app.add_page(detail_page, route="/cargo/[cargo_id]", title="CargoTech — груз", on_load=signed_in(DetailState.load))
 app.add_page(responses_page, route="/responses", title="CargoTech — мои отклики", on_load=signed_in(ResponsesState.load))
 app.add_page(searches_page, route="/searches", title="CargoTech — мои поиски", on_load=signed_in(SavedSearchesState.load))
+app.add_page(rates_page, route="/rates", title="CargoTech — ставки по направлению", on_load=signed_in(RatesState.load))
 app.add_page(admin_page, route="/admin", title="CargoTech — администрирование", on_load=signed_in(AdminState.load))

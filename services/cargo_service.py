@@ -31,7 +31,7 @@ from pydantic import TypeAdapter
 from services.cache_backend import CacheBackend
 from services.cargotech.client import CargoTechClient
 from services.cargotech.errors import CargoNotFound, CargoTechError, CargoTechUnavailable
-from services.cargotech.models import CargoDetail, CargoPage, DictionaryPoint, TypeRef
+from services.cargotech.models import CargoDetail, CargoItem, CargoPage, DictionaryPoint, TypeRef
 from services.filters import query_key
 from services.locks import LockFactory, LockTimeout
 from services.upstream_budget import Caller, Purpose, UpstreamBudget
@@ -90,8 +90,12 @@ class CargoService:
         lookup_cache: CacheBackend | None = None,
         lookup_keep_s: float = 6 * 3600,
         budget: UpstreamBudget | None = None,
+        on_list: Callable[[list[CargoItem]], None] | None = None,
     ) -> None:
         self.client = client
+        # Told the items of every list page served (hit or miss): lane rates keep the market's
+        # prices from it. It must return at once and never raise.
+        self.on_list = on_list
         self._cache = cache
         self._lookup_cache = lookup_cache if lookup_cache is not None else cache
         self.budget = budget
@@ -118,10 +122,13 @@ class CargoService:
         """The page for `query`; with `not_before` (epoch s), never one fetched earlier while
         CargoTech answers, so a deeper page is no older than the first page it continues."""
         key = f"list:{query_key(query)}"
-        return await self._serve(
+        served = await self._serve(
             "list", key, self._list, CargoPage, lambda: self.client.list_cargos(query), not_before=not_before,
             caller=caller,
         )
+        if self.on_list is not None:
+            self.on_list(served.value.data)
+        return served
 
     async def detail(self, cargo_id: str, *, caller: Caller | None = None) -> Served[CargoDetail]:
         """A cargo's detail. A LOOKUP caller (an id no list has shown) is served from, and fills,

@@ -9,6 +9,7 @@ from services.cargo_service import CargoService
 from services.feed_marks import FeedMarks
 from services.feed_paging import next_page
 from services.filters import DriverFilters, build_query, query_key
+from services.lane_rates import LaneRates
 from services.upstream_budget import Caller
 
 NEW_FILTERS_FAILED = "Грузы по новым фильтрам не загрузились"
@@ -37,8 +38,10 @@ async def load_feed_page(
     marks: FeedMarks | None = None,
     driver_id: int | None = None,
     caller: Caller | None = None,
+    rates: LaneRates | None = None,
 ) -> FeedPage:
-    """A page of cards. With `marks` and `driver_id`, the page counts as the driver's feed activity
+    """A page of cards. With `rates`, each card carries its market badge (services.lane_rates).
+    With `marks` and `driver_id`, the page counts as the driver's feed activity
     and its cards carry «новый» and the old price (services.feed_marks). Duplicates are not folded
     here: the caller folds the whole loaded list (services.duplicate_folding)."""
     served = await cargos.list_page(build_query(filters, offset=offset), caller=caller)
@@ -47,6 +50,8 @@ async def load_feed_page(
     if marks is not None and driver_id is not None:
         since = await marks.visit_since(driver_id)
         marks.mark(cards, await marks.observe(page.data), since)
+    if rates is not None:
+        await rates.badge_cards(page.data, cards)
     return FeedPage(
         cards=cards,
         total=page.total,
@@ -67,6 +72,7 @@ async def load_next_feed_page(
     marks: FeedMarks | None = None,
     driver_id: int | None = None,
     caller: Caller | None = None,
+    rates: LaneRates | None = None,
 ) -> FeedPage:
     """The cards that continue a shown list (services.feed_paging): only cargos not on screen,
     in the exchange's order, with no gap against the first page's generation."""
@@ -75,5 +81,7 @@ async def load_next_feed_page(
     if marks is not None and driver_id is not None:
         since = await marks.visit_since(driver_id)
         marks.mark(cards, await marks.observe(page.items), since)
+    if rates is not None:
+        await rates.badge_cards(page.items, cards)
     return FeedPage(cards=cards, total=page.total, next_offset=page.next_offset,
                     fetched_at=page.fetched_at, stale=page.stale)

@@ -36,6 +36,7 @@ from services.cargotech.token_vault import TokenVault, key_fingerprint
 from services.circuit_breaker import CircuitBreaker
 from services.dev_standins import ensure_dev_standins
 from services.driver_store import DriverStore
+from services.lane_rates import LaneRates, LaneRecorder
 from services.locks import LockFactory, make_locks
 from services.memory_probe import run_memory_probe
 from services.metrics import UpstreamMetrics
@@ -78,10 +79,13 @@ class Runtime:
     alerts: AlertPoller
     drift: SchemaDrift
     figures: SharedFigures
+    lane_recorder: LaneRecorder
+    lane_rates: LaneRates
 
     async def aclose(self) -> None:
         await self.bot.stop()
         await self.cargos.aclose()
+        await self.lane_recorder.aclose()
         await self.http.aclose()
         if self.redis is not None:
             await self.redis.aclose()
@@ -136,6 +140,7 @@ def build_runtime(settings: Settings, *, clock: Callable[[], float] = time.time)
         driver_share=settings.driver_share,
         notifier=notifier,
     )
+    lane_recorder = LaneRecorder(engine)
     cargos = CargoService(
         client,
         cache,
@@ -148,6 +153,7 @@ def build_runtime(settings: Settings, *, clock: Callable[[], float] = time.time)
         clock=clock,
         lookup_cache=make_lookup_cache(redis),
         budget=budget,
+        on_list=lane_recorder.observe,
     )
     assert settings.dispatcher_chat_id is not None
     responses = ResponseService(
@@ -188,6 +194,8 @@ def build_runtime(settings: Settings, *, clock: Callable[[], float] = time.time)
                            window_s=settings.list_cache_fresh_s, clock=clock),
         drift=drift,
         figures=SharedFigures(metrics, cargos.stats.snapshot, redis, instance=instance_name(settings.instance_name)),
+        lane_recorder=lane_recorder,
+        lane_rates=LaneRates(engine),
     )
 
 

@@ -15,6 +15,7 @@ from services.alerts.ledger import AlertDelivery
 from services.cargotech.token_vault import CargoTechToken, TokenAudit
 from services.db import make_engine, upgrade_to_head
 from services.driver_store import DriverPreference
+from services.lane_rates import LaneObservation
 from services.outbox import OutboxMessage
 from services.responses import DriverResponse
 from services.saved_searches import AlertSettings, SavedSearch
@@ -27,7 +28,7 @@ class SchemaError(RuntimeError):
 def table_models() -> list[type[SQLModel]]:
     """Every table of the app: one list, used by the app's schema check and by alembic."""
     return [CargoTechToken, TokenAudit, OutboxMessage, DriverResponse, SavedSearch, AlertSettings, AlertDelivery,
-            DriverPreference]
+            DriverPreference, LaneObservation]
 
 
 def table_metadata() -> MetaData:

@@ -45,6 +45,9 @@ OVER_BUDGET = "Слишком много новых запросов за мин
 class Purpose(enum.StrEnum):
     FEED = "feed"
     LOOKUP = "lookup"
+    # Loads back from where a cargo unloads: feed queries a driver causes by opening a cargo,
+    # so they are charged like a new filter combination.
+    RETURN_LOADS = "return_loads"
 
 
 @dataclasses.dataclass(frozen=True)

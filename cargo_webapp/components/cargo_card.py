@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from cargo_webapp.components.market import market_badge
+
 
 def chip(text) -> rx.Component:
     return rx.cond(text != "", rx.el.span(text, class_name="chip"))
@@ -40,6 +42,7 @@ def cargo_card(card) -> rx.Component:
                 class_name="card-head",
             ),
             price_change(card["old_price"]),
+            market_badge(card["market"], card["market_tone"]),
             rx.el.div(
                 rx.el.span(card["dates"], class_name="card-dates"),
                 rx.cond(card["distance"] != "", rx.el.span(" · ", card["distance"])),

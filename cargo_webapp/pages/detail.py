@@ -7,7 +7,9 @@ import reflex as rx
 from cargo_webapp.components.cargo_card import cargo_card, chip, price_change, status_badge
 from cargo_webapp.components.detail_row import detail_row
 from cargo_webapp.components.layout import screen
+from cargo_webapp.components.market import market_badge
 from cargo_webapp.components.recovery import retry_banner
+from cargo_webapp.components.return_loads import return_loads_section
 from cargo_webapp.state.detail_state import DetailState
 
 
@@ -106,6 +108,7 @@ def _cargo() -> rx.Component:
             rx.el.h1(cargo["route"], class_name="page-title"),
             rx.el.div(cargo["price"], rx.el.span(" ", cargo["price_per_km"], class_name="hint"), class_name="card-price"),
             price_change(cargo["old_price"]),
+            market_badge(cargo["market"], cargo["market_tone"]),
             rx.el.div(chip(cargo["weight"]), chip(cargo["volume"]), chip(cargo["distance"]), class_name="card-chips"),
             # assets/app.js opens Telegram's share dialog for data-share-url (openTelegramLink).
             rx.el.button("Поделиться", class_name="btn btn-secondary share-btn", type="button",
@@ -127,6 +130,7 @@ def _cargo() -> rx.Component:
         ),
         _contacts(),
         _respond(),
+        return_loads_section(),
     )
 
 

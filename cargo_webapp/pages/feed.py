@@ -104,6 +104,7 @@ def feed_page() -> rx.Component:
         weight_chips(),
         rx.cond(FeedState.filters_open, filters_panel()),
         _sort(),
+        rx.link("Ставки по направлению", href="/rates", class_name="btn-link rates-link", data_testid="rates-link"),
         _banners(),
         _list(),
         _more_button(),

@@ -6,11 +6,25 @@ import reflex as rx
 
 from cargo_webapp.components.cargo_card import status_badge
 from cargo_webapp.components.layout import page_header, screen
+from cargo_webapp.components.return_loads import return_loads_section
 from cargo_webapp.state.responses_state import ResponsesState
+from cargo_webapp.state.return_loads_state import ReturnLoadsState
 from cargo_webapp.state.session_state import SessionState
 
 
 def _item(item) -> rx.Component:
+    return rx.el.div(
+        _card(item),
+        rx.cond(
+            ReturnLoadsState.for_cargo == item["cargo_id"],
+            return_loads_section(),
+            rx.el.button("Загрузки обратно", on_click=ReturnLoadsState.load_for(item["cargo_id"]), class_name="btn-link",
+                         type="button", data_testid="response-returns"),
+        ),
+    )
+
+
+def _card(item) -> rx.Component:
     return rx.link(
         rx.el.article(
             rx.el.div(rx.el.h3(item["route"], class_name="card-route"), rx.el.div(item["price"], class_name="card-price"),

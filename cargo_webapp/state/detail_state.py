@@ -9,6 +9,7 @@ import reflex as rx
 from cargo_webapp import app_js
 from cargo_webapp.state.feed_state import FeedState
 from cargo_webapp.state.response_labels import status_label
+from cargo_webapp.state.return_loads_state import ReturnLoadsState
 from cargo_webapp.state.session_state import SessionState, current_driver
 from services.cargo_cards import CardView
 from services.cargo_detail_view import ContactRow, DetailView, contacts_view, detail_view, share_text, share_url
@@ -95,6 +96,8 @@ class DetailState(rx.State):
             view = detail_view(served.value)
             view["old_price"] = await marks.detail_price_note(seen, served.value)
             view["share_url"] = share_url(runtime.responses.bot_username, cargo_id, share_text(view))
+            badge = await runtime.lane_rates.badge_for(served.value)
+            view["market"], view["market_tone"] = (badge.text, badge.tone) if badge else ("", "")
             self.cargo = view
             self.contacts = contacts_view(served.value.contacts)
             self.stale = "Показаны сохранённые данные: CargoTech недоступен" if served.stale else ""
@@ -103,6 +106,8 @@ class DetailState(rx.State):
                 self.phone = await get_runtime().drivers.last_phone(driver.driver_id)
         finally:
             self.loading = False
+        if self.cargo:
+            yield ReturnLoadsState.load_for(cargo_id)
 
     @rx.event
     def toggle_note(self):

@@ -372,10 +372,10 @@ class FeedState(rx.State):
             if offset:
                 page = await load_next_feed_page(runtime.cargos, filters, offset=offset, shown=folded_ids(self.cards),
                                                  generation=self._generation, marks=marks, driver_id=driver.driver_id,
-                                                 caller=caller)
+                                                 caller=caller, rates=runtime.lane_rates)
             else:
                 page = await load_feed_page(runtime.cargos, filters, offset=0, marks=marks, driver_id=driver.driver_id,
-                                            caller=caller)
+                                            caller=caller, rates=runtime.lane_rates)
             statuses = await runtime.responses.status_of(driver.driver_id, [c["id"] for c in page.cards])
         except CargoTechError as exc:
             log.warning("feed load failed: %s", exc)

@@ -1,0 +1,71 @@
+"""Find a cargo with loads back in the sandbox and seed the market around it, for the browser test.
+
+Run as `python -m tests.e2e.return_loads_scene SANDBOX_URL SCRATCH_DB_URL APP_DB_URL` in its own
+process: next to the browser tests, tests/e2e/telegram.py shadows python-telegram-bot. Prints the
+scene as JSON: the cargo, its loads back (best first), the unloading city and where the best load
+back goes. Seeded rows' cargo ids start with SEEDED.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import sys
+import time
+
+from sqlmodel import Session
+
+from services.cargo_cards import price_per_km
+from services.db import engine_for
+from services.lane_rates import LaneObservation, lane_of, moscow_day
+from services.return_loads import find_return_loads, return_query_for
+from services.runtime import build_runtime
+from services.settings import load_settings
+
+SEEDED = "88000000"
+
+
+def observations(from_id: int, to_id: int, truck_class: str, per_km: int, days: list[dt.date], start: int,
+                 *, spread: int = 0) -> list[LaneObservation]:
+    now = dt.datetime.now(dt.UTC)
+    return [LaneObservation(cargo_id=f"{SEEDED}{start + n:04d}", seen_day=day, seen_at=now, from_city_id=from_id,
+                            from_city="", to_city_id=to_id, to_city="", truck_class=truck_class,
+                            per_km=per_km + (n % 3) * spread, loading_date=day)
+            for n, day in enumerate(days)]
+
+
+async def main(sandbox_url: str, scratch_url: str, app_db_url: str) -> dict:
+    today = moscow_day(time.time())
+    runtime = build_runtime(load_settings(cargotech_base_url=sandbox_url, database_url=scratch_url,
+                                          cargotech_login_interval_s=0.0))
+    try:
+        page = await runtime.cargos.list_page({"include": "contacts", "limit": "100", "offset": "0",
+                                               "filter[mode]": "all", "filter[user_id]": "0"})
+        for item in page.value.data:
+            detail = (await runtime.cargos.detail(item.id)).value
+            query, lane, own = return_query_for(detail), lane_of(detail), price_per_km(detail)
+            if query is None or lane is None or not own or not query.days(today):
+                continue
+            answer = await find_return_loads(runtime.cargos, detail, driver_id=1, today=today)
+            best = answer.items[0] if answer.items else None
+            if len(answer.items) < 2 or best is None or not best.points.finish.city.id:
+                continue
+            # The cargo pays 25 % over what the seeded market pays on its lane.
+            rows = observations(lane.from_id, lane.to_id, lane.truck_class, round(own / 1.25), [today] * 6, 0)
+            # Eight weeks of the return direction for the rates chart, thinner further back.
+            back = [today - dt.timedelta(days=d) for d in range(56) if d % 7 < 7 - d // 14]
+            rows += observations(query.city_id, best.points.finish.city.id, query.truck_class, round(own * 0.9),
+                                 back, 100, spread=400)
+            with Session(engine_for(app_db_url)) as session:
+                session.add_all(rows)
+                session.commit()
+            return {"cargo_id": detail.id, "returns": [i.id for i in answer.items], "city": query.city_name,
+                    "to_city": best.points.finish.city.name}
+    finally:
+        await runtime.aclose()
+    raise SystemExit("no cargo in the sandbox's first 100 has two loads back")
+
+
+if __name__ == "__main__":
+    print(json.dumps(asyncio.run(main(*sys.argv[1:4])), ensure_ascii=False))
