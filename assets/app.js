@@ -102,11 +102,25 @@
 
   // Infinite scroll: when «Показать ещё» comes into view, press it.
   var observed = null;
+  var pressedWith = -1;  // cards on screen when the scroll last pressed it
+  function cardsShown() { return document.querySelectorAll("[data-testid=cargo-card]").length; }
   var observer = "IntersectionObserver" in window ? new IntersectionObserver(function (entries) {
     entries.forEach(function (entry) {
-      if (entry.isIntersecting && !entry.target.disabled) entry.target.click();
+      if (entry.isIntersecting && !entry.target.disabled) { pressedWith = cardsShown(); entry.target.click(); }
     });
   }, { rootMargin: "400px" }) : null;
+  // A page that added only a few cards leaves the button in view, and the observer reports no
+  // change: while it stays in view, it is pressed again each time the list has grown since.
+  // (A page that added nothing is continued by the server; a failure has its own retry.)
+  function pressMoreInView(more) {
+    if (!more || more.disabled) return;
+    var rect = more.getBoundingClientRect();
+    if (rect.top > window.innerHeight + 400 || rect.bottom < -400) return;
+    var shown = cardsShown();
+    if (shown === pressedWith) return;
+    pressedWith = shown;
+    more.click();
+  }
 
   // Recovery without taps. The server marks buttons with data-auto-in (seconds; -1: nothing
   // scheduled) and data-auto-seq; a new pair starts a countdown, and when it runs out while the
@@ -176,6 +190,7 @@
       if (more) observer.observe(more);
       observed = more;
     }
+    pressMoreInView(more);
   }
   setInterval(tick, 300);
 })();
