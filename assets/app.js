@@ -161,6 +161,23 @@
     autoPress(now);
   });
 
+  // A tap with no connection waits in the page's event queue and goes out when the connection
+  // returns. A button with a [data-offline-note-for] element says so at once; the note goes when
+  // the connection is back (the server's answer then shows as usual).
+  function offline() { return !!document.querySelector("[data-testid=offline-bar]"); }
+  document.addEventListener("click", function (event) {
+    var button = event.target && event.target.closest && event.target.closest("button[id]");
+    if (!button || button.disabled || !offline()) return;
+    var note = document.querySelector('[data-offline-note-for="' + button.id + '"]');
+    if (note) note.textContent = note.getAttribute("data-offline-text") || "";
+  }, true);
+  function clearOfflineNotes() {
+    if (offline()) return;
+    document.querySelectorAll("[data-offline-note-for]").forEach(function (note) {
+      if (note.textContent) note.textContent = "";
+    });
+  }
+
   // Every screen's code, fetched while the connection is there: the router loads a screen's
   // module on the first visit, and a module that fails to load (no signal) sends the browser to
   // a full page load, which shows its own offline page. Imported once here, the modules are in
@@ -181,6 +198,7 @@
   function tick() {
     preloadScreens();
     autoPress(Date.now());
+    clearOfflineNotes();
     wireTelegram();
     syncTelegramButtons();
     statusHaptic();
