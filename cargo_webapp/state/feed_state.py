@@ -180,6 +180,8 @@ class FeedState(rx.State):
         except (CargoTechError, FilterValidationError) as exc:
             log.info("feed re-check failed: %r", exc)
         if page is None or page.stale or page.refreshing:
+            if page is not None and page.stale:
+                self.stale = stale_note(page.fetched_at)  # CargoTech failed the refresh: say how old
             self._schedule_recheck(stale=page is None or page.stale, refreshing=page is not None)
             return
         self.stale = ""
