@@ -72,7 +72,7 @@ def _new_pill() -> rx.Component:
         FeedState.new_count > 0,
         rx.el.div(
             rx.el.button(
-                "↑ ", FeedState.new_label,
+                rx.el.span("↑ ", aria_hidden="true"), FeedState.new_label,
                 on_click=FeedState.show_new,
                 class_name="new-pill",
                 type="button",
