@@ -102,11 +102,25 @@
 
   // Infinite scroll: when «Показать ещё» comes into view, press it.
   var observed = null;
+  var pressedWith = -1;  // cards on screen when the scroll last pressed it
+  function cardsShown() { return document.querySelectorAll("[data-testid=cargo-card]").length; }
   var observer = "IntersectionObserver" in window ? new IntersectionObserver(function (entries) {
     entries.forEach(function (entry) {
-      if (entry.isIntersecting && !entry.target.disabled) entry.target.click();
+      if (entry.isIntersecting && !entry.target.disabled) { pressedWith = cardsShown(); entry.target.click(); }
     });
   }, { rootMargin: "400px" }) : null;
+  // A page that added only a few cards leaves the button in view, and the observer reports no
+  // change: while it stays in view, it is pressed again each time the list has grown since.
+  // (A page that added nothing is continued by the server; a failure has its own retry.)
+  function pressMoreInView(more) {
+    if (!more || more.disabled) return;
+    var rect = more.getBoundingClientRect();
+    if (rect.top > window.innerHeight + 400 || rect.bottom < -400) return;
+    var shown = cardsShown();
+    if (shown === pressedWith) return;
+    pressedWith = shown;
+    more.click();
+  }
 
   // Recovery without taps. The server marks buttons with data-auto-in (seconds; -1: nothing
   // scheduled) and data-auto-seq; a new pair starts a countdown, and when it runs out while the
@@ -147,6 +161,23 @@
     autoPress(now);
   });
 
+  // A tap with no connection waits in the page's event queue and goes out when the connection
+  // returns. A button with a [data-offline-note-for] element says so at once; the note goes when
+  // the connection is back (the server's answer then shows as usual).
+  function offline() { return !!document.querySelector("[data-testid=offline-bar]"); }
+  document.addEventListener("click", function (event) {
+    var button = event.target && event.target.closest && event.target.closest("button[id]");
+    if (!button || button.disabled || !offline()) return;
+    var note = document.querySelector('[data-offline-note-for="' + button.id + '"]');
+    if (note) note.textContent = note.getAttribute("data-offline-text") || "";
+  }, true);
+  function clearOfflineNotes() {
+    if (offline()) return;
+    document.querySelectorAll("[data-offline-note-for]").forEach(function (note) {
+      if (note.textContent) note.textContent = "";
+    });
+  }
+
   // Every screen's code, fetched while the connection is there: the router loads a screen's
   // module on the first visit, and a module that fails to load (no signal) sends the browser to
   // a full page load, which shows its own offline page. Imported once here, the modules are in
@@ -167,6 +198,7 @@
   function tick() {
     preloadScreens();
     autoPress(Date.now());
+    clearOfflineNotes();
     wireTelegram();
     syncTelegramButtons();
     statusHaptic();
@@ -176,6 +208,7 @@
       if (more) observer.observe(more);
       observed = more;
     }
+    pressMoreInView(more);
   }
   setInterval(tick, 300);
 })();
@@ -260,6 +293,10 @@ window.cargoApp = (function () {
     hapticSelection: function () {
       var app = tg();
       if (app && app.HapticFeedback) app.HapticFeedback.selectionChanged();
+    },
+    // The «N новых грузов» tap: the new cargos were merged in at the top; take the driver there.
+    scrollToTop: function () {
+      window.scrollTo({top: 0, behavior: "smooth"});
     },
   };
 })();

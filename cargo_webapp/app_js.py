@@ -14,7 +14,7 @@ import json
 # Every function assets/app.js gives window.cargoApp (tests/unit/test_app_js.py keeps the two in step).
 FUNCTIONS = frozenset({
     "readInitData", "requestContact", "confirmClosing", "afterSending", "readCloudFilters", "saveCloudFilters",
-    "hapticSelection",
+    "hapticSelection", "scrollToTop",
 })
 
 

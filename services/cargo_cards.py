@@ -37,6 +37,7 @@ class CardView(TypedDict):
     dup_hint: str  # «+2 похожих»: other companies' postings of the same load, folded in
     dup_sources: str  # those companies, «ООО Альфа · ИП Петров»
     dup_ids: str  # their cargo ids, comma-separated
+    gone: bool  # a refresh or its detail showed it withdrawn: drawn dimmed with «снят»
     # Filled in by services.lane_rates: «на 12 % выше рынка» and its tone, "above" | "below" | "".
     market: str
     market_tone: str
@@ -89,6 +90,7 @@ def card_view(cargo: CargoItem) -> CardView:
         "dup_hint": "",
         "dup_sources": "",
         "dup_ids": "",
+        "gone": False,
         # Filled in by services.lane_rates: «на 12 % выше рынка» and its tone, "above" | "below".
         "market": "",
         "market_tone": "",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from services.cargo_cards import CardView
 from services.duplicate_folding import fold_duplicates, folded_ids
+from services.feed_head import merge_new
 from services.feed_sort import sort_cards
 
 
@@ -18,3 +19,9 @@ def merge_page(shown: list[CardView], page_cards: list[CardView], offset: int, s
     known = folded_ids(shown)
     fresh = [card for card in page_cards if card["id"] not in known]
     return sort_cards(fold_duplicates(shown + fresh), sort)
+
+
+def merge_head(shown: list[CardView], head_cards: list[CardView], sort: str) -> list[CardView]:
+    """The «N новых грузов» tap: a fresh first page's new cards join in front of what is shown
+    (no duplicates, reposts folded), then the driver's sort applies."""
+    return sort_cards(fold_duplicates(merge_new(shown, head_cards, folded_ids(shown))), sort)

@@ -3,7 +3,10 @@
 A failed load is tried again after a backoff (2 s, 4 s, 8 s, 15 s, then every 30 s), never
 sooner than CargoTech or our own breaker said it could answer. A screen showing a page that is
 being refreshed or is stale checks again after a short while, so the stale banner goes away by
-itself when fresh data arrives.
+itself when fresh data arrives. A fresh first page on a visible screen is looked at again once a
+freshness window has passed, so new cargos at the head of the query (and withdrawn ones) show
+without a reload; through the shared cache that costs at most one upstream call per query and
+window, however many drivers watch it.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ LONGEST_WAIT_S = 120  # whatever Retry-After says, a driver's screen tries again
 UNAVAILABLE = "CargoTech недоступен"
 REFRESH_CHECK_S = 3  # a page served while its refresh runs: the refresh lands within seconds
 STALE_CHECK_S = (5, 10, 20, 30)
+HEAD_CHECK_S = 60  # the list cache's freshness window: looking sooner finds the same page
 
 
 @dataclasses.dataclass(frozen=True)
@@ -54,10 +58,11 @@ def recovery_for(error: CargoTechError, attempt: int) -> Recovery:
     return Recovery(error.user_message, retry_delay(attempt))
 
 
-def recheck_delay(*, refreshing: bool, stale: bool, attempt: int) -> int:
-    """Seconds until a screen showing a flagged page asks again; -1 when the page is fresh."""
+def recheck_delay(*, refreshing: bool, stale: bool, attempt: int, watching: bool = False) -> int:
+    """Seconds until a screen showing a flagged page asks again. A fresh page: -1, or when the
+    screen `watching` the head of its query wants new cargos, one freshness window."""
     if stale:
         return STALE_CHECK_S[min(attempt, len(STALE_CHECK_S) - 1)]
     if refreshing:
         return REFRESH_CHECK_S
-    return -1
+    return HEAD_CHECK_S if watching else -1

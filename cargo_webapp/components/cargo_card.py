@@ -1,5 +1,6 @@
 """One cargo offer as a card: route, dates, weight, volume, body, price, response badge, and the
-feed's marks: «новый», «цена изменилась: было …», «+2 похожих» (folded reposts of the same load)."""
+feed's marks: «новый», «цена изменилась: было …», «+2 похожих» (folded reposts of the same load),
+and «снят» (dimmed) on a card the exchange has withdrawn since it was loaded."""
 
 from __future__ import annotations
 
@@ -54,6 +55,7 @@ def cargo_card(card) -> rx.Component:
                 chip(card["volume"]),
                 chip(card["body"]),
                 status_badge(card["status"]),
+                rx.cond(card["gone"], rx.el.span("снят", class_name="badge badge-gone", data_testid="gone-badge")),
                 class_name="card-chips",
             ),
             rx.cond(
@@ -66,7 +68,7 @@ def cargo_card(card) -> rx.Component:
                     data_dup_ids=card["dup_ids"],
                 ),
             ),
-            class_name="cargo-card",
+            class_name=rx.cond(card["gone"], "cargo-card gone", "cargo-card"),
             data_testid="cargo-card",
             data_cargo_id=card["id"],
         ),

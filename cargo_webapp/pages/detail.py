@@ -12,6 +12,8 @@ from cargo_webapp.components.recovery import retry_banner
 from cargo_webapp.components.return_loads import return_loads_section
 from cargo_webapp.state.detail_state import DetailState
 
+RESPONSE_WAITS = "Нет связи: отклик отправим, когда связь вернётся"
+
 
 def _contact(c) -> rx.Component:
     """A phone or e-mail row is a link (tap to call or write); a name alone is plain text."""
@@ -96,6 +98,10 @@ def _respond() -> rx.Component:
                 id="respond-btn",
                 data_sending=rx.cond(DetailState.sending, "true", "false"),
             ),
+            # Written by assets/app.js when the button is tapped with no connection: the tap waits
+            # in the page's queue and goes out when the connection returns.
+            rx.el.p(class_name="offline-note", role="status", data_testid="respond-pending",
+                    data_offline_note_for="respond-btn", data_offline_text=RESPONSE_WAITS),
             class_name="card-section",
         ),
     )

@@ -65,10 +65,29 @@ def _sort() -> rx.Component:
     )
 
 
+def _new_pill() -> rx.Component:
+    """«3 новых груза»: sticks to the top of the screen while the driver scrolls; a tap merges
+    them in and scrolls up. The list itself never moves under the thumb."""
+    return rx.cond(
+        FeedState.new_count > 0,
+        rx.el.div(
+            rx.el.button(
+                rx.el.span("↑ ", aria_hidden="true"), FeedState.new_label,
+                on_click=FeedState.show_new,
+                class_name="new-pill",
+                type="button",
+                data_testid="new-pill",
+            ),
+            class_name="new-pill-row",
+            role="status",
+        ),
+    )
+
+
 def _list() -> rx.Component:
     return rx.cond(
         FeedState.cards.length() > 0,
-        rx.el.section(rx.foreach(FeedState.cards, cargo_card), class_name="feed-list"),
+        rx.el.section(_new_pill(), rx.foreach(FeedState.cards, cargo_card), class_name="feed-list"),
         rx.cond(
             FeedState.loading,
             rx.el.section(*[skeleton_card() for _ in range(4)], class_name="feed-list"),

@@ -83,6 +83,8 @@ class DetailState(rx.State):
             statuses = await runtime.responses.status_of(driver.driver_id, [cargo_id])
         except CargoNotFound:
             self.gone = True
+            feed = await self.get_state(FeedState)
+            feed._mark_gone({cargo_id})  # back in the list, its card says «снят»
             yield  # say «груз снят» at once; similar offers may take an upstream call (loading stays on)
             self.gone_route, self.similar = await similar_offers(runtime.cargos, marks, cargo_id)
         except CargoTechError as exc:

@@ -24,8 +24,9 @@ from services.duplicate_folding import folded_ids
 from services.event_limiter import EventLimiter
 from services.feed import NEW_FILTERS_FAILED, filters_key, load_feed_page, load_next_feed_page
 from services.feed_form import EMPTY_FORM, TEXT_FIELDS, form_of, raw_filters
+from services.feed_head import new_at_head, new_cargos_label, withdrawn_from_head
 from services.feed_marks import FeedMarks
-from services.feed_merge import merge_page
+from services.feed_merge import merge_head, merge_page
 from services.feed_sort import SORTS, sort_cards
 from services.filters import (
     WEIGHT_CLASS_LABELS,
@@ -34,7 +35,7 @@ from services.filters import (
     weight_chip_label,
 )
 from services.formatting import stale_note
-from services.recovery import recheck_delay, recovery_for
+from services.recovery import REFRESH_CHECK_S, recheck_delay, recovery_for
 from services.runtime import get_runtime
 from services.upstream_budget import Caller, DriverOverBudget, Purpose
 
@@ -74,12 +75,14 @@ class FeedState(rx.State):
     retry_seq: int = 0
     recheck_in: int = -1
     recheck_seq: int = 0
+    new_count: int = 0  # new cargos at the head of the query, not merged in yet (services.feed_head)
     _restored: bool = False
     _attempt: int = 0
     _failed_offset: int = 0
     _recheck_attempt: int = 0
     _shown_key: str = ""  # the filters the cards on screen were loaded with
     _generation: float = 0.0  # when the first page on screen was fetched: deeper pages are no older
+    _head_ids: list[str] = []  # the query's first page as last fetched, in the exchange's order
 
     # --- what the page shows ------------------------------------------------------------------
 
@@ -88,6 +91,10 @@ class FeedState(rx.State):
         if self.total >= 0:
             return f"{len(self.cards)} из {self.total}"
         return f"{len(self.cards)}" if self.cards else ""
+
+    @rx.var
+    def new_label(self) -> str:
+        return new_cargos_label(self.new_count)
 
     @rx.var
     def active_filters(self) -> int:
@@ -144,24 +151,68 @@ class FeedState(rx.State):
         """The page's timer, while a stale or refreshing first page is shown: once the fresh page is
         there, the banner goes; a driver still on the first page gets its cards too."""
         driver = await current_driver(self)
-        if driver is None or self.loading or self.recheck_in < 0:
+        if driver is None or self.recheck_in < 0:
             return
+        if self.loading:
+            self.recheck_in, self.recheck_seq = REFRESH_CHECK_S, self.recheck_seq + 1  # after this load
+            return
+        page = None
         try:
             filters = validate_filters(self._raw_filters())
-            page = await load_feed_page(get_runtime().cargos, filters, offset=0)
+            # Filters typed but not applied yet: the list on screen is still the applied query's.
+            if filters_key(filters) == self._shown_key:
+                page = await load_feed_page(get_runtime().cargos, filters, offset=0)
         except (CargoTechError, FilterValidationError) as exc:
-            log.info("feed re-check failed: %s", exc)
-            page = None
+            log.info("feed re-check failed: %r", exc)
         if page is None or page.stale or page.refreshing:
+            if page is not None and page.stale:
+                self.stale = stale_note(page.fetched_at)  # CargoTech failed the refresh: say how old
             self._schedule_recheck(stale=page is None or page.stale, refreshing=page is not None)
             return
         self.stale = ""
-        self.recheck_in = -1
-        self._recheck_attempt = 0
-        if len(self.cards) <= len(page.cards):
-            # Only the first page is on screen: show the fresh one (badges kept, duplicates folded).
+        # The list is never reordered under the driver's thumb: new cargos wait behind the pill,
+        # withdrawn ones are marked where they are.
+        fresh_ids = [card["id"] for card in page.cards]
+        gone = set(withdrawn_from_head(self._head_ids, fresh_ids))
+        self._head_ids = fresh_ids
+        new = new_at_head(fresh_ids, folded_ids(self.cards)) if self.cards else []
+        self.new_count = len(new)
+        if gone:
+            self._mark_gone(gone)
+        if not new and not gone and len(self.cards) <= len(page.cards):
+            # Only the first page is on screen and nothing moved: show the fresh one in place
+            # (prices, marks), badges kept, duplicates folded.
             async for update in self._fetch(driver, offset=0, quiet=True):
                 yield update
+        else:
+            self._schedule_recheck(stale=False, refreshing=False)
+
+    @rx.event
+    async def show_new(self):
+        """The «N новых грузов» pill: the new cargos join the list in front, newest first, and
+        the screen goes to the top."""
+        driver = await current_driver(self)
+        if driver is None or self.loading or self.new_count <= 0:
+            return
+        try:
+            filters = validate_filters(self._raw_filters())
+            runtime = get_runtime()
+            page = await load_feed_page(runtime.cargos, filters, offset=0,
+                                        marks=FeedMarks(runtime.cache, runtime.drivers), driver_id=driver.driver_id,
+                                        caller=Caller(driver.driver_id, Purpose.FEED, charged=False))
+            statuses = await runtime.responses.status_of(driver.driver_id, [c["id"] for c in page.cards])
+        except (CargoTechError, FilterValidationError) as exc:
+            log.info("new cargos not loaded: %r", exc)
+            return  # the pill stays; the next re-check counts again
+        for card in page.cards:
+            card["status"] = status_label(statuses[card["id"]].status) if card["id"] in statuses else ""
+            card["gone"] = False
+        self.cards = merge_head(self.cards, page.cards, self.sort)
+        self._head_ids = [card["id"] for card in page.cards]
+        self._generation = max(self._generation, page.fetched_at)
+        self.total = page.total if page.total is not None else self.total
+        self.new_count = 0
+        yield rx.call_script(app_js.call("scrollToTop"))
 
     @rx.event
     async def load_more(self):
@@ -274,6 +325,10 @@ class FeedState(rx.State):
         """Put a response badge on a loaded card (called when the driver responds)."""
         self.cards = [{**card, "status": label} if card["id"] == cargo_id else card for card in self.cards]
 
+    def _mark_gone(self, cargo_ids: set[str]) -> None:
+        """«снят» on loaded cards that a fresh first page or their detail shows to be withdrawn."""
+        self.cards = [{**card, "gone": True} if card["id"] in cargo_ids else card for card in self.cards]
+
     # --- internals --------------------------------------------------------------------------
 
     def _raw_filters(self) -> dict:
@@ -337,12 +392,11 @@ class FeedState(rx.State):
         self.load_options = [{"id": str(t.id), "name": t.name} for t in loads]
 
     def _schedule_recheck(self, *, stale: bool, refreshing: bool) -> None:
-        self.recheck_in = recheck_delay(stale=stale, refreshing=refreshing, attempt=self._recheck_attempt)
+        self.recheck_in = recheck_delay(stale=stale, refreshing=refreshing, attempt=self._recheck_attempt,
+                                        watching=bool(self.cards))
         if self.recheck_in >= 0:
-            self._recheck_attempt += 1
             self.recheck_seq += 1
-        else:
-            self._recheck_attempt = 0
+        self._recheck_attempt = self._recheck_attempt + 1 if stale or refreshing else 0
 
     async def _fetch(self, driver: SessionState, *, offset: int, retrying: bool = False, quiet: bool = False):
         """Load a page for a driver the calling handler has already checked (one limiter hit per event).
@@ -360,6 +414,7 @@ class FeedState(rx.State):
         if new_filters:
             # Never old results under new filter chips: the list empties at once, skeletons show.
             self.cards, self.total, self.next_offset, self.stale, self.recheck_in = [], -1, -1, "", -1
+            self.new_count, self._head_ids = 0, []
         self.loading = not quiet
         self.retry_in = -1
         yield
@@ -391,8 +446,11 @@ class FeedState(rx.State):
             if offset == 0:
                 self._shown_key = key
                 self._generation = page.fetched_at
+                self._head_ids = [card["id"] for card in page.cards]
+                self.new_count = 0
             for card in page.cards:
                 card["status"] = status_label(statuses[card["id"]].status) if card["id"] in statuses else ""
+                card["gone"] = False
             self.cards = merge_page(self.cards, page.cards, offset, self.sort)
             self.total = page.total if page.total is not None else -1
             self.next_offset = page.next_offset if page.next_offset is not None else -1

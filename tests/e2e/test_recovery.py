@@ -10,6 +10,13 @@ from playwright.sync_api import Page, expect
 from tests.e2e.telegram import launch_url, serve_telegram_script
 
 COUNTDOWN = re.compile(r"CargoTech недоступен, повторим через \d+ с")
+# The tab goes to the background and comes back, as when the driver switches apps.
+HIDE = """Object.defineProperty(document, 'visibilityState', {configurable: true, get: () => 'hidden'});
+Object.defineProperty(document, 'hidden', {configurable: true, get: () => true});
+document.dispatchEvent(new Event('visibilitychange'));"""
+SHOW = """Object.defineProperty(document, 'visibilityState', {configurable: true, get: () => 'visible'});
+Object.defineProperty(document, 'hidden', {configurable: true, get: () => false});
+document.dispatchEvent(new Event('visibilitychange'));"""
 
 
 def _fault(sandbox_url: str, **spec) -> None:
@@ -86,3 +93,53 @@ def test_a_filter_change_never_leaves_old_cards_under_the_new_chips(page: Page, 
     expect(banner).to_have_count(0)
     page.get_by_test_id("weight-chip").filter(has_text="Любой").click()  # leave the driver's filters as found
     expect(cards).to_have_count(20, timeout=30_000)
+
+
+def test_feed_recovers_from_a_hang_by_itself(page: Page, app_url: str, sandbox_url: str):
+    _own_query(page, app_url, 5150003, "17375")
+    # CargoTech accepts the call and never answers: the client gives up at its deadline.
+    _fault(sandbox_url, kind="hang", count=1, path_prefix="/v2/cargos")
+    page.get_by_role("button", name="Показать грузы").click()
+    cards = page.get_by_test_id("cargo-card")
+    expect(cards).to_have_count(0, timeout=5_000)
+    banner = page.get_by_role("alert").filter(has_text="CargoTech недоступен")
+    expect(banner).to_be_visible(timeout=40_000)
+    expect(banner).to_contain_text(COUNTDOWN)
+    expect(cards).to_have_count(20, timeout=30_000)  # the page's timer pressed «Повторить»
+    expect(banner).to_have_count(0)
+
+
+def test_a_retry_due_while_the_tab_is_hidden_runs_when_it_is_visible_again(page: Page, app_url: str,
+                                                                          sandbox_url: str):
+    _own_query(page, app_url, 5150004, "17377")
+    page.evaluate(HIDE)
+    _fault(sandbox_url, kind="status", status=503, count=4, path_prefix="/v2/cargos")
+    page.get_by_role("button", name="Показать грузы").click()
+    banner = page.get_by_role("alert").filter(has_text="CargoTech недоступен")
+    expect(banner).to_be_visible(timeout=30_000)
+    # The countdown runs out while the tab is hidden: nothing is pressed meanwhile.
+    expect(banner).to_contain_text("повторяем…", timeout=30_000)
+    cards = page.get_by_test_id("cargo-card")
+    page.wait_for_timeout(1_000)  # ticks of the page's timer, all while hidden
+    expect(cards).to_have_count(0)
+    expect(banner).to_be_visible()
+    page.evaluate(SHOW)  # back from another app
+    expect(cards).to_have_count(20, timeout=20_000)
+    expect(banner).to_have_count(0)
+
+
+def test_the_stale_banner_goes_by_itself_when_fresh_data_arrives(page: Page, app_url: str, sandbox_url: str):
+    _own_query(page, app_url, 5150005, "17379")
+    page.get_by_role("button", name="Показать грузы").click()
+    cards = page.get_by_test_id("cargo-card")
+    expect(cards).to_have_count(20, timeout=30_000)
+    shown = cards.first.get_attribute("data-cargo-id")
+    # CargoTech goes down for a while. Once the page on screen is a freshness window old, the
+    # screen looks at it again by itself: the refresh fails, the cached page is shown as old.
+    _fault(sandbox_url, kind="status", status=503, duration_s=75, path_prefix="/v2/cargos")
+    stale = page.get_by_test_id("stale-banner")
+    expect(stale).to_contain_text("CargoTech недоступен", timeout=120_000)
+    expect(cards.first).to_have_attribute("data-cargo-id", shown)  # what was shown stays
+    # CargoTech is back: the next look finds a fresh page, and the banner goes without a reload.
+    expect(stale).to_have_count(0, timeout=150_000)
+    expect(cards).to_have_count(20)

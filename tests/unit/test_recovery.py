@@ -7,7 +7,7 @@ from services.cargotech.errors import (
     CargoTechUnavailable,
     InvalidCargoId,
 )
-from services.recovery import LONGEST_WAIT_S, recheck_delay, recovery_for, retry_delay
+from services.recovery import HEAD_CHECK_S, LONGEST_WAIT_S, recheck_delay, recovery_for, retry_delay
 
 
 def test_backoff_grows_and_settles_at_thirty_seconds():
@@ -44,3 +44,6 @@ def test_flagged_pages_are_checked_again_fresh_ones_not():
     assert recheck_delay(refreshing=True, stale=False, attempt=0) == 3
     assert [recheck_delay(refreshing=False, stale=True, attempt=n) for n in range(5)] == [5, 10, 20, 30, 30]
     assert recheck_delay(refreshing=False, stale=False, attempt=3) == -1
+    # A screen watching its query's head looks again once a freshness window has passed.
+    assert recheck_delay(refreshing=False, stale=False, attempt=0, watching=True) == HEAD_CHECK_S == 60
+    assert recheck_delay(refreshing=True, stale=False, attempt=0, watching=True) == 3
