@@ -87,7 +87,7 @@ async def test_a_card_withdrawn_from_the_head_is_marked_where_it_is(moving, sand
     clock.now += 3 * 60
     await run_handler(root, FeedState, "recheck", {})
     assert [c["id"] for c in feed.cards] == before  # stays in place
-    marked = {c["id"] for c in feed.cards if c.get("gone") == "1"}
+    marked = {c["id"] for c in feed.cards if c["gone"] is True}
     assert marked == {victim}
     assert feed.new_count == 0
 
@@ -100,7 +100,7 @@ async def test_a_card_pushed_off_the_first_page_is_not_taken_for_withdrawn(movin
     await run_handler(root, FeedState, "recheck", {})
     head = _head(sandbox)
     assert feed.new_count == head.index(feed.cards[0]["id"]) >= 5
-    assert not [c["id"] for c in feed.cards if c.get("gone") == "1"]
+    assert not [c["id"] for c in feed.cards if c["gone"] is True]
 
 
 async def test_a_detail_answering_withdrawn_marks_the_card_in_the_list(moving, sandbox):
@@ -114,4 +114,4 @@ async def test_a_detail_answering_withdrawn_marks_the_card_in_the_list(moving, s
                                                  "headers": {"origin": "http://localhost"}})
     await run_handler(root, DetailState, "load", {})
     assert detail.gone
-    assert [c["id"] for c in feed.cards if c.get("gone") == "1"] == [victim]
+    assert [c["id"] for c in feed.cards if c["gone"] is True] == [victim]
