@@ -9,8 +9,8 @@ import reflex as rx
 
 from cargo_webapp.build_plugins import RadixLinkOnlyPlugin, SharedChunkPlugin
 from cargo_webapp.security_headers import allowed_origins
-from services.dev_standins import DEV_SESSION_ENV
-from services.settings import SettingsError, get_settings
+from services.infra.dev_standins import DEV_SESSION_ENV
+from services.infra.settings import SettingsError, get_settings
 
 LOCAL_BUN_DIR = str(Path(__file__).resolve().parent / ".tools" / "node_modules" / ".bin")
 
@@ -22,7 +22,7 @@ except SettingsError as exc:
 
 if not settings.is_prod and Path(sys.argv[0]).name in ("reflex", "__main__.py") and sys.argv[1:2] == ["run"]:
     # This is the `reflex run` process that owns the dev session: the backend it spawns starts
-    # the embedded stand-ins, and they stop when this process does (services/dev_standins.py).
+    # the embedded stand-ins, and they stop when this process does (services/infra/dev_standins.py).
     os.environ.setdefault(DEV_SESSION_ENV, str(os.getpid()))
 
 if os.path.isdir(LOCAL_BUN_DIR) and not os.environ.get("REFLEX_USE_SYSTEM_BUN"):

@@ -24,11 +24,11 @@ from pathlib import Path
 
 from sandbox.testing import SandboxServer
 from services.cargotech.errors import CargoNotFound, CargoTechError
-from services.feed import load_feed_page
-from services.filters import validate_filters
-from services.runtime import build_runtime
-from services.settings import load_settings
-from services.upstream_budget import Caller, DriverOverBudget, Purpose
+from services.cargotech.upstream_budget import Caller, DriverOverBudget, Purpose
+from services.feed.filters import validate_filters
+from services.feed.loading import load_feed_page
+from services.infra.runtime import build_runtime
+from services.infra.settings import load_settings
 
 HONEST = 9_000
 

@@ -30,9 +30,9 @@ from collections import Counter
 from pathlib import Path
 
 from sandbox.testing import SandboxServer
-from services.filters import build_query, validate_filters
-from services.runtime import build_runtime
-from services.settings import load_settings
+from services.feed.filters import build_query, validate_filters
+from services.infra.runtime import build_runtime
+from services.infra.settings import load_settings
 
 FRESH_S = 60.0  # our list freshness window (simulated seconds)
 SEED_TTL_S = 300.0  # the per-user cache TTL as first designed

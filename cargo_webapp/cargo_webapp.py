@@ -22,9 +22,9 @@ from cargo_webapp.state.saved_searches_state import SavedSearchesState
 from cargo_webapp.state.session_state import LAUNCH_INIT_DATA_KEY, signed_in
 from cargo_webapp.static_caching import with_static_caching
 from services.bot.webhook import webhook_route
-from services.health_routes import health_routes
-from services.runtime import get_runtime, runtime_lifespan
-from services.settings import get_settings
+from services.infra.health_routes import health_routes
+from services.infra.runtime import get_runtime, runtime_lifespan
+from services.infra.settings import get_settings
 
 TELEGRAM_WEB_APP_JS = "https://telegram.org/js/telegram-web-app.js"
 SAVE_LAUNCH_INIT_DATA = (

@@ -6,6 +6,6 @@ our table modules puts every table there, so nothing more needs registering (reg
 second model makes Reflex copy every table twice, with a warning per table).
 """
 
-from services.tables import table_models
+from services.infra.tables import table_models
 
 table_models()

@@ -18,8 +18,8 @@ from cargo_webapp.state.feed_state import FeedState
 from cargo_webapp.state.live_state import LiveState
 from cargo_webapp.state.response_labels import status_label
 from cargo_webapp.state.responses_state import ResponsesState
-from services.presence import open_tabs
-from services.runtime import get_runtime
+from services.drivers.presence import open_tabs
+from services.infra.runtime import get_runtime
 
 log = logging.getLogger(__name__)
 

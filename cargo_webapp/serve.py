@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sys
 
-from services.settings import SettingsError, get_settings
+from services.infra.settings import SettingsError, get_settings
 
 
 def main() -> None:

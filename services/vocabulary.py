@@ -2,7 +2,7 @@
 
 Each value is the string stored in the database or the cache, so renaming a member is free and
 changing a value is a migration. Russian labels are not here: the web app maps these to its own
-words (cargo_webapp/state/response_labels.py, admin_labels.py), the bot to its messages (services/response_messages.py).
+words (cargo_webapp/state/response_labels.py, admin_labels.py), the bot to its messages (services/dispatch/messages.py).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 from redis.asyncio import Redis
 
-from services.redis_conn import make_redis_client
+from services.primitives.redis_conn import make_redis_client
 from tests.support.redis_server import RedisServer
 
 # The session's throwaway PostgreSQL cluster (`postgres_url`), for every layer that needs one.

@@ -12,8 +12,8 @@ import time
 from dataclasses import dataclass, field
 
 from benchmarks.load.client import DETAIL, FEED, ROOT, SESSION, Disconnected, ReflexClient
-from services.settings import DEV_BOT_TOKEN
-from services.telegram_auth import sign_init_data
+from services.identity.telegram_auth import sign_init_data
+from services.infra.settings import DEV_BOT_TOKEN
 
 # Popular places, by sandbox point id (sandbox/cities.py: ids fixed by table order).
 CITIES = [

@@ -1,4 +1,4 @@
-"""The market badge: «на 12 % выше рынка» in green, «на 8 % ниже рынка» in amber (services.lane_rates)."""
+"""The market badge: «на 12 % выше рынка» in green, «на 8 % ниже рынка» in amber (services.market.lane_rates)."""
 
 from __future__ import annotations
 

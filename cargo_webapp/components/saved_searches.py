@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cargo_webapp.state.saved_searches_state import SavedSearchesState as S
-from services.saved_searches import MAX_NAME
+from services.alerts.saved_searches import MAX_NAME
 
 
 def save_search_button() -> rx.Component:

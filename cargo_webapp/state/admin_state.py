@@ -14,13 +14,13 @@ import reflex as rx
 from cargo_webapp.state.admin_labels import audit_event, cache_kind, outbox_kind, outcome
 from cargo_webapp.state.session_state import SessionState, current_driver
 from cargo_webapp.state.view_models import NO_TOKEN_VIEW, TokenView
-from services.admin_actions import FORCE_EVERY_S, ForceOutcome, force_login
+from services.cargotech.admin_actions import FORCE_EVERY_S, ForceOutcome, force_login
 from services.cargotech.errors import CargoTechError
+from services.cargotech.schema_drift import admin_rows, admin_status
 from services.client_numbers import row_id
 from services.formatting import clock_time, moment
-from services.runtime import get_runtime
-from services.schema_drift import admin_rows, admin_status
-from services.shared_figures import cache_snapshot
+from services.infra.runtime import get_runtime
+from services.infra.shared_figures import cache_snapshot
 
 log = logging.getLogger(__name__)
 

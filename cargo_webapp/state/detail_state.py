@@ -11,16 +11,16 @@ from cargo_webapp.state.feed_state import FeedState
 from cargo_webapp.state.response_labels import status_label
 from cargo_webapp.state.return_loads_state import ReturnLoadsState
 from cargo_webapp.state.session_state import SessionState, current_driver
-from services.cargo_cards import CardView
-from services.cargo_detail_view import ContactRow, DetailView, contacts_view, detail_view, share_text, share_url
 from services.cargotech.errors import CargoNotFound, CargoTechError
 from services.cargotech.models import CARGO_ID_RE
-from services.feed_marks import FeedMarks
-from services.recovery import recovery_for
-from services.responses import ResponseError
-from services.runtime import get_runtime
-from services.similar_offers import similar_offers
-from services.upstream_budget import Caller
+from services.cargotech.upstream_budget import Caller
+from services.dispatch.responses import ResponseError
+from services.feed.cards import CardView
+from services.feed.detail_view import ContactRow, DetailView, contacts_view, detail_view, share_text, share_url
+from services.feed.marks import FeedMarks
+from services.feed.recovery import recovery_for
+from services.feed.similar_offers import similar_offers
+from services.infra.runtime import get_runtime
 
 log = logging.getLogger(__name__)
 STATE_LOST = "Отклик не отправлен: связь с сервером обновилась. Вернитесь к списку и откройте груз снова."

@@ -16,28 +16,28 @@ from cargo_webapp import app_js
 from cargo_webapp.state.response_labels import status_label
 from cargo_webapp.state.session_state import SessionState, current_driver
 from cargo_webapp.state.view_models import WeightChip
-from services import point_search
-from services.cargo_cards import CardView
 from services.cargotech.errors import CargoTechError
+from services.cargotech.upstream_budget import Caller, DriverOverBudget, Purpose
 from services.client_numbers import DICTIONARY_ID_MAX_DIGITS, client_digits
-from services.duplicate_folding import folded_ids
-from services.event_limiter import EventLimiter
-from services.feed import NEW_FILTERS_FAILED, filters_key, load_feed_page, load_next_feed_page
-from services.feed_form import EMPTY_FORM, TEXT_FIELDS, form_of, raw_filters
-from services.feed_head import new_at_head, new_cargos_label, withdrawn_from_head
-from services.feed_marks import FeedMarks
-from services.feed_merge import merge_head, merge_page
-from services.feed_sort import SORTS, sort_cards
-from services.filters import (
+from services.feed import point_search
+from services.feed.cards import CardView
+from services.feed.filters import (
     WEIGHT_CLASS_LABELS,
     FilterValidationError,
     validate_filters,
     weight_chip_label,
 )
+from services.feed.folding import folded_ids
+from services.feed.form import EMPTY_FORM, TEXT_FIELDS, form_of, raw_filters
+from services.feed.head import new_at_head, new_cargos_label, withdrawn_from_head
+from services.feed.loading import NEW_FILTERS_FAILED, filters_key, load_feed_page, load_next_feed_page
+from services.feed.marks import FeedMarks
+from services.feed.merge import merge_head, merge_page
+from services.feed.recovery import REFRESH_CHECK_S, recheck_delay, recovery_for
+from services.feed.sort import SORTS, sort_cards
 from services.formatting import stale_note
-from services.recovery import REFRESH_CHECK_S, recheck_delay, recovery_for
-from services.runtime import get_runtime
-from services.upstream_budget import Caller, DriverOverBudget, Purpose
+from services.infra.runtime import get_runtime
+from services.primitives.event_limiter import EventLimiter
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ class FeedState(rx.State):
     retry_seq: int = 0
     recheck_in: int = -1
     recheck_seq: int = 0
-    new_count: int = 0  # new cargos at the head of the query, not merged in yet (services.feed_head)
+    new_count: int = 0  # new cargos at the head of the query, not merged in yet (services.feed.head)
     _restored: bool = False
     _attempt: int = 0
     _failed_offset: int = 0

@@ -1,5 +1,5 @@
 """«Ставки по направлению»: the weekly median and spread of ₽/км for the feed's current direction.
-Thin: the numbers come from services/lane_rates.py and services/lane_chart.py."""
+Thin: the numbers come from services/market/lane_rates.py and services/market/lane_chart.py."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import reflex as rx
 from cargo_webapp.state.session_state import current_driver
 from services import formatting as fmt
 from services.client_numbers import client_digits
-from services.filters import WEIGHT_CLASS_LABELS, WEIGHT_CLASSES
-from services.lane_chart import chart_bars
-from services.lane_rates import ANY_CLASS, MIN_OBSERVATIONS, WINDOW_DAYS, Lane
-from services.runtime import get_runtime
+from services.feed.filters import WEIGHT_CLASS_LABELS, WEIGHT_CLASSES
+from services.infra.runtime import get_runtime
+from services.market.lane_chart import chart_bars
+from services.market.lane_rates import ANY_CLASS, MIN_OBSERVATIONS, WINDOW_DAYS, Lane
 
 log = logging.getLogger(__name__)
 CHOOSE_DIRECTION = "Выберите в фильтрах ленты, откуда и куда: ставки считаются по направлению."

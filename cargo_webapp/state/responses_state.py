@@ -7,9 +7,9 @@ import reflex as rx
 from cargo_webapp.state.response_labels import status_label
 from cargo_webapp.state.session_state import current_driver
 from cargo_webapp.state.view_models import ResponseItem
+from services.dispatch.responses import ResponseView
 from services.formatting import moment
-from services.responses import ResponseView
-from services.runtime import get_runtime
+from services.infra.runtime import get_runtime
 
 
 def response_item(view: ResponseView) -> ResponseItem:

@@ -1,6 +1,6 @@
 """«Загрузки обратно» under a cargo (its detail, or a response in «Мои отклики»): the best loads
 leaving near where it unloads, «Все» (the feed with those filters) and a one-tap alerting search.
-Thin: the selection lives in services/return_loads.py."""
+Thin: the selection lives in services/market/return_loads.py."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ import logging
 import reflex as rx
 
 from cargo_webapp.state.session_state import current_driver
+from services.alerts.saved_searches import SavedSearchError
 from services.cargotech.errors import CargoNotFound, CargoTechError
 from services.cargotech.models import CARGO_ID_RE
-from services.return_loads import find_return_loads
-from services.runtime import get_runtime
-from services.saved_searches import SavedSearchError
-from services.upstream_budget import Caller
+from services.cargotech.upstream_budget import Caller
+from services.infra.runtime import get_runtime
+from services.market.return_loads import find_return_loads
 from services.vocabulary import DriverDocument
 
 log = logging.getLogger(__name__)

@@ -1,5 +1,5 @@
 """«Мои поиски»: saving the feed's filters as a named search, the list with alert switches,
-quiet hours, delete and apply-to-feed. Thin: the rules live in services/saved_searches.py.
+quiet hours, delete and apply-to-feed. Thin: the rules live in services/alerts/saved_searches.py.
 
 Every handler authorises from the server-side session (current_driver) and checks its
 arguments; a search id from the browser is only a request: the service refuses another
@@ -13,10 +13,10 @@ import reflex as rx
 from cargo_webapp.state.feed_state import FeedState
 from cargo_webapp.state.session_state import current_driver
 from cargo_webapp.state.view_models import SearchRow
+from services.alerts.saved_searches import MAX_NAME, MAX_PER_DRIVER, SavedSearchError, SearchView, clean_filters, propose_name
 from services.client_numbers import row_id
-from services.feed_form import form_of, raw_filters
-from services.runtime import get_runtime
-from services.saved_searches import MAX_NAME, MAX_PER_DRIVER, SavedSearchError, SearchView, clean_filters, propose_name
+from services.feed.form import form_of, raw_filters
+from services.infra.runtime import get_runtime
 
 
 def _row(view: SearchView) -> SearchRow:

@@ -9,10 +9,10 @@ import reflex as rx
 from reflex_base.registry import RegistrationContext
 
 from cargo_webapp import app_js
-from services.event_limiter import EventLimiter
-from services.presence import remember_tab
-from services.runtime import get_runtime
-from services.sign_in import SignInRefused, cargo_path, launch_key, launch_of, resume, sign_in
+from services.drivers.presence import remember_tab
+from services.identity.sign_in import SignInRefused, cargo_path, launch_key, launch_of, resume, sign_in
+from services.infra.runtime import get_runtime
+from services.primitives.event_limiter import EventLimiter
 
 log = logging.getLogger(__name__)
 

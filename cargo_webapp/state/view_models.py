@@ -2,7 +2,7 @@
 time instead of in the browser. Flags are real booleans, not "1"/"" strings.
 
 The rows states build are typed here; the feed card, the detail and a contact are typed where
-services build them (`services/cargo_cards.py: CardView`, `services/cargo_detail_view.py:
+services build them (`services/feed/cards.py: CardView`, `services/feed/detail_view.py:
 DetailView, ContactRow`). The console's other tables are still `dict[str, str]`.
 """
 

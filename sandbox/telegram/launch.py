@@ -18,8 +18,8 @@ import json
 from pathlib import Path
 from urllib.parse import quote
 
-from services.settings import DEV_ADMIN_ID, DEV_BOT_TOKEN
-from services.telegram_auth import sign_init_data
+from services.identity.telegram_auth import sign_init_data
+from services.infra.settings import DEV_ADMIN_ID, DEV_BOT_TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]
 TELEGRAM_JS = ROOT / ".tools/node_modules/@twa-dev/sdk/dist/telegram-web-apps.js"

@@ -13,7 +13,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from services.alerts.messages import off_confirmation, parse_off
-from services.saved_searches import SavedSearchError, SavedSearchService
+from services.alerts.saved_searches import SavedSearchError, SavedSearchService
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from services.cache_backend import CacheBackend, read_json_object
+from services.primitives.cache_backend import CacheBackend, read_json_object
 
 SEEN_KEEP = 600  # ids remembered per query (a page is ≤ 100; cargos live ~8 h)
 SEEN_TTL_S = 3 * 24 * 3600

@@ -2,7 +2,7 @@
 is escaped) and the «Отключить» callback data.
 
 One new cargo → one message with «Открыть груз» (a t.me link that opens the Mini App on the
-cargo: startapp=cargo_<id>, as services.response_messages.cargo_link does for dispatchers) and
+cargo: startapp=cargo_<id>, as services.dispatch.messages.cargo_link does for dispatchers) and
 «Отключить». More than DIGEST_OVER at once, or what quiet hours held → one digest message.
 """
 
@@ -13,7 +13,7 @@ from html import escape
 from typing import Any
 
 from services.client_numbers import row_id
-from services.response_messages import cargo_link
+from services.dispatch.messages import cargo_link
 
 DIGEST_OVER = 5  # more than this many at once → one digest message
 DIGEST_LIST_MAX = 15  # a digest lists this many, then «и ещё N»

@@ -27,17 +27,17 @@ from services.alerts.detection import SeenStore
 from services.alerts.ledger import HELD, SENT, AlertDelivery
 from services.alerts.messages import DIGEST_OVER, digest_buttons, digest_text, single_buttons, single_text
 from services.alerts.quiet_hours import is_quiet
-from services.cache_backend import CacheBackend
-from services.cargo_cards import CardView, card_view
-from services.cargo_service import CargoService, Served
+from services.alerts.saved_searches import SavedSearch, SavedSearchService, alert_query
 from services.cargotech.errors import CargoTechError
 from services.cargotech.models import CargoPage
 from services.clock import utcnow
-from services.db import run_db
-from services.filters import FilterValidationError, validate_filters
-from services.locks import LockFactory, LockTimeout
-from services.outbox import new_message
-from services.saved_searches import SavedSearch, SavedSearchService, alert_query
+from services.dispatch.outbox import new_message
+from services.feed.cache import CargoService, Served
+from services.feed.cards import CardView, card_view
+from services.feed.filters import FilterValidationError, validate_filters
+from services.infra.db import run_db
+from services.primitives.cache_backend import CacheBackend
+from services.primitives.locks import LockFactory, LockTimeout
 from services.vocabulary import OutboxKind
 
 log = logging.getLogger(__name__)

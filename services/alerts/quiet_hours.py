@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from services.saved_searches import QuietHours
+from services.alerts.saved_searches import QuietHours
 
 MSK = dt.timezone(dt.timedelta(hours=3))
 

@@ -14,8 +14,8 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from services.bot.keyboards import keyboard
 from services.cargotech.models import CARGO_ID_RE
-from services.response_messages import buttons_for, decided_text, parse_callback
-from services.responses import ResponseService
+from services.dispatch.messages import buttons_for, decided_text, parse_callback
+from services.dispatch.responses import ResponseService
 
 log = logging.getLogger(__name__)
 

@@ -19,9 +19,9 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from services.bot.keyboards import keyboard
 from services.clock import utcnow
-from services.notifier import Notifier
-from services.outbox import Outbox, Outgoing
-from services.responses import ResponseService
+from services.dispatch.outbox import Outbox, Outgoing
+from services.dispatch.responses import ResponseService
+from services.infra.notifier import Notifier
 from services.vocabulary import LOW_LANE_KINDS, OutboxKind
 
 log = logging.getLogger(__name__)

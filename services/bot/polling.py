@@ -7,8 +7,8 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from services.runtime import build_runtime
-from services.settings import load_settings
+from services.infra.runtime import build_runtime
+from services.infra.settings import load_settings
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,7 @@ async def poll() -> None:
 def configure_logging() -> None:
     logging.basicConfig(level=logging.INFO)
     # httpx logs every request URL at INFO, and the Bot API's URLs carry the token: a long poll
-    # would print it every 25 s. The token is also redacted (services/log_redaction.py).
+    # would print it every 25 s. The token is also redacted (services/infra/log_redaction.py).
     for name in ("httpx", "httpcore"):
         logging.getLogger(name).setLevel(logging.WARNING)
 

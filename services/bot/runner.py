@@ -16,8 +16,8 @@ from telegram.ext import Application
 
 from services.bot.handlers import BotHandlers
 from services.bot.outbox_worker import OutboxWorker
-from services.log_redaction import redact_in_logs
-from services.settings import Settings
+from services.infra.log_redaction import redact_in_logs
+from services.infra.settings import Settings
 
 log = logging.getLogger(__name__)
 

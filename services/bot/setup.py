@@ -13,7 +13,7 @@ import sys
 from telegram import BotCommand, MenuButtonWebApp, WebAppInfo
 
 from services.bot.runner import build_application
-from services.settings import SettingsError, load_settings
+from services.infra.settings import SettingsError, load_settings
 
 
 async def configure() -> str:

@@ -5,7 +5,7 @@ breaker (fail fast while CargoTech is down), the token source (one shared token,
 anywhere but CargoTech), and the retry policy (429/502/503/504/timeouts, within the caller's
 deadline). A 401 means the token was revoked: one re-login (single flight), one repeat.
 Answers are read by the tolerant reader (services.cargotech.reader): one unusable item is
-skipped, not the page, and what the reading met goes to the drift observer (services.schema_drift).
+skipped, not the page, and what the reading met goes to the drift observer (services.cargotech.schema_drift).
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from services.cargotech.login import retry_after_seconds
 from services.cargotech.models import CARGO_ID_RE, CargoDetail, CargoPage, DictionaryPoint, TypeRef
 from services.cargotech.reader import ParseReport, read_detail, read_dictionary, read_page
 from services.cargotech.retry_policy import RETRYABLE_STATUSES, RetryableUpstream, retrying
-from services.circuit_breaker import CircuitBreaker, CircuitOpen
-from services.rate_bucket import RateBucket, RateBudgetExceeded
+from services.primitives.circuit_breaker import CircuitBreaker, CircuitOpen
+from services.primitives.rate_bucket import RateBucket, RateBudgetExceeded
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -11,8 +11,8 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from services.runtime import build_runtime
-from services.settings import SettingsError, load_settings
+from services.infra.runtime import build_runtime
+from services.infra.settings import SettingsError, load_settings
 
 
 async def rotate() -> int:

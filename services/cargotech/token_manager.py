@@ -29,8 +29,8 @@ from services.cargotech.login import LoginResult, LoginTransient, login, parse_l
 from services.cargotech.retry_policy import retrying
 from services.cargotech.token_vault import StoredToken, TokenAudit, TokenVault
 from services.clock import utcnow
-from services.locks import LockFactory, LockTimeout
-from services.notifier import Notifier
+from services.infra.notifier import Notifier
+from services.primitives.locks import LockFactory, LockTimeout
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from sqlmodel import Field, Session, SQLModel, col, select
 
 from services.cargotech.login import LoginResult
 from services.clock import utcnow
-from services.db import run_db
+from services.infra.db import run_db
 
 
 class CargoTechToken(SQLModel, table=True):

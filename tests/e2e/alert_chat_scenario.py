@@ -12,8 +12,8 @@ import sys
 
 import httpx
 
-from services.runtime import build_runtime
-from services.settings import load_settings
+from services.infra.runtime import build_runtime
+from services.infra.settings import load_settings
 
 
 async def main(sandbox_url: str, telegram_url: str, database_url: str, driver_id: int) -> None:

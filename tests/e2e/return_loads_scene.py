@@ -16,12 +16,12 @@ import time
 
 from sqlmodel import Session
 
-from services.cargo_cards import price_per_km
-from services.db import engine_for
-from services.lane_rates import LaneObservation, lane_of, moscow_day
-from services.return_loads import find_return_loads, return_query_for
-from services.runtime import build_runtime
-from services.settings import load_settings
+from services.feed.cards import price_per_km
+from services.infra.db import engine_for
+from services.infra.runtime import build_runtime
+from services.infra.settings import load_settings
+from services.market.lane_rates import LaneObservation, lane_of, moscow_day
+from services.market.return_loads import find_return_loads, return_query_for
 
 SEEDED = "88000000"
 

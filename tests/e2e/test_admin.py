@@ -9,8 +9,8 @@ import httpx
 from cryptography.fernet import Fernet
 from playwright.sync_api import Browser, expect
 
-from services.settings import DEV_BOT_TOKEN, DEV_ENCRYPTION_KEY
-from services.telegram_auth import sign_init_data
+from services.identity.telegram_auth import sign_init_data
+from services.infra.settings import DEV_BOT_TOKEN, DEV_ENCRYPTION_KEY
 from tests.e2e.conftest import ADMIN_ID
 from tests.e2e.reflex_socket import ROOT_STATE, ReflexSocket
 from tests.e2e.telegram import DRIVER, launch_url, serve_telegram_script

@@ -11,7 +11,7 @@ import httpx
 from cryptography.fernet import Fernet
 from playwright.sync_api import Browser, Page, expect
 
-from services.settings import (
+from services.infra.settings import (
     DEV_BOT_TOKEN,
     DEV_CARGOTECH_PASSWORD,
     DEV_ENCRYPTION_KEY,

@@ -17,8 +17,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from sandbox.testing import TEST_EPOCH
-from services.feed_head import new_cargos_label
-from services.filters import build_query, validate_filters
+from services.feed.filters import build_query, validate_filters
+from services.feed.head import new_cargos_label
 from tests.e2e.telegram import launch_url, serve_telegram_script
 
 SLOT_S = 12  # the sandbox publishes one cargo every 12 s

@@ -24,9 +24,9 @@ from playwright.sync_api import Browser, expect
 from sqlalchemy import delete as sa_delete
 from sqlmodel import Session, col
 
-from services.db import engine_for
-from services.lane_rates import LaneObservation
-from services.saved_searches import SavedSearchService
+from services.alerts.saved_searches import SavedSearchService
+from services.infra.db import engine_for
+from services.market.lane_rates import LaneObservation
 from tests.e2e.conftest import AppServer
 from tests.e2e.telegram import DARK, LIGHT, launch_url, serve_telegram_script
 from tests.support.processes import ROOT

@@ -7,8 +7,8 @@ import sqlite3
 
 from playwright.sync_api import Browser, expect
 
-from services.saved_searches import SavedSearchService
-from services.tables import engine_for
+from services.alerts.saved_searches import SavedSearchService
+from services.infra.tables import engine_for
 from tests.e2e.conftest import AppServer
 from tests.e2e.reflex_socket import ROOT_STATE, ReflexSocket
 from tests.e2e.telegram import launch_url, serve_telegram_script

@@ -17,8 +17,8 @@ from playwright.sync_api import Browser, expect
 
 from sandbox.telegram.testing import FakeTelegramServer
 from sandbox.testing import TEST_EPOCH, SandboxServer
-from services.saved_searches import SavedSearchService
-from services.tables import engine_for
+from services.alerts.saved_searches import SavedSearchService
+from services.infra.tables import engine_for
 from tests.e2e.conftest import AppServer
 from tests.e2e.telegram import DARK, LIGHT, launch_url, serve_telegram_script
 from tests.support.processes import ROOT

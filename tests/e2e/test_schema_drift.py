@@ -7,7 +7,7 @@ from __future__ import annotations
 import httpx
 from playwright.sync_api import Browser, expect
 
-from services.filters import build_query, validate_filters
+from services.feed.filters import build_query, validate_filters
 from tests.e2e.conftest import ADMIN_ID
 from tests.e2e.telegram import launch_url, serve_telegram_script
 

@@ -1,5 +1,5 @@
 """Integration tests talk to a real CargoTech sandbox over loopback HTTP, through the same
-service objects the app builds (services.runtime.build_runtime).
+service objects the app builds (services.infra.runtime.build_runtime).
 
 A module marked `pytest.mark.both_spellings` runs each of its sandbox tests twice: against the
 sandbox's plain answers and against the same data in drifted spellings (sandbox.spelling), so
@@ -13,8 +13,8 @@ import pytest
 
 from sandbox.spelling import SPELLINGS
 from sandbox.testing import TEST_EPOCH, SandboxServer
-from services.runtime import Runtime, build_runtime
-from services.settings import Settings, load_settings
+from services.infra.runtime import Runtime, build_runtime
+from services.infra.settings import Settings, load_settings
 
 
 @pytest.fixture(scope="session")

@@ -14,10 +14,10 @@ from reflex.state import State
 import cargo_webapp.cargo_webapp  # noqa: F401  (registers every page's state)
 from cargo_webapp.state import session_state
 from cargo_webapp.state.session_state import SessionState
-from services import runtime as runtime_module
-from services.event_limiter import EventLimiter
-from services.settings import DEV_ADMIN_ID
-from services.telegram_auth import TelegramUser
+from services.identity.telegram_auth import TelegramUser
+from services.infra import runtime as runtime_module
+from services.infra.settings import DEV_ADMIN_ID
+from services.primitives.event_limiter import EventLimiter
 
 # Requests CargoTech may get, with every value checked: ids are bounded ASCII digits.
 ALLOWED_PATHS = re.compile(

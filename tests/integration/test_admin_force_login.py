@@ -1,12 +1,12 @@
-"""The admin's forced login (services.admin_actions): one per 30 s across admins, every attempt
+"""The admin's forced login (services.cargotech.admin_actions): one per 30 s across admins, every attempt
 in the token's audit trail. Against the CargoTech stand-in."""
 
 from __future__ import annotations
 
 import asyncio
 
-from services.admin_actions import FORCE_EVERY_S, ForceOutcome, force_login
-from services.cache_backend import MemoryCache
+from services.cargotech.admin_actions import FORCE_EVERY_S, ForceOutcome, force_login
+from services.primitives.cache_backend import MemoryCache
 from tests.support.redis_server import RedisServer
 
 

@@ -20,10 +20,10 @@ from sqlmodel import select
 from sandbox.telegram.testing import FakeTelegramServer
 from services.alerts.ledger import AlertDelivery
 from services.alerts.quiet_hours import MSK
-from services.db import run_db
-from services.filters import validate_filters
-from services.outbox import OutboxMessage
-from services.saved_searches import alert_query
+from services.alerts.saved_searches import alert_query
+from services.dispatch.outbox import OutboxMessage
+from services.feed.filters import validate_filters
+from services.infra.db import run_db
 from tests.integration.test_bot_loop import DISPATCHERS, WEBHOOK_SECRET, buttons_of, eventually, serving
 from tests.support.postgres_server import fresh_database
 from tests.support.processes import free_port

@@ -14,7 +14,7 @@ from starlette.applications import Starlette
 
 from sandbox.telegram.testing import FakeTelegramServer
 from services.bot.webhook import webhook_route
-from services.runtime import Runtime
+from services.infra.runtime import Runtime
 from services.vocabulary import ResponseStatus
 from tests.support.processes import free_port
 

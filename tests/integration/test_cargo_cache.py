@@ -5,8 +5,8 @@ import asyncio
 import pytest
 
 from services.cargotech.errors import CargoNotFound, CargoTechUnavailable
-from services.feed import load_feed_page
-from services.filters import base_query, build_query, validate_filters
+from services.feed.filters import base_query, build_query, validate_filters
+from services.feed.loading import load_feed_page
 from services.vocabulary import DriverDocument
 
 

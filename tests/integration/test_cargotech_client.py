@@ -6,7 +6,7 @@ import time
 import pytest
 
 from services.cargotech.errors import CargoNotFound, CargoTechUnavailable, InvalidCargoId
-from services.filters import base_query
+from services.feed.filters import base_query
 
 
 async def test_first_page_and_paging(runtime, sandbox):

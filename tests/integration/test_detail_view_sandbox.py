@@ -12,8 +12,8 @@ import typing
 
 import pytest
 
-from services.cargo_detail_view import CONTACT_ORDER, DetailView, contacts_view, detail_view
-from services.filters import base_query
+from services.feed.detail_view import CONTACT_ORDER, DetailView, contacts_view, detail_view
+from services.feed.filters import base_query
 
 pytestmark = pytest.mark.both_spellings  # plain and drifted sandbox answers
 TEL = re.compile(r"^tel:\+7\d{10}$")

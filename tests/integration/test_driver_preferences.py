@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.cache_backend import MemoryCache
-from services.driver_store import DriverStore
+from services.drivers.store import DriverStore
+from services.primitives.cache_backend import MemoryCache
 from services.vocabulary import DriverDocument
 
 FILTERS = {"from_name": "Казань", "weight_class": "1_3", "mode": "all", "truck_types": ["2"], "load_types": []}

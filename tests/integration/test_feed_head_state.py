@@ -10,8 +10,8 @@ from reflex.istate.data import RouterData
 
 from cargo_webapp.state.detail_state import DetailState
 from cargo_webapp.state.feed_state import FeedState
-from services.filters import base_query
-from services.recovery import HEAD_CHECK_S
+from services.feed.filters import base_query
+from services.feed.recovery import HEAD_CHECK_S
 from tests.integration.state_harness import run_handler, signed_in_tree, wire
 
 T0 = 1_800_000_000.0

@@ -8,11 +8,11 @@ import asyncio
 import httpx
 import pytest
 
-from services.driver_store import DriverStore
-from services.duplicate_folding import fold_duplicates, fold_key, folded_ids
-from services.feed import FeedPage, load_feed_page
-from services.feed_marks import VISIT_GAP_S, FeedMarks
-from services.feed_sort import sort_cards
+from services.drivers.store import DriverStore
+from services.feed.folding import fold_duplicates, fold_key, folded_ids
+from services.feed.loading import FeedPage, load_feed_page
+from services.feed.marks import VISIT_GAP_S, FeedMarks
+from services.feed.sort import sort_cards
 
 pytestmark = pytest.mark.both_spellings  # plain and drifted sandbox answers
 DRIVER = 5151

@@ -8,8 +8,8 @@ import random
 import httpx
 import pytest
 
-from services.feed import load_feed_page, load_next_feed_page
-from services.filters import DriverFilters, base_query
+from services.feed.filters import DriverFilters, base_query
+from services.feed.loading import load_feed_page, load_next_feed_page
 
 T0 = 1_800_000_000.0
 SLOT_S = 12  # the sandbox publishes one cargo every 12 s

@@ -13,11 +13,11 @@ from prometheus_client.parser import text_string_to_metric_families
 from starlette.applications import Starlette
 
 from services.cargotech.errors import CargoTechError
-from services.filters import base_query
-from services.health import readiness
-from services.health_routes import health_routes
-from services.metrics import UpstreamMetrics
-from services.runtime import Runtime
+from services.feed.filters import base_query
+from services.infra.health import readiness
+from services.infra.health_routes import health_routes
+from services.infra.metrics import UpstreamMetrics
+from services.infra.runtime import Runtime
 from tests.support.processes import free_port
 
 

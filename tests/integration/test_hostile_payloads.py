@@ -28,9 +28,9 @@ from cargo_webapp.state.responses_state import ResponsesState
 from cargo_webapp.state.saved_searches_state import SavedSearchesState
 from cargo_webapp.state.session_state import SessionState
 from services.alerts.messages import parse_off
-from services.event_limiter import EventLimiter
-from services.filters import FIELD_LABELS, FilterValidationError, validate_filters
-from services.response_messages import parse_callback
+from services.dispatch.messages import parse_callback
+from services.feed.filters import FIELD_LABELS, FilterValidationError, validate_filters
+from services.primitives.event_limiter import EventLimiter
 from tests.integration.state_harness import check_request, run_handler, signed_in_tree
 from tests.integration.test_bot_loop import (  # noqa: F401  (fixtures)
     DISPATCHER,
@@ -265,7 +265,7 @@ async def test_any_start_argument_opens_the_app_or_a_checked_cargo(start_bot, te
 
 async def test_a_driver_over_the_lookup_budget_sees_the_russian_notice(wired, monkeypatch):
     from cargo_webapp.state import feed_state
-    from services.upstream_budget import OVER_BUDGET, UpstreamBudget
+    from services.cargotech.upstream_budget import OVER_BUDGET, UpstreamBudget
 
     runtime, _requests = wired
     monkeypatch.setattr(feed_state, "_autocomplete_pace", EventLimiter(limit=10**9))

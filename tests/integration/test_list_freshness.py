@@ -4,8 +4,8 @@ two windows is served at all; when CargoTech fails, old pages are served flagged
 
 import pytest
 
-from services.feed import load_feed_page
-from services.filters import base_query
+from services.feed.filters import base_query
+from services.feed.loading import load_feed_page
 
 WINDOW = 60.0
 T0 = 1_800_000_000.0

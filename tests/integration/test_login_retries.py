@@ -7,7 +7,7 @@ import time
 import pytest
 
 from services.cargotech.errors import CargoTechAuthFailed, CargoTechUnavailable
-from services.filters import base_query
+from services.feed.filters import base_query
 
 LOGIN = "/v1/auth/login"
 

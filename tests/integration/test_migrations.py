@@ -12,8 +12,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
 
-from services.db import BASELINE_TABLES, alembic_config, make_engine, upgrade_to_head
-from services.tables import table_metadata
+from services.infra.db import BASELINE_TABLES, alembic_config, make_engine, upgrade_to_head
+from services.infra.tables import table_metadata
 from tests.support.postgres_server import fresh_database
 from tests.support.processes import ROOT
 
@@ -59,7 +59,8 @@ def test_the_migrations_match_the_models_on_sqlite(tmp_path):
 
 def test_processes_starting_together_migrate_a_database_once(postgres_url: str):
     url = fresh_database(postgres_url, "migrate_race")
-    script = "import sys; from services.db import make_engine, upgrade_to_head; print(upgrade_to_head(make_engine(sys.argv[1])))"
+    script = ("import sys; from services.infra.db import make_engine, upgrade_to_head; "
+              "print(upgrade_to_head(make_engine(sys.argv[1])))")
     workers = [subprocess.Popen([sys.executable, "-c", script, url], cwd=ROOT, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True) for _ in range(4)]
     outputs = [worker.communicate(timeout=120) for worker in workers]

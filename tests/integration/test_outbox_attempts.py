@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from sandbox.telegram.testing import FakeTelegramServer
-from services.outbox import new_message
+from services.dispatch.outbox import new_message
 from services.vocabulary import OutboxKind
 
 DRIVER = 700000888

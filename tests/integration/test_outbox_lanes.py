@@ -3,8 +3,8 @@ after hundreds of alerts, and each lane keeps its own order."""
 
 from __future__ import annotations
 
-from services.outbox import Outbox, new_message
-from services.tables import engine_for
+from services.dispatch.outbox import Outbox, new_message
+from services.infra.tables import engine_for
 
 
 async def test_a_response_overtakes_queued_cargo_alerts_and_each_lane_keeps_its_order(tmp_path):

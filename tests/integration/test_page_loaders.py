@@ -18,7 +18,7 @@ from cargo_webapp.state.feed_state import FeedState
 from cargo_webapp.state.responses_state import ResponsesState
 from cargo_webapp.state.saved_searches_state import SavedSearchesState
 from cargo_webapp.state.session_state import SessionState
-from services.telegram_auth import sign_init_data
+from services.identity.telegram_auth import sign_init_data
 from tests.integration.state_harness import run_handler
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.point_search import search_points
+from services.feed.point_search import search_points
 
 
 async def names(runtime, text: str) -> list[str]:

@@ -12,8 +12,8 @@ import time
 import httpx
 
 from sandbox.telegram.testing import FakeTelegramServer
-from services.log_redaction import REDACTED, redact_in_logs
-from services.settings import DEV_BOT_TOKEN
+from services.infra.log_redaction import REDACTED, redact_in_logs
+from services.infra.settings import DEV_BOT_TOKEN
 from tests.support.processes import ROOT
 
 

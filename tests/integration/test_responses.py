@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from services.responses import DriverResponse, ResponseError, normalise_phone
-from services.tables import engine_for
+from services.dispatch.responses import DriverResponse, ResponseError, normalise_phone
+from services.infra.tables import engine_for
 from services.vocabulary import ResponseStatus
 
 DRIVER_A = 700000101

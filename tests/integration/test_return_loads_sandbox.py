@@ -14,12 +14,12 @@ from cargo_webapp.state.rates_state import CHOOSE_DIRECTION, RatesState
 from cargo_webapp.state.return_loads_state import ReturnLoadsState
 from sandbox.cities import CITIES, CITY_BY_ID, city_ids_within
 from sandbox.testing import TEST_EPOCH
-from services.cargo_cards import price_per_km
-from services.feed import load_feed_page
-from services.filters import PAGE_SIZE
-from services.lane_rates import LaneObservation, loading_day, moscow_day, truck_class_of
-from services.return_loads import RADIUS_KM, find_return_loads, return_query_for
-from services.upstream_budget import Purpose
+from services.cargotech.upstream_budget import Purpose
+from services.feed.cards import price_per_km
+from services.feed.filters import PAGE_SIZE
+from services.feed.loading import load_feed_page
+from services.market.lane_rates import LaneObservation, loading_day, moscow_day, truck_class_of
+from services.market.return_loads import RADIUS_KM, find_return_loads, return_query_for
 from tests.integration.state_harness import run_handler, signed_in_tree
 
 pytestmark = pytest.mark.both_spellings  # plain and drifted sandbox answers

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.saved_searches import MAX_PER_DRIVER, SavedSearchError, propose_name
+from services.alerts.saved_searches import MAX_PER_DRIVER, SavedSearchError, propose_name
 
 DRIVER, OTHER = 700000101, 700000202
 pytestmark = pytest.mark.both_spellings  # plain and drifted sandbox answers
@@ -45,8 +45,8 @@ async def test_equal_filters_share_one_query_key(runtime):
 async def _all_rows(runtime):
     from sqlmodel import select
 
-    from services.db import run_db
-    from services.saved_searches import SavedSearch
+    from services.alerts.saved_searches import SavedSearch
+    from services.infra.db import run_db
 
     return await run_db(runtime.searches._engine, lambda s: list(s.exec(select(SavedSearch)).all()))
 

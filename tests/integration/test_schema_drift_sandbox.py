@@ -10,13 +10,13 @@ import httpx
 from prometheus_client.parser import text_string_to_metric_families
 from sqlmodel import select
 
-from services.db import run_db
-from services.feed import load_feed_page
-from services.filters import base_query
-from services.health import readiness
-from services.metrics import render_metrics
-from services.outbox import OutboxMessage
-from services.schema_drift import admin_rows, admin_status
+from services.cargotech.schema_drift import admin_rows, admin_status
+from services.dispatch.outbox import OutboxMessage
+from services.feed.filters import base_query
+from services.feed.loading import load_feed_page
+from services.infra.db import run_db
+from services.infra.health import readiness
+from services.infra.metrics import render_metrics
 
 ADMIN_CHAT = -1001234567890
 PAGES = 10

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cargo_webapp.state.feed_state import FeedState
 from cargo_webapp.state.session_state import SESSION_ENDED, SessionState
-from services.sessions import SessionStore
+from services.identity.sessions import SessionStore
 from tests.integration.state_harness import run_handler, signed_in_tree
 
 
@@ -48,7 +48,7 @@ async def test_an_expired_session_stops_the_open_tab_at_its_next_event(wired):
 
 async def test_autocomplete_asks_cargotech_from_two_letters_and_at_the_browsers_pace(wired, monkeypatch, sandbox):
     from cargo_webapp.state import feed_state
-    from services.event_limiter import EventLimiter
+    from services.primitives.event_limiter import EventLimiter
 
     now = [500.0]
     monkeypatch.setattr(feed_state, "_autocomplete_pace", EventLimiter(limit=1, window_s=0.2, clock=lambda: now[0]))

@@ -7,9 +7,9 @@ from __future__ import annotations
 import redis
 from prometheus_client.parser import text_string_to_metric_families
 
-from services.filters import PAGE_SIZE, base_query
-from services.metrics import render_metrics
-from services.shared_figures import cache_snapshot, cache_totals, deltas
+from services.feed.filters import PAGE_SIZE, base_query
+from services.infra.metrics import render_metrics
+from services.infra.shared_figures import cache_snapshot, cache_totals, deltas
 
 
 def samples(body: bytes) -> dict[tuple[str, frozenset], float]:

@@ -1,6 +1,6 @@
 """Signing a driver in through the runtime the app builds: initData → session → resume.
 
-Real initData signatures (services.telegram_auth.sign_init_data with the runtime's bot token), the dev
+Real initData signatures (services.identity.telegram_auth.sign_init_data with the runtime's bot token), the dev
 sign-in outside Telegram, prod's refusal, and the alert when initData checks fail in bulk.
 """
 
@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, quote, urlencode
 import pytest
 from cryptography.fernet import Fernet
 
-from services.sign_in import (
+from services.identity.sign_in import (
     DEV_DRIVER,
     MAX_INIT_DATA,
     NOT_IN_TELEGRAM,
@@ -26,7 +26,7 @@ from services.sign_in import (
     resume,
     sign_in,
 )
-from services.telegram_auth import sign_init_data
+from services.identity.telegram_auth import sign_init_data
 from tests.support.redis_server import RedisServer
 
 CYRILLIC = re.compile(r"[а-яА-ЯёЁ]")

@@ -8,10 +8,10 @@ import pytest
 
 from sandbox.cities import CITIES, CITY_BY_ID, city_ids_within
 from services.cargotech.errors import CargoNotFound
-from services.feed import load_feed_page
-from services.feed_marks import FeedMarks
-from services.filters import WEIGHT_CLASSES
-from services.similar_offers import ROUTE_RADIUS_KM, similar_offers, weight_class_for
+from services.feed.filters import WEIGHT_CLASSES
+from services.feed.loading import load_feed_page
+from services.feed.marks import FeedMarks
+from services.feed.similar_offers import ROUTE_RADIUS_KM, similar_offers, weight_class_for
 
 pytestmark = pytest.mark.both_spellings  # plain and drifted sandbox answers
 DRIVER = 6161

@@ -10,7 +10,7 @@ from cryptography.fernet import Fernet
 
 from services.cargotech.errors import CargoTechAuthFailed, CargoTechUnavailable
 from services.cargotech.token_vault import TokenAudit
-from services.filters import base_query
+from services.feed.filters import base_query
 from tests.support.redis_server import RedisServer
 
 
@@ -160,8 +160,8 @@ def test_rotate_command_re_encrypts_with_the_newest_key(sandbox, tmp_path):
     env = {**os.environ, "CARGOTECH_BASE_URL": sandbox.url, "DATABASE_URL": f"sqlite:///{tmp_path / 'ops.db'}"}
     login = (
         "import asyncio\n"
-        "from services.runtime import build_runtime\n"
-        "from services.settings import load_settings\n"
+        "from services.infra.runtime import build_runtime\n"
+        "from services.infra.settings import load_settings\n"
         "async def go():\n"
         "    runtime = build_runtime(load_settings())\n"
         "    await runtime.tokens.get_token()\n"

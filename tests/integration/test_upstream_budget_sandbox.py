@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import asyncio
 
-from services.cache_backend import MemoryCache
-from services.cargo_service import CargoService
 from services.cargotech.errors import CargoNotFound, CargoTechError
-from services.feed import load_feed_page
-from services.filters import validate_filters
-from services.rate_bucket import MemoryRateBucket
-from services.upstream_budget import Caller, DriverOverBudget, Purpose, UpstreamBudget
+from services.cargotech.upstream_budget import Caller, DriverOverBudget, Purpose, UpstreamBudget
+from services.feed.cache import CargoService
+from services.feed.filters import validate_filters
+from services.feed.loading import load_feed_page
+from services.primitives.cache_backend import MemoryCache
+from services.primitives.rate_bucket import MemoryRateBucket
 
 ABUSERS = (701, 702, 703)
 HONEST = 704

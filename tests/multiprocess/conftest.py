@@ -13,8 +13,8 @@ import redis
 
 from sandbox.telegram.testing import FakeTelegramServer
 from sandbox.testing import TEST_EPOCH, SandboxServer
-from services.settings import DEV_BOT_TOKEN
-from services.telegram_auth import sign_init_data
+from services.identity.telegram_auth import sign_init_data
+from services.infra.settings import DEV_BOT_TOKEN
 from tests.e2e.reflex_socket import ROOT_STATE, ReflexSocket
 from tests.support.app_process import AppProcess
 from tests.support.postgres_server import fresh_database

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
-from services.feed import NEW_FILTERS_FAILED
+from services.feed.loading import NEW_FILTERS_FAILED
 from tests.multiprocess.conftest import DETAIL, DISPATCHER, DISPATCHERS, FEED, RESPONSES, Cluster, Driver
 from tests.support.waiting import wait_until
 

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 from redis.asyncio import Redis
 
-from services.redis_conn import make_redis_client
+from services.primitives.redis_conn import make_redis_client
 from tests.support.redis_server import RedisServer
 
 

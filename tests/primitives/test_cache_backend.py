@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from services.cache_backend import CacheUnavailable, FallthroughCache, MemoryCache, RedisCache, make_cache
+from services.primitives.cache_backend import CacheUnavailable, FallthroughCache, MemoryCache, RedisCache, make_cache
 
 
 def warnings_from(caplog, logger: str) -> list[logging.LogRecord]:
@@ -83,14 +83,14 @@ async def test_fallthrough_cache_misses_quietly_while_redis_is_down_and_resumes(
         await cache.set("k", b"other", ttl_s=60)
         await cache.delete("k")
     assert cache.degraded
-    assert len(warnings_from(caplog, "services.cache_backend")) == 1
+    assert len(warnings_from(caplog, "services.primitives.cache_backend")) == 1
 
     flaky_redis.start()  # empty again: nothing was persisted
     assert await cache.get("k") is None
     await cache.set("k", b"back", ttl_s=60)
     assert await cache.get("k") == b"back"
     assert not cache.degraded
-    assert len(warnings_from(caplog, "services.cache_backend")) == 1
+    assert len(warnings_from(caplog, "services.primitives.cache_backend")) == 1
 
 
 async def test_fallthrough_cache_skips_redis_between_probes(flaky_redis, flaky_client):

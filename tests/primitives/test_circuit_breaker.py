@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.circuit_breaker import CircuitBreaker, CircuitOpen
+from services.primitives.circuit_breaker import CircuitBreaker, CircuitOpen
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from services.locks import LockFactory, LockTimeout, ProcessLocks, RedisLocks, make_locks
+from services.primitives.locks import LockFactory, LockTimeout, ProcessLocks, RedisLocks, make_locks
 
 
 async def max_concurrent_holders(factories: list[LockFactory], tasks: int = 20) -> int:
@@ -82,7 +82,7 @@ async def test_redis_locks_fall_back_to_process_locks_when_redis_is_down(flaky_r
     flaky_redis.stop()
     assert await max_concurrent_holders([locks]) == 1
     assert locks.degraded
-    warnings = [r for r in caplog.records if r.name == "services.locks" and r.levelno == logging.WARNING]
+    warnings = [r for r in caplog.records if r.name == "services.primitives.locks" and r.levelno == logging.WARNING]
     assert len(warnings) == 1
 
 

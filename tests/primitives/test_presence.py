@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
-from services.cache_backend import make_cache
-from services.driver_store import DriverStore
-from services.locks import make_locks
-from services.presence import open_tabs, remember_tab
-from services.redis_conn import make_redis_client
+from services.drivers.presence import open_tabs, remember_tab
+from services.drivers.store import DriverStore
+from services.primitives.cache_backend import make_cache
+from services.primitives.locks import make_locks
+from services.primitives.redis_conn import make_redis_client
 
 
 async def test_tabs_signing_in_together_on_two_instances_are_all_remembered(redis_server, redis_client):

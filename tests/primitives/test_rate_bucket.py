@@ -9,13 +9,13 @@ import time
 
 import pytest
 
-from services.rate_bucket import (
+from services.primitives.rate_bucket import (
     MemoryRateBucket,
     RateBudgetExceeded,
     RedisRateBucket,
     make_rate_bucket,
 )
-from services.redis_conn import make_redis_client
+from services.primitives.redis_conn import make_redis_client
 from tests.primitives.budget_checks import assert_bucket_shape, max_in_window
 
 
@@ -170,7 +170,7 @@ async def test_redis_bucket_falls_back_to_this_process_while_redis_is_down(flaky
     await bucket.penalise(1)
     assert (await bucket.snapshot())["acquired_last_minute"] == 5
     assert bucket.degraded
-    warnings = [r for r in caplog.records if r.name == "services.rate_bucket" and r.levelno == logging.WARNING]
+    warnings = [r for r in caplog.records if r.name == "services.primitives.rate_bucket" and r.levelno == logging.WARNING]
     assert len(warnings) == 1
 
     flaky_redis.start()  # empty: a fresh shared bucket

@@ -15,9 +15,9 @@ import json
 import sys
 import time
 
-from services.locks import RedisLocks
-from services.rate_bucket import RateBudgetExceeded, RedisRateBucket
-from services.redis_conn import make_redis_client
+from services.primitives.locks import RedisLocks
+from services.primitives.rate_bucket import RateBudgetExceeded, RedisRateBucket
+from services.primitives.redis_conn import make_redis_client
 
 
 async def spend_budget(url: str, key: str, limit: int, burst: int, seconds: float) -> list[float]:

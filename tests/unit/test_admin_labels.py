@@ -12,7 +12,7 @@ def test_every_audit_event_the_token_manager_writes_has_a_word():
     plain = set(re.findall(r'audit\(\s*"(\w+)"', TOKEN_MANAGER))
     plain |= set(re.findall(r'"(\w+)" if force else "(\w+)"', TOKEN_MANAGER)[0])
     admin = {f"admin_{name}" for name in re.findall(r'record_admin_action\(\s*"(\w+)"', TOKEN_MANAGER)}
-    for path in ("cargo_webapp/state/admin_state.py", "services/admin_actions.py"):
+    for path in ("cargo_webapp/state/admin_state.py", "services/cargotech/admin_actions.py"):
         admin |= {f"admin_{name}" for name in re.findall(r'record_admin_action\(\s*"(\w+)"', (ROOT / path).read_text())}
     assert {"login", "refresh", "probe", "rotate", "revoked", "replaced"} <= plain
     assert "admin_force_login" in admin

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.alerts.detection import SEEN_KEEP, SeenStore
-from services.cache_backend import MemoryCache
+from services.primitives.cache_backend import MemoryCache
 
 
 async def test_first_poll_is_a_baseline_then_new_ids_on_top_are_new():

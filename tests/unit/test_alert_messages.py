@@ -11,7 +11,7 @@ from services.alerts.messages import (
     single_buttons,
     single_text,
 )
-from services.saved_searches import propose_name, summary_of
+from services.alerts.saved_searches import propose_name, summary_of
 
 CARD = {"id": "2200000123", "route": "Москва → Казань", "weight": "20 т", "price": "85 000 ₽",
         "price_per_km": "104 ₽/км", "dates": "2 дек", "distance": "818 км"}

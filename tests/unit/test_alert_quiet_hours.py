@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from services.alerts.quiet_hours import MSK, is_quiet
-from services.saved_searches import QuietHours
+from services.alerts.saved_searches import QuietHours
 
 
 def msk(hour: int, minute: int = 0) -> dt.datetime:

@@ -1,8 +1,8 @@
 import logging
 
-from services.breaker_watch import BreakerWatch
-from services.circuit_breaker import CircuitBreaker
-from services.notifier import LogNotifier
+from services.cargotech.breaker_watch import BreakerWatch
+from services.infra.notifier import LogNotifier
+from services.primitives.circuit_breaker import CircuitBreaker
 
 
 class Clock:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from services.cargo_cards import card_view
 from services.cargotech.models import CargoItem
-from services.feed_sort import sort_cards
+from services.feed.cards import card_view
+from services.feed.sort import sort_cards
 
 NBSP = "\u00a0"
 POINTS = {"start": {"city": {"name": "Москва"}}, "finish": {"city": {"name": "Новосибирск"}}}

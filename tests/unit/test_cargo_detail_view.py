@@ -11,8 +11,8 @@ import typing
 
 import pytest
 
-from services.cargo_detail_view import DetailView, contacts_view, detail_view, phone_display, tel
 from services.cargotech.models import CargoDetail, Contact
+from services.feed.detail_view import DetailView, contacts_view, detail_view, phone_display, tel
 
 NBSP = "\u00a0"
 

@@ -8,7 +8,7 @@ import re
 
 import yaml
 
-from services.settings import PROD_REQUIRED
+from services.infra.settings import PROD_REQUIRED
 from tests.support.processes import ROOT
 
 COMPOSE = yaml.safe_load((ROOT / "deploy/docker-compose.yml").read_text())

@@ -7,8 +7,8 @@ import json
 from urllib.parse import parse_qs, urlsplit
 
 from sandbox.telegram.launch import DARK, main
-from services.settings import DEV_ADMIN_ID, DEV_BOT_TOKEN
-from services.telegram_auth import validate_init_data
+from services.identity.telegram_auth import validate_init_data
+from services.infra.settings import DEV_ADMIN_ID, DEV_BOT_TOKEN
 
 
 def _launch(capsys, *argv: str) -> dict[str, str]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 from sandbox.generator import World, build_cargo, duplicate_of, with_price
-from services.cargo_cards import card_view
 from services.cargotech.models import CargoItem
-from services.duplicate_folding import fold_duplicates, fold_key, folded_ids, similar_hint
+from services.feed.cards import card_view
+from services.feed.folding import fold_duplicates, fold_key, folded_ids, similar_hint
 
 WORLD = World.build(7)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.point_search import fold, matches, stems
+from services.feed.point_search import fold, matches, stems
 
 
 def test_fold():

@@ -2,6 +2,7 @@
 
 import pytest
 
+from services.alerts.saved_searches import SavedSearchError, clean_filters
 from services.cargotech.errors import (
     CargoNotFound,
     CargoTechAuthFailed,
@@ -10,11 +11,10 @@ from services.cargotech.errors import (
     CargoTechUnavailable,
     InvalidCargoId,
 )
+from services.dispatch.responses import ResponseError, normalise_phone
 from services.errors import UserFacingError
-from services.filters import FilterValidationError, validate_filters
-from services.responses import ResponseError, normalise_phone
-from services.saved_searches import SavedSearchError, clean_filters
-from services.sign_in import SignInRefused
+from services.feed.filters import FilterValidationError, validate_filters
+from services.identity.sign_in import SignInRefused
 
 
 def test_cargotech_errors_show_their_class_text_and_log_the_detail():

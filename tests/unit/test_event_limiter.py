@@ -1,4 +1,4 @@
-from services.event_limiter import EventLimiter
+from services.primitives.event_limiter import EventLimiter
 
 
 class Clock:

@@ -1,10 +1,10 @@
-"""The feed's filter form and the saved «filters» document (services.feed_form)."""
+"""The feed's filter form and the saved «filters» document (services.feed.form)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from services.feed_form import EMPTY_FORM, FeedForm, form_of, raw_filters
+from services.feed.form import EMPTY_FORM, FeedForm, form_of, raw_filters
 
 TODAY = dt.date(2026, 11, 27)
 

@@ -3,7 +3,7 @@ withdrawn cards found by the exchange's newest-first order, the pill's Russian p
 
 import pytest
 
-from services.feed_head import merge_new, new_at_head, new_cargos_label, withdrawn_from_head
+from services.feed.head import merge_new, new_at_head, new_cargos_label, withdrawn_from_head
 
 
 def _cards(*ids: str) -> list[dict[str, str]]:

@@ -1,16 +1,16 @@
 """«Новый» since the driver's previous visit, «цена изменилась» with the old price, and the
-sighting memory a withdrawn cargo's «похожие» page starts from (services.feed_marks)."""
+sighting memory a withdrawn cargo's «похожие» page starts from (services.feed.marks)."""
 
 from __future__ import annotations
 
 import json
 
 from sandbox.generator import World, build_cargo, with_price
-from services.cache_backend import MemoryCache
-from services.cargo_cards import card_view
 from services.cargotech.models import CargoDetail, CargoItem
-from services.driver_store import DriverStore
-from services.feed_marks import PRICE_NOTE_S, SEEN_TTL_S, VISIT_GAP_S, FeedMarks
+from services.drivers.store import DriverStore
+from services.feed.cards import card_view
+from services.feed.marks import PRICE_NOTE_S, SEEN_TTL_S, VISIT_GAP_S, FeedMarks
+from services.primitives.cache_backend import MemoryCache
 
 WORLD = World.build(3)
 DRIVER, OTHER = 111, 222

@@ -1,13 +1,13 @@
-"""A loaded page joining the cards on screen (services.feed_merge.merge_page)."""
+"""A loaded page joining the cards on screen (services.feed.merge.merge_page)."""
 
 from __future__ import annotations
 
 import json
 
 from sandbox.generator import World, build_cargo, duplicate_of
-from services.cargo_cards import CardView, card_view
 from services.cargotech.models import CargoItem
-from services.feed_merge import merge_page
+from services.feed.cards import CardView, card_view
+from services.feed.merge import merge_page
 
 WORLD = World.build(11)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from services.cargo_cards import card_view
 from services.cargotech.models import CargoItem
-from services.feed_sort import SORTS, sort_cards
+from services.feed.cards import card_view
+from services.feed.sort import SORTS, sort_cards
 
 
 def card(card_id: str, *, price="", per_km="", distance="", date="") -> dict[str, str]:

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from services.filters import (
+from services.feed.filters import (
     WEIGHT_CLASS_LABELS,
     WEIGHT_CLASSES,
     FilterValidationError,

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from reflex.utils import exec as reflex_exec
 
-from services.settings import load_settings
+from services.infra.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 

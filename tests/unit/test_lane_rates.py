@@ -9,8 +9,8 @@ import pytest
 from sqlmodel import Session, select
 
 from services.cargotech.models import CargoItem
-from services.db import make_engine, upgrade_to_head
-from services.lane_rates import (
+from services.infra.db import make_engine, upgrade_to_head
+from services.market.lane_rates import (
     Lane,
     LaneObservation,
     LaneRates,
@@ -226,8 +226,8 @@ def test_badge_cards_fills_the_market_keys(engine):
 
 
 def test_chart_bars_scale_around_the_weeks_spread_and_mark_empty_weeks():
-    from services.lane_chart import chart_bars
-    from services.lane_rates import WeekRates
+    from services.market.lane_chart import chart_bars
+    from services.market.lane_rates import WeekRates
 
     weeks = [WeekRates(dt.date(2026, 11, 23), "23–29\u00a0ноя", None),
              WeekRates(dt.date(2026, 11, 30), "30\u00a0ноя – 6\u00a0дек", LaneStats(6, 5000, 4000, 8000))]

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from services.sign_in import cargo_path, launch_key, read_launch
-from services.telegram_auth import sign_init_data
+from services.identity.sign_in import cargo_path, launch_key, read_launch
+from services.identity.telegram_auth import sign_init_data
 
 BOT_TOKEN = "123456:TEST-token"
 AUTH_DATE = 1_795_000_000  # a fixed clock: launches are judged at AUTH_DATE + a few seconds

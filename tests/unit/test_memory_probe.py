@@ -3,7 +3,7 @@ first snapshot naming the line that allocated."""
 
 import tracemalloc
 
-from services.memory_probe import IGNORED, report
+from services.infra.memory_probe import IGNORED, report
 
 kept: list[bytes] = []
 

@@ -3,9 +3,9 @@
 import pytest
 from pydantic import ValidationError
 
-from services.cargo_cards import card_view
 from services.cargotech.login import parse_login_answer
 from services.cargotech.models import CargoDetail, CargoItem, CargoPage
+from services.feed.cards import card_view
 
 REAL_ITEM = {
     "id": 3054812345,

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import copy
 
-from services.cargo_cards import card_view
-from services.cargo_detail_view import contacts_view, detail_view
 from services.cargotech.models import DictionaryPoint, TypeRef
 from services.cargotech.reader import read_detail, read_dictionary, read_page
+from services.feed.cards import card_view
+from services.feed.detail_view import contacts_view, detail_view
 
 ITEM = {
     "id": 2200000001,

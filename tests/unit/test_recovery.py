@@ -7,7 +7,7 @@ from services.cargotech.errors import (
     CargoTechUnavailable,
     InvalidCargoId,
 )
-from services.recovery import HEAD_CHECK_S, LONGEST_WAIT_S, recheck_delay, recovery_for, retry_delay
+from services.feed.recovery import HEAD_CHECK_S, LONGEST_WAIT_S, recheck_delay, recovery_for, retry_delay
 
 
 def test_backoff_grows_and_settles_at_thirty_seconds():

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from services.response_messages import (
+from services.dispatch.messages import (
     answer_text,
     buttons_for,
     decided_text,

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from services.cargotech.models import CargoItem
-from services.return_loads import ReturnQuery, from_city, return_query_for, select_return_loads
+from services.market.return_loads import ReturnQuery, from_city, return_query_for, select_return_loads
 
 
 def cargo(cargo_id: str, per_km_rub: float | None, *, loading: str | None = "2026-12-05T09:00:00+03:00",

@@ -8,11 +8,11 @@ import logging
 from prometheus_client import generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
-from services.cache_backend import MemoryCache
 from services.cargotech.reader import ParseReport
-from services.locks import ProcessLocks
-from services.metrics import UpstreamMetrics
-from services.schema_drift import SchemaDrift
+from services.cargotech.schema_drift import SchemaDrift
+from services.infra.metrics import UpstreamMetrics
+from services.primitives.cache_backend import MemoryCache
+from services.primitives.locks import ProcessLocks
 
 
 class Clock:
@@ -51,7 +51,7 @@ DROP = ("dropped", "weight", "object", "2200000003")
 async def test_one_alert_per_new_signature_across_workers_sharing_the_cache(caplog):
     clock, cache, alerts = Clock(), MemoryCache(), Alerts()
     first, second = build(cache, clock, alerts), build(cache, clock, alerts)
-    with caplog.at_level(logging.WARNING, "services.schema_drift"):
+    with caplog.at_level(logging.WARNING, "services.cargotech.schema_drift"):
         await first.parsed(report(SKIP, COERCE))
         await first.parsed(report(SKIP, COERCE))  # the same page from the cache's next refresh
         await second.parsed(report(SKIP, ("skipped", "points.start.city.name", "null", "2200000099")))

@@ -10,11 +10,11 @@ from dataclasses import replace
 
 import pytest
 
-from services.auth_failures import AuthFailureMonitor
-from services.notifier import Level
-from services.redis_conn import make_redis_client
-from services.sessions import SessionData, SessionStore, exchange_init_data
-from services.telegram_auth import InitDataError, TelegramUser, sign_init_data
+from services.identity.auth_failures import AuthFailureMonitor
+from services.identity.sessions import SessionData, SessionStore, exchange_init_data
+from services.identity.telegram_auth import InitDataError, TelegramUser, sign_init_data
+from services.infra.notifier import Level
+from services.primitives.redis_conn import make_redis_client
 from tests.support.redis_server import RedisServer
 
 TOKEN = "123456:session-test-token"
@@ -168,7 +168,7 @@ async def test_redis_holds_only_a_hash_of_the_session_id(redis_client):
 
 
 async def test_redis_down_falls_back_to_memory_with_one_warning(caplog):
-    caplog.set_level(logging.WARNING, logger="services.sessions")
+    caplog.set_level(logging.WARNING, logger="services.identity.sessions")
     with RedisServer() as server:
         client = make_redis_client(server.url, timeout_s=0.5)
         store = SessionStore(client)
@@ -180,7 +180,7 @@ async def test_redis_down_falls_back_to_memory_with_one_warning(caplog):
         assert await store.get(before) is None  # it lives in Redis, out of reach
         for _ in range(3):
             await store.get(during)
-        warnings = [r for r in caplog.records if r.name == "services.sessions"]
+        warnings = [r for r in caplog.records if r.name == "services.identity.sessions"]
         assert len(warnings) == 1 and "driver sessions" in warnings[0].getMessage()
 
         server.start()  # empty, on the same port

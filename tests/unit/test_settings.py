@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
-from services.settings import (
+from services.infra.settings import (
     DEV_ADMIN_ID,
     DEV_BOT_TOKEN,
     DEV_CARGOTECH_PASSWORD,
@@ -222,7 +222,7 @@ def test_prod_requires_an_admin_chat_or_an_explicit_opt_out(monkeypatch):
 
 
 def test_the_opt_out_is_logged_at_every_start(monkeypatch, caplog, tmp_path):
-    from services.runtime import build_runtime
+    from services.infra.runtime import build_runtime
 
     prod_env(monkeypatch, ADMIN_CHAT_ID=None, ADMIN_ALERTS_LOG_ONLY="1",
              DATABASE_URL=f"sqlite:///{tmp_path / 'app.db'}")
@@ -265,7 +265,7 @@ def test_an_app_env_typo_is_one_clean_line_without_the_value(monkeypatch):
 def test_an_app_env_typo_stops_the_real_entry_point_without_a_traceback():
     env = {k: v for k, v in os.environ.items() if k not in ALL_VARS}
     env.update(APP_ENV="production")
-    result = subprocess.run([sys.executable, "-m", "services.settings"], cwd=ROOT, env=env,
+    result = subprocess.run([sys.executable, "-m", "services.infra.settings"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode != 0
     assert result.stderr.strip().splitlines() == [result.stderr.strip()]

@@ -10,10 +10,10 @@ import pytest
 
 from sandbox.generator import World, build_cargo
 from sandbox.spelling import is_unusable, respell_entry, respell_meta
-from services.cargo_cards import card_view
-from services.cargo_detail_view import contacts_view, detail_view
 from services.cargotech.models import DictionaryPoint
 from services.cargotech.reader import read_detail, read_dictionary, read_page
+from services.feed.cards import card_view
+from services.feed.detail_view import contacts_view, detail_view
 
 SLOTS = range(5000, 5400)  # 400 cargos: every drift category several times, ten or so unusable
 

@@ -12,7 +12,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from services.telegram_auth import (
+from services.identity.telegram_auth import (
     TELEGRAM_PUBLIC_KEY_PROD,
     TELEGRAM_PUBLIC_KEY_TEST,
     InitDataError,

@@ -2,8 +2,8 @@
 
 import pytest
 
-from services.rate_bucket import MemoryRateBucket
-from services.upstream_budget import OVER_BUDGET, Caller, DriverOverBudget, Purpose, UpstreamBudget
+from services.cargotech.upstream_budget import OVER_BUDGET, Caller, DriverOverBudget, Purpose, UpstreamBudget
+from services.primitives.rate_bucket import MemoryRateBucket
 
 
 class Clock:

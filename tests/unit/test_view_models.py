@@ -16,8 +16,8 @@ from cargo_webapp.state.detail_state import DetailState
 from cargo_webapp.state.feed_state import FeedState
 from cargo_webapp.state.responses_state import ResponsesState, response_item
 from cargo_webapp.state.saved_searches_state import SavedSearchesState, _row
-from services.responses import ResponseView
-from services.saved_searches import SearchView
+from services.alerts.saved_searches import SearchView
+from services.dispatch.responses import ResponseView
 from services.vocabulary import ResponseStatus
 
 VIEW = ResponseView(cargo_id="2648937001", status=ResponseStatus.SENT, route="Москва → Казань", price="85 000 ₽",
