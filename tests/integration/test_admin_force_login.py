@@ -7,15 +7,8 @@ import asyncio
 
 from services.cargotech.admin_actions import FORCE_EVERY_S, ForceOutcome, force_login
 from services.primitives.cache_backend import MemoryCache
+from tests.support.fakes import ManualClock
 from tests.support.redis_server import RedisServer
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 async def _force(runtime, cache, admin_id: int):
@@ -28,7 +21,7 @@ async def _outcomes(runtime) -> list[str]:
 
 
 async def test_one_forced_login_per_interval_across_admins(make_runtime):
-    clock = Clock()
+    clock = ManualClock(1_800_000_000.0)
     runtime, cache = make_runtime(), MemoryCache(clock=clock)  # the shared cache, on a clock we move
     first = await _force(runtime, cache, 1)
     assert first.outcome is ForceOutcome.OK and first.token is not None

@@ -13,22 +13,15 @@ from cargo_webapp.state.feed_state import FeedState
 from services.feed.filters import base_query
 from services.feed.recovery import HEAD_CHECK_S
 from tests.integration.state_harness import run_handler, signed_in_tree, wire
+from tests.support.fakes import ManualClock
 
 T0 = 1_800_000_000.0
 SLOT_S = 12  # the sandbox publishes one cargo every 12 s
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
 async def moving(make_runtime, sandbox, monkeypatch):
-    clock = Clock()
+    clock = ManualClock(T0)
     runtime = make_runtime(clock=clock, list_cache_fresh_s=60)
     await wire(runtime, monkeypatch)
     sandbox.set_clock(0, frozen=True)

@@ -13,17 +13,10 @@ from services.feed.folding import fold_duplicates, fold_key, folded_ids
 from services.feed.loading import FeedPage, load_feed_page
 from services.feed.marks import VISIT_GAP_S, FeedMarks
 from services.feed.sort import sort_cards
+from tests.support.fakes import ManualClock
 
 pytestmark = pytest.mark.both_spellings  # plain and drifted sandbox answers
 DRIVER = 5151
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def _control(sandbox, path: str, body: dict | None = None) -> dict:
@@ -42,7 +35,7 @@ async def _until(load, check, timeout_s: float = 10.0) -> FeedPage:
         await asyncio.sleep(0.05)
 
 
-def _marks(runtime, clock: Clock) -> FeedMarks:
+def _marks(runtime, clock: ManualClock) -> FeedMarks:
     cache = runtime.cache
     return FeedMarks(cache, DriverStore(cache), clock=clock)
 
@@ -50,7 +43,7 @@ def _marks(runtime, clock: Clock) -> FeedMarks:
 async def test_new_since_the_previous_visit(sandbox, make_runtime):
     sandbox.set_clock(0, frozen=True)
     runtime = make_runtime(list_cache_fresh_s=0.01)
-    clock = Clock()
+    clock = ManualClock(1_800_000_000.0)
     marks = _marks(runtime, clock)
 
     def load():
@@ -75,7 +68,7 @@ async def test_new_since_the_previous_visit(sandbox, make_runtime):
 async def test_price_change_in_the_sandbox_shows_the_old_price(sandbox, make_runtime):
     sandbox.set_clock(0, frozen=True)
     runtime = make_runtime(list_cache_fresh_s=0.01)
-    marks = _marks(runtime, Clock())
+    marks = _marks(runtime, ManualClock(1_800_000_000.0))
 
     def load():
         return load_feed_page(runtime.cargos, marks=marks, driver_id=DRIVER)

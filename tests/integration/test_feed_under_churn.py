@@ -10,17 +10,10 @@ import pytest
 
 from services.feed.filters import DriverFilters, base_query
 from services.feed.loading import load_feed_page, load_next_feed_page
+from tests.support.fakes import ManualClock
 
 T0 = 1_800_000_000.0
 SLOT_S = 12  # the sandbox publishes one cargo every 12 s
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def _exchange(sandbox, depth: int) -> list[str]:
@@ -40,7 +33,7 @@ def _remove(sandbox, cargo_id: str) -> None:
 
 @pytest.fixture
 def churn(make_runtime, sandbox):
-    clock = Clock()
+    clock = ManualClock(T0)
     runtime = make_runtime(clock=clock, list_cache_fresh_s=60)
     return runtime, clock
 

@@ -6,22 +6,15 @@ import pytest
 
 from services.feed.filters import base_query
 from services.feed.loading import load_feed_page
+from tests.support.fakes import ManualClock
 
 WINDOW = 60.0
 T0 = 1_800_000_000.0
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
+def clock() -> ManualClock:
+    return ManualClock(T0)
 
 
 @pytest.fixture

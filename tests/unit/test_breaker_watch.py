@@ -3,18 +3,11 @@ import logging
 from services.cargotech.breaker_watch import BreakerWatch
 from services.infra.notifier import LogNotifier
 from services.primitives.circuit_breaker import CircuitBreaker
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.support.fakes import ManualClock
 
 
 async def test_alerts_once_per_outage_longer_than_five_minutes(caplog):
-    clock = Clock()
+    clock = ManualClock(0.0)
     breaker = CircuitBreaker(failure_threshold=1, reset_after_s=30, clock=clock)
     watch = BreakerWatch(breaker, LogNotifier(), clock=clock)
     breaker.record_failure()

@@ -11,17 +11,10 @@ from services.drivers.store import DriverStore
 from services.feed.cards import card_view
 from services.feed.marks import PRICE_NOTE_S, SEEN_TTL_S, VISIT_GAP_S, FeedMarks
 from services.primitives.cache_backend import MemoryCache
+from tests.support.fakes import ManualClock
 
 WORLD = World.build(3)
 DRIVER, OTHER = 111, 222
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_800_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def _item(cargo) -> CargoItem:
@@ -29,7 +22,7 @@ def _item(cargo) -> CargoItem:
 
 
 def _setup():
-    clock = Clock()
+    clock = ManualClock(1_800_000_000.0)
     cache = MemoryCache(clock=clock)
     return clock, FeedMarks(cache, DriverStore(cache), clock=clock), cache
 

@@ -13,22 +13,7 @@ from services.cargotech.schema_drift import SchemaDrift
 from services.infra.metrics import UpstreamMetrics
 from services.primitives.cache_backend import MemoryCache
 from services.primitives.locks import ProcessLocks
-
-
-class Clock:
-    def __init__(self, now: float = 1_795_000_000.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
-class Alerts:
-    def __init__(self) -> None:
-        self.sent: list[tuple[str, str, str]] = []
-
-    async def alert(self, level, key, text) -> None:
-        self.sent.append((level, key, text))
+from tests.support.fakes import ManualClock, RecordingAlerts
 
 
 def report(*issues: tuple[str, str, str, str], received: int = 20, endpoint: str = "list") -> ParseReport:
@@ -40,7 +25,7 @@ def report(*issues: tuple[str, str, str, str], received: int = 20, endpoint: str
 
 
 def build(cache, clock, alerts=None, metrics=None) -> SchemaDrift:
-    return SchemaDrift(cache, ProcessLocks(), alerts or Alerts(), metrics, clock=clock, window_s=600)
+    return SchemaDrift(cache, ProcessLocks(), alerts or RecordingAlerts(), metrics, clock=clock, window_s=600)
 
 
 SKIP = ("skipped", "points.start.city.name", "null", "2200000007")
@@ -49,7 +34,7 @@ DROP = ("dropped", "weight", "object", "2200000003")
 
 
 async def test_one_alert_per_new_signature_across_workers_sharing_the_cache(caplog):
-    clock, cache, alerts = Clock(), MemoryCache(), Alerts()
+    clock, cache, alerts = ManualClock(1_795_000_000.0), MemoryCache(), RecordingAlerts()
     first, second = build(cache, clock, alerts), build(cache, clock, alerts)
     with caplog.at_level(logging.WARNING, "services.cargotech.schema_drift"):
         await first.parsed(report(SKIP, COERCE))
@@ -69,7 +54,7 @@ async def test_one_alert_per_new_signature_across_workers_sharing_the_cache(capl
 
 
 async def test_examples_name_path_type_and_cargo_losses_first():
-    clock, cache = Clock(), MemoryCache()
+    clock, cache = ManualClock(1_795_000_000.0), MemoryCache()
     drift = build(cache, clock)
     await drift.parsed(report(COERCE))
     clock.now += 5
@@ -79,7 +64,7 @@ async def test_examples_name_path_type_and_cargo_losses_first():
 
 
 async def test_a_loss_degrades_for_the_window_then_passes():
-    clock, cache = Clock(), MemoryCache()
+    clock, cache = ManualClock(1_795_000_000.0), MemoryCache()
     drift = build(cache, clock)
     await drift.parsed(report(COERCE))
     assert await drift.loss() is None  # converted spellings are not a loss
@@ -91,7 +76,7 @@ async def test_a_loss_degrades_for_the_window_then_passes():
 
 
 async def test_an_answer_with_nothing_usable_says_so():
-    clock, cache = Clock(), MemoryCache()
+    clock, cache = ManualClock(1_795_000_000.0), MemoryCache()
     drift = build(cache, clock)
     await drift.parsed(report(SKIP, ("skipped", "points.start", "absent", "2200000008"), received=2))
     assert (await drift.loss()).describe().startswith("list: nothing usable in 2 item(s), points.start.city.name")
@@ -99,7 +84,7 @@ async def test_an_answer_with_nothing_usable_says_so():
 
 async def test_counters_per_endpoint():
     metrics = UpstreamMetrics()
-    drift = build(MemoryCache(), Clock(), metrics=metrics)
+    drift = build(MemoryCache(), ManualClock(1_795_000_000.0), metrics=metrics)
     await drift.parsed(report(SKIP, COERCE, COERCE, DROP))
     await drift.parsed(report(("coerced", "id", "string", "1"), endpoint="detail", received=1))
     found = {(s.name, s.labels.get("endpoint")): s.value

@@ -15,21 +15,11 @@ from services.identity.sessions import SessionData, SessionStore, exchange_init_
 from services.identity.telegram_auth import InitDataError, TelegramUser, sign_init_data
 from services.infra.notifier import Level
 from services.primitives.redis_conn import make_redis_client
+from tests.support.fakes import ManualClock
 from tests.support.redis_server import RedisServer
 
 TOKEN = "123456:session-test-token"
 T0 = 1_750_000_000.0
-
-
-class Clock:
-    def __init__(self, now: float = T0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 class RecordingNotifier:
@@ -87,7 +77,7 @@ async def store_factory(request):
 
 
 async def test_create_and_get(store_factory):
-    clock = Clock()
+    clock = ManualClock(T0)
     store = store_factory(clock=clock)
     session_id = await store.create(driver(last_name="Петров"))
     assert len(session_id) >= 43  # 32 random bytes, url-safe base64
@@ -123,7 +113,7 @@ async def test_revoke_and_revoke_driver(store_factory):
 
 
 async def test_memory_sessions_expire_unless_used():
-    clock = Clock()
+    clock = ManualClock(T0)
     store = SessionStore(ttl_s=100, clock=clock)
     used, idle = await store.create(driver()), await store.create(driver(8002))
     for _ in range(3):  # 180 s in all, but never 100 s without a request
@@ -210,7 +200,7 @@ async def test_exchange_opens_a_session_and_a_replay_only_replaces_it():
 
 
 async def test_max_age_applies_to_the_exchange_not_to_the_session():
-    clock = Clock(T0)
+    clock = ManualClock(T0)
     store = SessionStore(clock=clock)
     init_data = init_data_for(7001, auth_date=T0)
     session_id, _ = await exchange_init_data(store, init_data, TOKEN, now=T0 + 60)
@@ -223,7 +213,7 @@ async def test_max_age_applies_to_the_exchange_not_to_the_session():
 
 async def test_failed_exchanges_are_counted_and_alerted_once():
     notifier = RecordingNotifier()
-    monitor = AuthFailureMonitor(notifier, clock=Clock())
+    monitor = AuthFailureMonitor(notifier, clock=ManualClock(T0))
     store = SessionStore()
     forged = init_data_for(7001).replace("7001", "7002")
     for _ in range(15):
@@ -240,7 +230,7 @@ async def test_failed_exchanges_are_counted_and_alerted_once():
 
 
 async def test_monitor_alerts_on_the_eleventh_failure_in_a_minute_once_per_window():
-    notifier, clock = RecordingNotifier(), Clock()
+    notifier, clock = RecordingNotifier(), ManualClock(T0)
     monitor = AuthFailureMonitor(notifier, clock=clock)
     for _ in range(10):
         await monitor.record("bad_hash")
@@ -261,7 +251,7 @@ async def test_monitor_alerts_on_the_eleventh_failure_in_a_minute_once_per_windo
 
 
 async def test_monitor_counts_a_sliding_window():
-    notifier, clock = RecordingNotifier(), Clock()
+    notifier, clock = RecordingNotifier(), ManualClock(T0)
     monitor = AuthFailureMonitor(notifier, clock=clock)
     for _ in range(30):  # one every 6 s: never more than 10 in any minute
         await monitor.record("bad_hash")
@@ -270,7 +260,7 @@ async def test_monitor_counts_a_sliding_window():
 
 
 async def test_monitor_shares_the_count_through_redis(redis_client):
-    notifier, clock = RecordingNotifier(), Clock()
+    notifier, clock = RecordingNotifier(), ManualClock(T0)
     workers = [AuthFailureMonitor(notifier, redis_client=redis_client, clock=clock) for _ in range(2)]
     for _ in range(6):
         for worker in workers:
@@ -282,6 +272,6 @@ async def test_monitor_shares_the_count_through_redis(redis_client):
 
 
 async def test_monitor_survives_a_broken_notifier(caplog):
-    monitor = AuthFailureMonitor(BrokenNotifier(), threshold=0, clock=Clock())
+    monitor = AuthFailureMonitor(BrokenNotifier(), threshold=0, clock=ManualClock(T0))
     await monitor.record("bad_hash")
     assert "could not send" in caplog.text

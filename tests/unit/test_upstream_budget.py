@@ -4,22 +4,7 @@ import pytest
 
 from services.cargotech.upstream_budget import OVER_BUDGET, Caller, DriverOverBudget, Purpose, UpstreamBudget
 from services.primitives.rate_bucket import MemoryRateBucket
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-class Alerts:
-    def __init__(self) -> None:
-        self.sent: list[tuple[str, str, str]] = []
-
-    async def alert(self, level, key, text) -> None:
-        self.sent.append((level, key, text))
+from tests.support.fakes import ManualClock, RecordingAlerts
 
 
 async def spend(budget: UpstreamBudget, caller: Caller, times: int) -> tuple[int, int]:
@@ -35,7 +20,7 @@ async def spend(budget: UpstreamBudget, caller: Caller, times: int) -> tuple[int
 
 
 async def test_a_driver_gets_30_lookups_a_minute_then_a_russian_refusal():
-    clock = Clock()
+    clock = ManualClock(1000.0)
     budget = UpstreamBudget(clock=clock)
     assert await spend(budget, Caller.lookup(1), 45) == (30, 15)
     assert await spend(budget, Caller.lookup(2), 5) == (5, 0)  # another driver is not affected
@@ -45,13 +30,13 @@ async def test_a_driver_gets_30_lookups_a_minute_then_a_russian_refusal():
 
 
 async def test_scrolled_feed_pages_are_not_charged_to_the_lookup_budget():
-    budget = UpstreamBudget(clock=Clock())
+    budget = UpstreamBudget(clock=ManualClock(1000.0))
     assert await spend(budget, Caller(1, Purpose.FEED, charged=True), 35) == (30, 5)  # new filters
     assert await spend(budget, Caller(1, Purpose.FEED), 20) == (20, 0)  # pages after them
 
 
 async def test_past_a_fifth_of_the_account_a_driver_is_refused_and_the_admins_told_once():
-    clock, alerts = Clock(), Alerts()
+    clock, alerts = ManualClock(1000.0), RecordingAlerts()
     budget = UpstreamBudget(account_limit=600, driver_share=0.2, notifier=alerts, clock=clock)
     assert budget.driver_ceiling == 120
     assert await spend(budget, Caller(7, Purpose.FEED), 150) == (120, 30)
@@ -64,7 +49,7 @@ async def test_past_a_fifth_of_the_account_a_driver_is_refused_and_the_admins_to
 
 
 async def test_all_lookups_together_take_at_most_their_share_and_the_feed_the_rest():
-    clock = Clock()
+    clock = ManualClock(1000.0)
     lookups = MemoryRateBucket(limit=300, burst=15, clock=clock)
     budget = UpstreamBudget(lookup_bucket=lookups, per_driver_lookups=1000, driver_share=1.0, clock=clock)
     served = 0
@@ -75,14 +60,14 @@ async def test_all_lookups_together_take_at_most_their_share_and_the_feed_the_re
 
 
 async def test_the_services_own_calls_are_never_refused():
-    budget = UpstreamBudget(per_driver_lookups=1, clock=Clock())
+    budget = UpstreamBudget(per_driver_lookups=1, clock=ManualClock(1000.0))
     for _ in range(1000):
         await budget.admit(None)
 
 
 @pytest.mark.parametrize("share", [0.2, 0.5])
 async def test_memory_stays_bounded_with_many_drivers(share):
-    budget = UpstreamBudget(clock=Clock(), max_drivers=100, driver_share=share)
+    budget = UpstreamBudget(clock=ManualClock(1000.0), max_drivers=100, driver_share=share)
     for driver in range(1000):
         await budget.admit(Caller.lookup(driver))
     assert len(budget._charged) == 100 and len(budget._caused) == 100
