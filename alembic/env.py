@@ -18,8 +18,8 @@ if config.config_file_name is not None:
 # from myapp import mymodel
 # target_metadata = mymodel.Base.metadata
 # The app's tables and database: `alembic upgrade head` works like `reflex db migrate`.
-from services.infra.settings import get_settings  # noqa: E402
-from services.infra.tables import table_metadata  # noqa: E402
+from services.infra.settings import get_settings  # noqa: E402 - after the logging set-up above
+from services.infra.tables import table_metadata  # noqa: E402 - after the logging set-up above
 
 target_metadata = table_metadata()
 config.set_main_option("sqlalchemy.url", get_settings().database_url)

@@ -29,7 +29,7 @@ class SandboxConfig:
     bad_credentials_status: int = 422  # the real API answers 422; some deployments 401
     suspended: bool = False  # 403 on login and on every data call
     # "plain": our documented spellings; "drifted": the same data re-spelt (sandbox.spelling)
-    spelling: Spelling = field(default_factory=lambda: os.environ.get("SANDBOX_SPELLING", "plain"))  # type: ignore[assignment]
+    spelling: Spelling = field(default_factory=lambda: os.environ.get("SANDBOX_SPELLING", "plain"))  # type: ignore[assignment]  # checked in __post_init__
 
     def __post_init__(self) -> None:
         if self.auth_shape not in AUTH_SHAPES:

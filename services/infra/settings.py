@@ -273,7 +273,7 @@ def _describe(error: ValidationError) -> str:
 def load_settings(**overrides: object) -> Settings:
     """Read and validate the settings; raise SettingsError naming every problem at once."""
     try:
-        settings = Settings(**overrides)  # type: ignore[arg-type]
+        settings = Settings(**overrides)  # type: ignore[arg-type]  # pydantic validates each override
     except ValidationError as exc:
         raise SettingsError(f"Cannot start: invalid: {_describe(exc)}.") from None
     if not settings.is_prod:

@@ -201,7 +201,7 @@ def weekly_rates(rows: Iterable[tuple[str, dt.date, int]], today: dt.date, *, we
 
 
 def _insert_ignoring_duplicates(session: Session, rows: list[dict]) -> None:
-    table = LaneObservation.__table__  # type: ignore[attr-defined]
+    table = LaneObservation.__table__  # type: ignore[attr-defined]  # SQLModel sets it when the class is made
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         session.execute(postgresql.insert(table).values(rows).on_conflict_do_nothing(

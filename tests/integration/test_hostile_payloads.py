@@ -213,7 +213,7 @@ BUTTON_DATA = st.one_of(
 )
 
 
-async def test_any_button_data_gets_a_russian_answer_or_nothing(start_bot, telegram, caplog):  # noqa: F811
+async def test_any_button_data_gets_a_russian_answer_or_nothing(start_bot, telegram, caplog):  # noqa: F811 - fixtures are taken by name
     """Through the fake Telegram over HTTP, to our webhook, as a forged or stale button would come."""
     caplog.set_level(logging.ERROR)
     runtime = await start_bot()
@@ -236,7 +236,7 @@ async def test_any_button_data_gets_a_russian_answer_or_nothing(start_bot, teleg
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
-async def test_any_start_argument_opens_the_app_or_a_checked_cargo(start_bot, telegram, caplog):  # noqa: F811
+async def test_any_start_argument_opens_the_app_or_a_checked_cargo(start_bot, telegram, caplog):  # noqa: F811 - fixtures are taken by name
     """/start's argument comes from a t.me link anyone can write: only a bounded ASCII cargo id
     reaches a URL; anything else opens the feed."""
     caplog.set_level(logging.ERROR)

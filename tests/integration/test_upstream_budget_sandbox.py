@@ -23,7 +23,9 @@ ACCOUNT = 600
 def one_minute_budget(runtime, **limits) -> UpstreamBudget:
     """The runtime's budget with its clock stopped: everything below happens within one minute,
     so the counts do not depend on how fast this machine runs the test."""
-    frozen = lambda: 1000.0  # noqa: E731
+    def frozen() -> float:
+        return 1000.0
+
     lookup_share = ACCOUNT // 2
     budget = UpstreamBudget(account_limit=ACCOUNT, clock=frozen, notifier=runtime.notifier,
                             lookup_bucket=MemoryRateBucket(lookup_share, lookup_share - 1, clock=frozen), **limits)

@@ -52,7 +52,7 @@ class Cluster:
 
 
 @pytest.fixture
-def cluster(mp_sandbox, mp_telegram, redis_server, postgres_url, request) -> Iterator[Cluster]:  # noqa: F811
+def cluster(mp_sandbox, mp_telegram, redis_server, postgres_url, request) -> Iterator[Cluster]:  # noqa: F811 - fixtures are taken by name
     """A fresh database, an empty Redis, and instances A and B started one after the other."""
     mp_sandbox.reset()
     mp_sandbox.set_clock(0, frozen=True)  # the list must not shift between two instances' calls

@@ -50,7 +50,7 @@ def test_forged_stale_or_missing_launches_are_not_followed():
     # A reload of the web view an hour later brings the same initData back: too old to act on.
     assert read_launch(launch("cargo_1"), BOT_TOKEN, now=AUTH_DATE + 3600) is None
     assert read_launch("", BOT_TOKEN) is None
-    assert read_launch(None, BOT_TOKEN) is None  # type: ignore[arg-type]
+    assert read_launch(None, BOT_TOKEN) is None  # type: ignore[arg-type]  # no launch data at all
     assert read_launch("x" * 20_000, BOT_TOKEN) is None
 
 
