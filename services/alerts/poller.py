@@ -44,7 +44,6 @@ log = logging.getLogger(__name__)
 
 KIND = OutboxKind.CARGO_ALERT
 POLL_LOCK_TTL_S = 90  # outlives an upstream call plus a login's wait
-FRESH_WAIT_S = 10.0  # how long to wait for a stale cache entry's background refresh
 PARALLEL_QUERIES = 4
 
 
@@ -144,16 +143,10 @@ class AlertPoller:
         await self._deliver(group, cards, fresh, report)
 
     async def _fresh_page(self, query: dict[str, str]) -> Served[CargoPage]:
-        """The page no older than a window. The cache may hand back an entry past its freshness
-        (and refresh it in the background, once across workers): wait for that refresh rather
-        than calling CargoTech again."""
-        served = await self._cargos.list_page(query)
-        deadline = time.monotonic() + FRESH_WAIT_S
-        while (self._clock() - served.fetched_at >= self.window_s and not served.stale
-               and time.monotonic() < deadline):
-            await asyncio.sleep(0.05)
-            served = await self._cargos.list_page(query)
-        return served
+        """The page no older than a window. An older cache entry is not served while CargoTech
+        answers: the cache fills it again, one upstream call however many workers ask (a refresh
+        already on its way is joined, not repeated)."""
+        return await self._cargos.list_page(query, not_before=self._clock() - self.window_s)
 
     async def _last_polled(self, key: str) -> float:
         raw = await self._cache.get(f"alerts:polled:{key}")
