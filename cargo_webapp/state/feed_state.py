@@ -47,6 +47,11 @@ MIN_LETTERS = 2  # autocomplete asks CargoTech only from two letters on
 _autocomplete_pace = EventLimiter(limit=1, window_s=0.2)
 POINT_ID_MAX_DIGITS = 12  # the filter parser allows point ids up to 10**12
 MAX_LOADED = 500  # cards kept in the list; older pages scroll out of memory
+# The browser gets the list in fixed slots of SLOT_SIZE cards: a change re-sends only the slots it
+# touched, so a «Показать ещё» costs one page of bytes however deep the driver has scrolled.
+SLOT_SIZE = 20
+SLOTS = MAX_LOADED // SLOT_SIZE
+SLOT_VARS = tuple(f"cards_{i}" for i in range(SLOTS))
 
 
 class FeedState(rx.State):
@@ -62,7 +67,34 @@ class FeedState(rx.State):
     truck_options: list[dict[str, str]] = []
     load_options: list[dict[str, str]] = []
 
-    cards: list[CardView] = []
+    # The whole list, for merging, folding, sorting and badges; the browser sees it in the slots.
+    _cards: list[CardView] = []
+    card_count: int = 0
+    cards_0: list[CardView] = []
+    cards_1: list[CardView] = []
+    cards_2: list[CardView] = []
+    cards_3: list[CardView] = []
+    cards_4: list[CardView] = []
+    cards_5: list[CardView] = []
+    cards_6: list[CardView] = []
+    cards_7: list[CardView] = []
+    cards_8: list[CardView] = []
+    cards_9: list[CardView] = []
+    cards_10: list[CardView] = []
+    cards_11: list[CardView] = []
+    cards_12: list[CardView] = []
+    cards_13: list[CardView] = []
+    cards_14: list[CardView] = []
+    cards_15: list[CardView] = []
+    cards_16: list[CardView] = []
+    cards_17: list[CardView] = []
+    cards_18: list[CardView] = []
+    cards_19: list[CardView] = []
+    cards_20: list[CardView] = []
+    cards_21: list[CardView] = []
+    cards_22: list[CardView] = []
+    cards_23: list[CardView] = []
+    cards_24: list[CardView] = []
     total: int = -1  # -1: CargoTech did not say
     next_offset: int = -1  # -1: no further page
     loading: bool = False
@@ -89,8 +121,8 @@ class FeedState(rx.State):
     @rx.var
     def counter(self) -> str:
         if self.total >= 0:
-            return f"{len(self.cards)} из {self.total}"
-        return f"{len(self.cards)}" if self.cards else ""
+            return f"{self.card_count} из {self.total}"
+        return f"{self.card_count}" if self.card_count else ""
 
     @rx.var
     def new_label(self) -> str:
@@ -124,7 +156,7 @@ class FeedState(rx.State):
                 # Nothing saved on our side (e.g. a new server): Telegram may still have a copy.
                 yield rx.call_script(app_js.call("readCloudFilters"), callback=FeedState.restore_from_cloud)
             await self._load_dictionaries()
-        if self.cards:
+        if self._cards:
             return  # on_load runs again on every reconnect: keep what is shown
         async for update in self._fetch(driver, offset=0):
             yield update
@@ -142,7 +174,7 @@ class FeedState(rx.State):
         driver = await current_driver(self)
         if driver is None or self.loading or not self.error:
             return
-        offset = self._failed_offset if self.cards else 0
+        offset = self._failed_offset if self._cards else 0
         async for update in self._fetch(driver, offset=offset, retrying=True):
             yield update
 
@@ -175,11 +207,11 @@ class FeedState(rx.State):
         fresh_ids = [card["id"] for card in page.cards]
         gone = set(withdrawn_from_head(self._head_ids, fresh_ids))
         self._head_ids = fresh_ids
-        new = new_at_head(fresh_ids, folded_ids(self.cards)) if self.cards else []
+        new = new_at_head(fresh_ids, folded_ids(self._cards)) if self._cards else []
         self.new_count = len(new)
         if gone:
             self._mark_gone(gone)
-        if not new and not gone and len(self.cards) <= len(page.cards):
+        if not new and not gone and len(self._cards) <= len(page.cards):
             # Only the first page is on screen and nothing moved: show the fresh one in place
             # (prices, marks), badges kept, duplicates folded.
             async for update in self._fetch(driver, offset=0, quiet=True):
@@ -207,7 +239,7 @@ class FeedState(rx.State):
         for card in page.cards:
             card["status"] = status_label(statuses[card["id"]].status) if card["id"] in statuses else ""
             card["gone"] = False
-        self.cards = merge_head(self.cards, page.cards, self.sort)
+        self._set_cards(merge_head(self._cards, page.cards, self.sort))
         self._head_ids = [card["id"] for card in page.cards]
         self._generation = max(self._generation, page.fetched_at)
         self.total = page.total if page.total is not None else self.total
@@ -216,7 +248,7 @@ class FeedState(rx.State):
 
     @rx.event
     async def load_more(self):
-        if self.loading or self.next_offset < 0 or len(self.cards) >= MAX_LOADED:
+        if self.loading or self.next_offset < 0 or len(self._cards) >= MAX_LOADED:
             return
         driver = await current_driver(self)
         if driver is not None:
@@ -318,16 +350,28 @@ class FeedState(rx.State):
     def set_sort(self, sort: str):
         if isinstance(sort, str) and sort in SORTS:
             self.sort = sort
-            self.cards = sort_cards(self.cards, sort)
+            self._set_cards(sort_cards(self._cards, sort))
 
     # Underscored: Reflex makes every public method a handler any client may call.
     def _show_status(self, cargo_id: str, label: str) -> None:
         """Put a response badge on a loaded card (called when the driver responds)."""
-        self.cards = [{**card, "status": label} if card["id"] == cargo_id else card for card in self.cards]
+        self._set_cards([{**card, "status": label} if card["id"] == cargo_id else card for card in self._cards])
 
     def _mark_gone(self, cargo_ids: set[str]) -> None:
         """«снят» on loaded cards that a fresh first page or their detail shows to be withdrawn."""
-        self.cards = [{**card, "gone": True} if card["id"] in cargo_ids else card for card in self.cards]
+        self._set_cards([{**card, "gone": True} if card["id"] in cargo_ids else card for card in self._cards])
+
+    def _set_cards(self, cards: list[CardView]) -> None:
+        """Keep the whole list and publish only the slots whose cards changed (an appended page
+        dirties the last slot or two, a badge its own slot, a sort or a first page all of them)."""
+        cards = cards[:MAX_LOADED]
+        self._cards = cards
+        for i, name in enumerate(SLOT_VARS):
+            chunk = cards[i * SLOT_SIZE:(i + 1) * SLOT_SIZE]
+            if getattr(self, name) != chunk:
+                setattr(self, name, chunk)
+        if self.card_count != len(cards):
+            self.card_count = len(cards)
 
     # --- internals --------------------------------------------------------------------------
 
@@ -368,7 +412,7 @@ class FeedState(rx.State):
         """Show the driver's saved filters afresh («Мои поиски» → «Показать грузы» saved them)."""
         driver = await current_driver(self)
         if driver is not None and await self._restore(driver.driver_id):
-            self.cards = []  # on_load keeps shown cards; these filters need a fresh page
+            self._set_cards([])  # on_load keeps shown cards; these filters need a fresh page
 
     async def _restore(self, driver_id: int) -> bool:
         saved = await get_runtime().drivers.feed_filters(driver_id)
@@ -393,7 +437,7 @@ class FeedState(rx.State):
 
     def _schedule_recheck(self, *, stale: bool, refreshing: bool) -> None:
         self.recheck_in = recheck_delay(stale=stale, refreshing=refreshing, attempt=self._recheck_attempt,
-                                        watching=bool(self.cards))
+                                        watching=bool(self._cards))
         if self.recheck_in >= 0:
             self.recheck_seq += 1
         self._recheck_attempt = self._recheck_attempt + 1 if stale or refreshing else 0
@@ -413,7 +457,8 @@ class FeedState(rx.State):
         new_filters = offset == 0 and bool(self._shown_key) and key != self._shown_key
         if new_filters:
             # Never old results under new filter chips: the list empties at once, skeletons show.
-            self.cards, self.total, self.next_offset, self.stale, self.recheck_in = [], -1, -1, "", -1
+            self._set_cards([])
+            self.total, self.next_offset, self.stale, self.recheck_in = -1, -1, "", -1
             self.new_count, self._head_ids = 0, []
         self.loading = not quiet
         self.retry_in = -1
@@ -425,7 +470,7 @@ class FeedState(rx.State):
             # budget pays for it. Pages scrolled after it are the feed's.
             caller = Caller(driver.driver_id, Purpose.FEED, charged=offset == 0)
             if offset:
-                page = await load_next_feed_page(runtime.cargos, filters, offset=offset, shown=folded_ids(self.cards),
+                page = await load_next_feed_page(runtime.cargos, filters, offset=offset, shown=folded_ids(self._cards),
                                                  generation=self._generation, marks=marks, driver_id=driver.driver_id,
                                                  caller=caller, rates=runtime.lane_rates)
             else:
@@ -451,7 +496,7 @@ class FeedState(rx.State):
             for card in page.cards:
                 card["status"] = status_label(statuses[card["id"]].status) if card["id"] in statuses else ""
                 card["gone"] = False
-            self.cards = merge_page(self.cards, page.cards, offset, self.sort)
+            self._set_cards(merge_page(self._cards, page.cards, offset, self.sort))
             self.total = page.total if page.total is not None else -1
             self.next_offset = page.next_offset if page.next_offset is not None else -1
             self.stale = stale_note(page.fetched_at) if page.stale else ""
