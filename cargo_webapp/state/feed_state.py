@@ -54,6 +54,25 @@ SLOTS = MAX_LOADED // SLOT_SIZE
 SLOT_VARS = tuple(f"cards_{i}" for i in range(SLOTS))
 
 
+def _slot_layout(sizes: list[int], cards: list[CardView]) -> list[list[CardView]]:
+    """`cards` cut into the slots: as many per slot as the browser holds now (`sizes`), the rest
+    in the following slots, SLOT_SIZE at most each. A shorter list, or one that no longer fits,
+    is packed afresh from the first slot."""
+    sizes = sizes[:max((i + 1 for i, size in enumerate(sizes) if size), default=0)]
+    used = sum(sizes)
+    if len(cards) < used or -(-(len(cards) - used) // SLOT_SIZE) > SLOTS - len(sizes):
+        sizes = []
+    slots: list[list[CardView]] = []
+    at = 0
+    for size in sizes:
+        slots.append(cards[at:at + size])
+        at += size
+    while len(slots) < SLOTS:
+        slots.append(cards[at:at + SLOT_SIZE])
+        at += SLOT_SIZE
+    return slots
+
+
 class FeedState(rx.State):
     form: dict[str, str] = dict(EMPTY_FORM)
     truck_types: list[str] = []
@@ -362,12 +381,13 @@ class FeedState(rx.State):
         self._set_cards([{**card, "gone": True} if card["id"] in cargo_ids else card for card in self._cards])
 
     def _set_cards(self, cards: list[CardView]) -> None:
-        """Keep the whole list and publish only the slots whose cards changed (an appended page
-        dirties the last slot or two, a badge its own slot, a sort or a first page all of them)."""
+        """Keep the whole list and publish only the slots whose cards changed. Cards already shown
+        keep their slots and cards added at the end go to the next empty ones, so an appended page
+        (folded to 19 cards or not) dirties one slot, a badge its own slot, a sort every slot."""
         cards = cards[:MAX_LOADED]
         self._cards = cards
-        for i, name in enumerate(SLOT_VARS):
-            chunk = cards[i * SLOT_SIZE:(i + 1) * SLOT_SIZE]
+        for name, chunk in zip(SLOT_VARS, _slot_layout([len(getattr(self, name)) for name in SLOT_VARS], cards),
+                               strict=True):
             if getattr(self, name) != chunk:
                 setattr(self, name, chunk)
         if self.card_count != len(cards):

@@ -49,7 +49,8 @@ def test_events_from_a_socket_that_never_signed_in_cost_cargotech_nothing(app_ur
                               (f"{feed}.load_more", {}), (f"{feed}.reload", {})):
             deltas = socket.event(name, payload, wait_s=1.5)
             assert not any(d.get(feed, {}).get("from_suggestions_rx_state_") for d in deltas)
-            assert not any(d.get(feed, {}).get("cards_rx_state_") for d in deltas)
+            assert not any(d.get(feed, {}).get("card_count_rx_state_") for d in deltas)
+            assert not any(d.get(feed, {}).get("cards_0_rx_state_") for d in deltas)
         # A tab whose server state is gone (never signed in here; after a Redis or app restart in
         # life) is told its response was not sent, rather than left waiting.
         deltas = socket.event(f"{detail}.respond", {}, wait_s=1.5)
