@@ -69,7 +69,8 @@ def page_costs(stack: Stack, pages: int, tabs: int) -> list[dict]:
         cards = 0
         for socket in sockets:
             delta = socket.wait_for(lambda d: d.get(FEED, {}).get("loading_rx_state_") is False, timeout=60)
-            cards = delta[FEED].get("card_count_rx_state_", cards)
+            feed = delta[FEED]  # the list as one `cards` var: how the feed sent it before its slots
+            cards = feed.get("card_count_rx_state_") or len(feed.get("cards_rx_state_") or []) or cards
         elapsed, cpu = time.monotonic() - t0, tree_cpu(pid) - cpu0
         sent = [sum(len(frame.encode()) for frame in socket.frames if frame.startswith("42")) for socket in sockets]
         rows.append({"press": press, "page": press + 1, "cards": cards, "bytes_per_tab": round(sum(sent) / tabs),
