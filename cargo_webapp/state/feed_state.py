@@ -47,8 +47,8 @@ MIN_LETTERS = 2  # autocomplete asks CargoTech only from two letters on
 _autocomplete_pace = EventLimiter(limit=1, window_s=0.2)
 POINT_ID_MAX_DIGITS = 12  # the filter parser allows point ids up to 10**12
 MAX_LOADED = 500  # cards kept in the list; older pages scroll out of memory
-# The browser gets the list in fixed slots of SLOT_SIZE cards: a change re-sends only the slots it
-# touched, so a «Показать ещё» costs one page of bytes however deep the driver has scrolled.
+# The browser gets the list in SLOTS vars of at most SLOT_SIZE cards each: a change re-sends only
+# the slots it touched, so a «Показать ещё» costs one page of bytes however deep the driver scrolled.
 SLOT_SIZE = 20
 SLOTS = MAX_LOADED // SLOT_SIZE
 SLOT_VARS = tuple(f"cards_{i}" for i in range(SLOTS))
