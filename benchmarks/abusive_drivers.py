@@ -41,9 +41,10 @@ async def abuser(runtime, driver_id: int, stop: asyncio.Event, tally: dict[str, 
     n = 0
     while not stop.is_set():
         n += 1
-        calls = (lambda n=n: runtime.cargos.points(f"Абв{driver_id}x{n}", caller=Caller.lookup(driver_id)),
-                 lambda n=n: runtime.cargos.detail(str(8_000_000_000 + driver_id * 100_000 + n),
-                                                   caller=Caller.lookup(driver_id)))
+        calls = (
+            lambda n=n: runtime.cargos.points(f"Абв{driver_id}x{n}", caller=Caller.lookup(driver_id)),
+            lambda n=n: runtime.cargos.detail(str(8_000_000_000 + driver_id * 100_000 + n), caller=Caller.lookup(driver_id)),
+        )
         for call in calls:
             try:
                 await call()
@@ -71,11 +72,16 @@ async def honest(runtime, loads: int, interval_s: float, price_base: int) -> tup
     return latencies, errors
 
 
-async def scenario(sandbox: SandboxServer, db: Path, *, abusers: int, loads: int, interval_s: float, budget: bool,
-                   price_base: int):
-    settings = load_settings(cargotech_base_url=sandbox.url, cargotech_phone=sandbox.phone,
-                             cargotech_password=sandbox.password, database_url=f"sqlite:///{db}",
-                             cargotech_login_interval_s=0.0)
+async def scenario(
+    sandbox: SandboxServer, db: Path, *, abusers: int, loads: int, interval_s: float, budget: bool, price_base: int
+):
+    settings = load_settings(
+        cargotech_base_url=sandbox.url,
+        cargotech_phone=sandbox.phone,
+        cargotech_password=sandbox.password,
+        database_url=f"sqlite:///{db}",
+        cargotech_login_interval_s=0.0,
+    )
     runtime = build_runtime(settings)
     if not budget:
         runtime.cargos.budget = None
@@ -111,18 +117,27 @@ async def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, SandboxServer() as sandbox:
         results = {}
-        for name, abusers, budget, base in (("no abusers", 0, True, 1000), ("abusers, budget on", args.abusers, True, 3000),
-                                            ("abusers, budget off", args.abusers, False, 5000)):
-            results[name] = await scenario(sandbox, Path(tmp) / f"{base}.db", abusers=abusers, loads=args.loads,
-                                           interval_s=args.interval, budget=budget, price_base=base)
+        for name, abusers, budget, base in (
+            ("no abusers", 0, True, 1000),
+            ("abusers, budget on", args.abusers, True, 3000),
+            ("abusers, budget off", args.abusers, False, 5000),
+        ):
+            results[name] = await scenario(
+                sandbox,
+                Path(tmp) / f"{base}.db",
+                abusers=abusers,
+                loads=args.loads,
+                interval_s=args.interval,
+                budget=budget,
+                price_base=base,
+            )
             print(name, {k: round(v, 3) if isinstance(v, float) else v for k, v in results[name].items()}, flush=True)
     print(f"\n{platform.processor() or platform.machine()}, Python {platform.python_version()}")
     names = list(results)
     print("| metric | " + " | ".join(names) + " |")
     print("|---|" + "---|" * len(names))
     for metric in results[names[0]]:
-        cells = [f"{results[n][metric]:.2f}" if isinstance(results[n][metric], float) else str(results[n][metric])
-                 for n in names]
+        cells = [f"{results[n][metric]:.2f}" if isinstance(results[n][metric], float) else str(results[n][metric]) for n in names]
         print(f"| {metric} | " + " | ".join(cells) + " |")
 
 

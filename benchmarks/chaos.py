@@ -71,8 +71,7 @@ def schedule(stack: Stack, scale: float):
         await asyncio.to_thread(stack.stop_app)
         down = time.monotonic()
         await asyncio.to_thread(stack.start_app)
-        return (f"app stopped in {down - started:.1f} s, back (compile + build + serve) after "
-                f"{time.monotonic() - down:.1f} s")
+        return f"app stopped in {down - started:.1f} s, back (compile + build + serve) after {time.monotonic() - down:.1f} s"
 
     s = scale
     return [
@@ -80,8 +79,11 @@ def schedule(stack: Stack, scale: float):
         ("cargotech 503 (60 s)", 60 * s, lambda: sandbox_fault({"kind": "status", "status": 503, "duration_s": 60 * s})),
         ("recovery 1", 30 * s, None),
         ("token revoked", 30 * s, revoke),
-        ("429 storm (30 s)", 30 * s,
-         lambda: sandbox_fault({"kind": "status", "status": 429, "retry_after": 2, "duration_s": 30 * s})),
+        (
+            "429 storm (30 s)",
+            30 * s,
+            lambda: sandbox_fault({"kind": "status", "status": 429, "retry_after": 2, "duration_s": 30 * s}),
+        ),
         ("recovery 2", 30 * s, None),
         ("redis restart", 45 * s, redis_restart),
         ("telegram outage (120 s)", 120 * s, lambda: telegram_outage(120 * s)),
@@ -110,9 +112,13 @@ def window_table(records, windows) -> tuple[str, list]:
     by_window = defaultdict(list)
     for r in records:
         by_window[r.phase].append(r)
-    rows, lines = [], [
-        "| window | actions | fresh % | stale % | error % | p95 ms (data) | p95 ms (all ok) | what failed (top) |",
-        "|---|---:|---:|---:|---:|---:|---:|---|"]
+    rows, lines = (
+        [],
+        [
+            "| window | actions | fresh % | stale % | error % | p95 ms (data) | p95 ms (all ok) | what failed (top) |",
+            "|---|---:|---:|---:|---:|---:|---:|---|",
+        ],
+    )
     for name, _, _ in windows:
         rs = by_window.get(name, [])
         if not rs:
@@ -125,11 +131,17 @@ def window_table(records, windows) -> tuple[str, list]:
         p95_data = percentile([r.latency_ms for r in data if r.outcome != "error"], 95)
         p95_all = percentile([r.latency_ms for r in rs if r.outcome != "error"], 95)
         top = Counter(f"{r.action}: {r.error}" for r in errors).most_common(3)
-        row = {"window": name, "actions": len(rs), "data_actions": len(data),
-               "fresh_pct": 100 * fresh / len(data) if data else None,
-               "stale_pct": 100 * stale / len(data) if data else None,
-               "error_pct": 100 * len(errors) / len(rs), "p95_data_ms": p95_data, "p95_all_ms": p95_all,
-               "errors": dict(Counter(f"{r.action}: {r.error}" for r in errors))}
+        row = {
+            "window": name,
+            "actions": len(rs),
+            "data_actions": len(data),
+            "fresh_pct": 100 * fresh / len(data) if data else None,
+            "stale_pct": 100 * stale / len(data) if data else None,
+            "error_pct": 100 * len(errors) / len(rs),
+            "p95_data_ms": p95_data,
+            "p95_all_ms": p95_all,
+            "errors": dict(Counter(f"{r.action}: {r.error}" for r in errors)),
+        }
         rows.append(row)
 
         def pct(v):
@@ -138,18 +150,21 @@ def window_table(records, windows) -> tuple[str, list]:
         def ms(v):
             return "—" if v is None else f"{v:,.0f}"
 
-        lines.append(f"| {name} | {len(rs):,} | {pct(row['fresh_pct'])} | {pct(row['stale_pct'])} | "
-                     f"{pct(row['error_pct'])} | {ms(p95_data)} | {ms(p95_all)} | "
-                     f"{'; '.join(f'{k} ×{v}' for k, v in top) or '—'} |")
+        lines.append(
+            f"| {name} | {len(rs):,} | {pct(row['fresh_pct'])} | {pct(row['stale_pct'])} | "
+            f"{pct(row['error_pct'])} | {ms(p95_data)} | {ms(p95_all)} | "
+            f"{'; '.join(f'{k} ×{v}' for k, v in top) or '—'} |"
+        )
     return "\n".join(lines), rows
 
 
 def db_rows(db_path: Path) -> tuple[dict, Counter]:
     with sqlite3.connect(db_path) as db:
-        rows = {(int(d), str(c)): (status, mid) for d, c, status, mid in
-                db.execute("select driver_id, cargo_id, status, dispatcher_message_id from driver_response")}
-        outbox = Counter(f"{kind}:{status}" for kind, status in
-                         db.execute("select kind, status from outbox_message"))
+        rows = {
+            (int(d), str(c)): (status, mid)
+            for d, c, status, mid in db.execute("select driver_id, cargo_id, status, dispatcher_message_id from driver_response")
+        }
+        outbox = Counter(f"{kind}:{status}" for kind, status in db.execute("select kind, status from outbox_message"))
     return rows, outbox
 
 
@@ -204,22 +219,30 @@ async def audit(stack: Stack, shared) -> dict:
 
 
 def audit_markdown(a: dict) -> str:
-    ok = (not a["confirmed_missing_in_db"] and not a["db_rows_with_no_message"]
-          and not a["db_rows_with_duplicate_messages"] and not a["messages_without_db_row"])
-    return "\n".join([
-        "| delivery audit | value |", "|---|---|",
-        f"| responses sent by drivers | {a['responses_attempted']} ({a['responses_confirmed_to_driver']} confirmed on screen) |",
-        f"| confirmed but missing in the DB | {len(a['confirmed_missing_in_db'])} |",
-        f"| not confirmed (driver saw an error) | {a['unconfirmed_but_recorded']} recorded anyway, "
-        f"{a['unconfirmed_not_recorded']} not recorded |",
-        f"| DB rows | {a['db_rows']}; with exactly one dispatcher message: {a['db_rows_with_exactly_one_message']} |",
-        f"| rows with no message (lost) | {len(a['db_rows_with_no_message'])} |",
-        f"| rows with duplicate messages | {len(a['db_rows_with_duplicate_messages'])} |",
-        f"| dispatcher messages without a row | {len(a['messages_without_db_row'])} |",
-        f"| failed sendMessage attempts (retried by the outbox) | {a['failed_send_attempts_seen_by_telegram']} |",
-        f"| outbox after drain | {a['outbox']} |",
-        f"| verdict | {'every response: exactly one dispatcher message and one row' if ok else 'PROBLEMS, see the JSON'} |",
-    ])
+    ok = (
+        not a["confirmed_missing_in_db"]
+        and not a["db_rows_with_no_message"]
+        and not a["db_rows_with_duplicate_messages"]
+        and not a["messages_without_db_row"]
+    )
+    return "\n".join(
+        [
+            "| delivery audit | value |",
+            "|---|---|",
+            f"| responses sent by drivers | {a['responses_attempted']} "
+            f"({a['responses_confirmed_to_driver']} confirmed on screen) |",
+            f"| confirmed but missing in the DB | {len(a['confirmed_missing_in_db'])} |",
+            f"| not confirmed (driver saw an error) | {a['unconfirmed_but_recorded']} recorded anyway, "
+            f"{a['unconfirmed_not_recorded']} not recorded |",
+            f"| DB rows | {a['db_rows']}; with exactly one dispatcher message: {a['db_rows_with_exactly_one_message']} |",
+            f"| rows with no message (lost) | {len(a['db_rows_with_no_message'])} |",
+            f"| rows with duplicate messages | {len(a['db_rows_with_duplicate_messages'])} |",
+            f"| dispatcher messages without a row | {len(a['messages_without_db_row'])} |",
+            f"| failed sendMessage attempts (retried by the outbox) | {a['failed_send_attempts_seen_by_telegram']} |",
+            f"| outbox after drain | {a['outbox']} |",
+            f"| verdict | {'every response: exactly one dispatcher message and one row' if ok else 'PROBLEMS, see the JSON'} |",
+        ]
+    )
 
 
 async def amain(args) -> dict:
@@ -239,23 +262,36 @@ async def amain(args) -> dict:
             await asyncio.sleep(ramp)
             await run_schedule(shared, windows, log)
 
-        await run_drivers(shared, drivers=args.drivers, duration_s=ramp + total, ramp_s=ramp, seed=args.seed,
-                          sampler=sampler, during=during)
+        await run_drivers(
+            shared, drivers=args.drivers, duration_s=ramp + total, ramp_s=ramp, seed=args.seed, sampler=sampler, during=during
+        )
         drained = await drain(stack, args.drain)
         audit_result = await audit(stack, shared)
         table, rows = window_table(shared.records, windows)
-        return {"machine": machine(), "drivers": args.drivers, "workers": args.workers, "scale": args.scale,
-                "think_s": list(args.think), "respond_p": args.respond_p, "windows": log, "table": rows,
-                "table_md": table, "drain_s": round(drained, 1), "audit": audit_result,
-                "audit_md": audit_markdown(audit_result),
-                "load1_during": [s.load1 for s in sampler.samples],
-                "rss_mb": [s.app_rss_mb for s in sampler.samples],
-                "upstream_total": [s.upstream_total for s in sampler.samples],
-                "rate_limited": sampler.samples[-1].rate_limited if sampler.samples else None,
-                "logs": str(stack.log_dir),
-                # every action, compact: [window, action, outcome, error, latency ms, start (s into the run)]
-                "records": [[r.phase, r.action, r.outcome, r.error, round(r.latency_ms, 1),
-                             round(r.start - shared.records[0].start, 2)] for r in shared.records]}
+        return {
+            "machine": machine(),
+            "drivers": args.drivers,
+            "workers": args.workers,
+            "scale": args.scale,
+            "think_s": list(args.think),
+            "respond_p": args.respond_p,
+            "windows": log,
+            "table": rows,
+            "table_md": table,
+            "drain_s": round(drained, 1),
+            "audit": audit_result,
+            "audit_md": audit_markdown(audit_result),
+            "load1_during": [s.load1 for s in sampler.samples],
+            "rss_mb": [s.app_rss_mb for s in sampler.samples],
+            "upstream_total": [s.upstream_total for s in sampler.samples],
+            "rate_limited": sampler.samples[-1].rate_limited if sampler.samples else None,
+            "logs": str(stack.log_dir),
+            # every action, compact: [window, action, outcome, error, latency ms, start (s into the run)]
+            "records": [
+                [r.phase, r.action, r.outcome, r.error, round(r.latency_ms, 1), round(r.start - shared.records[0].start, 2)]
+                for r in shared.records
+            ],
+        }
     finally:
         await asyncio.to_thread(stack.stop)
 

@@ -73,8 +73,16 @@ def page_costs(stack: Stack, pages: int, tabs: int) -> list[dict]:
             cards = feed.get("card_count_rx_state_") or len(feed.get("cards_rx_state_") or []) or cards
         elapsed, cpu = time.monotonic() - t0, tree_cpu(pid) - cpu0
         sent = [sum(len(frame.encode()) for frame in socket.frames if frame.startswith("42")) for socket in sockets]
-        rows.append({"press": press, "page": press + 1, "cards": cards, "bytes_per_tab": round(sum(sent) / tabs),
-                     "cpu_ms_per_press": round(cpu * 1000 / tabs, 2), "step_wall_ms": round(elapsed * 1000, 1)})
+        rows.append(
+            {
+                "press": press,
+                "page": press + 1,
+                "cards": cards,
+                "bytes_per_tab": round(sum(sent) / tabs),
+                "cpu_ms_per_press": round(cpu * 1000 / tabs, 2),
+                "step_wall_ms": round(elapsed * 1000, 1),
+            }
+        )
         print(rows[-1], flush=True)
         time.sleep(0.3)
     for socket in sockets:
@@ -94,10 +102,13 @@ def main() -> None:
         rows = page_costs(stack, args.pages, min(args.tabs, 100))
     finally:
         stack.stop()
-    result = {"label": args.label, "tabs": args.tabs, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-              "machine": {"nproc": os.cpu_count(), "cpu": platform.processor() or platform.machine(),
-                          "load_avg": os.getloadavg()},
-              "load_more": rows}
+    result = {
+        "label": args.label,
+        "tabs": args.tabs,
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "machine": {"nproc": os.cpu_count(), "cpu": platform.processor() or platform.machine(), "load_avg": os.getloadavg()},
+        "load_more": rows,
+    }
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1))
 

@@ -59,8 +59,12 @@ FAST_3G = {
 }
 NO_THROTTLE = {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
 ]
 CARD = '[data-testid="cargo-card"]'
 
@@ -105,8 +109,7 @@ class SlowLink:
     With `first_is_free`, the first frame passes at once: it is the server's engine.io "open"
     packet, sent with the 101 answer, and DevTools already held the handshake one round trip."""
 
-    def __init__(self, name: str, deliver, latency_ms: float, throughput: float, *,
-                 first_is_free: bool = False) -> None:
+    def __init__(self, name: str, deliver, latency_ms: float, throughput: float, *, first_is_free: bool = False) -> None:
         self.name = name
         self._deliver = deliver
         self._one_way = latency_ms / 2000
@@ -138,12 +141,12 @@ class SlowLink:
         self._task.cancel()
 
 
-async def measure_once(browser: Browser, app_url: str, conditions: dict, *, slow_ws: bool,
-                       trace: bool = False) -> Run:
+async def measure_once(browser: Browser, app_url: str, conditions: dict, *, slow_ws: bool, trace: bool = False) -> Run:
     context = await browser.new_context(viewport={"width": 390, "height": 844}, locale="ru-RU", is_mobile=True)
     telegram_js = TELEGRAM_JS.read_text()
-    await context.route(TELEGRAM_JS_URL, lambda route: route.fulfill(
-        status=200, body=telegram_js, content_type="application/javascript"))
+    await context.route(
+        TELEGRAM_JS_URL, lambda route: route.fulfill(status=200, body=telegram_js, content_type="application/javascript")
+    )
     await context.add_init_script(FIRST_CARD_PROBE)
     page = await context.new_page()
     cdp = await context.new_cdp_session(page)
@@ -170,6 +173,7 @@ async def measure_once(browser: Browser, app_url: str, conditions: dict, *, slow
     cdp.on("Network.webSocketFrameSent", lambda e: frames["sent"].append(len(e["response"]["payloadData"])))
 
     if slow_ws:
+
         async def route_socket(ws: WebSocketRoute) -> None:
             server = ws.connect_to_server()
             up = SlowLink("→", server.send, conditions["latency"], conditions["uploadThroughput"])
@@ -207,9 +211,14 @@ async def measure_once(browser: Browser, app_url: str, conditions: dict, *, slow
         await context.close()
     wire = [r for r in requests.values() if r["done"] and r["url"] != TELEGRAM_JS_URL]
     return Run(
-        first_card_ms=first_card_ms, dcl_ms=dcl_ms, load_ms=load_ms,
-        http_bytes=sum(r["bytes"] for r in wire), requests=len(wire),
-        ws_received=sum(received), ws_sent=sum(sent), ws_largest_frame=max(received, default=0),
+        first_card_ms=first_card_ms,
+        dcl_ms=dcl_ms,
+        load_ms=load_ms,
+        http_bytes=sum(r["bytes"] for r in wire),
+        requests=len(wire),
+        ws_received=sum(received),
+        ws_sent=sum(sent),
+        ws_largest_frame=max(received, default=0),
         by_url={r["url"].replace(app_url, "").split("#")[0]: (r["bytes"], r["encoding"]) for r in wire},
     )
 
@@ -222,10 +231,11 @@ def app_stack() -> Iterator[str]:
     sandbox_port, port = free_port(), free_port()
     sandbox_url = f"http://127.0.0.1:{sandbox_port}"
     sandbox_cmd = [sys.executable, "-m", "sandbox", "--host", "127.0.0.1", "--port", str(sandbox_port)]
-    with tempfile.TemporaryDirectory() as tmp, \
-            running(sandbox_cmd, ready_url=f"{sandbox_url}/__control/stats",
-                    log_path=artifacts / "page-weight-sandbox.log"), \
-            FakeTelegramServer(dispatcher_chat=-1000000000001) as telegram:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        running(sandbox_cmd, ready_url=f"{sandbox_url}/__control/stats", log_path=artifacts / "page-weight-sandbox.log"),
+        FakeTelegramServer(dispatcher_chat=-1000000000001) as telegram,
+    ):
         env = {
             "APP_ENV": "dev",
             "CARGOTECH_BASE_URL": sandbox_url,
@@ -236,10 +246,22 @@ def app_stack() -> Iterator[str]:
             "PATH": f"{ROOT / '.tools/node_modules/.bin'}{os.pathsep}{os.environ['PATH']}",
             "REFLEX_USE_SYSTEM_BUN": "1",
         }
-        cmd = [sys.executable, "-m", "reflex", "run", "--env", "prod", "--single-port",
-               "--frontend-port", str(port), "--backend-port", str(port)]
-        with running(cmd, ready_url=f"http://127.0.0.1:{port}/", env=env,
-                     log_path=artifacts / "page-weight-app.log", timeout_s=600):
+        cmd = [
+            sys.executable,
+            "-m",
+            "reflex",
+            "run",
+            "--env",
+            "prod",
+            "--single-port",
+            "--frontend-port",
+            str(port),
+            "--backend-port",
+            str(port),
+        ]
+        with running(
+            cmd, ready_url=f"http://127.0.0.1:{port}/", env=env, log_path=artifacts / "page-weight-app.log", timeout_s=600
+        ):
             yield f"http://127.0.0.1:{port}"
 
 
@@ -251,12 +273,16 @@ def report(runs: list[Run], conditions: dict, slow_ws: bool) -> None:
     def med(attr: str) -> float:
         return statistics.median(getattr(r, attr) for r in runs)
 
-    print(f"\nmachine: {platform.node()} · {os.cpu_count()} CPU · {platform.platform()} · "
-          f"Python {platform.python_version()} · load {os.getloadavg()[0]:.2f}")
+    print(
+        f"\nmachine: {platform.node()} · {os.cpu_count()} CPU · {platform.platform()} · "
+        f"Python {platform.python_version()} · load {os.getloadavg()[0]:.2f}"
+    )
     print(f"date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
-    print(f"network: latency {conditions['latency']} ms, down {conditions['downloadThroughput']:.0f} B/s, "
-          f"up {conditions['uploadThroughput']:.0f} B/s, cache disabled, websocket frames "
-          + ("delayed by this script" if slow_ws else "not delayed (DevTools emulation only)"))
+    print(
+        f"network: latency {conditions['latency']} ms, down {conditions['downloadThroughput']:.0f} B/s, "
+        f"up {conditions['uploadThroughput']:.0f} B/s, cache disabled, websocket frames "
+        + ("delayed by this script" if slow_ws else "not delayed (DevTools emulation only)")
+    )
     print(f"runs: {len(runs)}; first card ms: " + ", ".join(f"{r.first_card_ms:.0f}" for r in runs))
     print("| metric | median |\n|---|---|")
     print(f"| time to first card | {med('first_card_ms') / 1000:.2f} s |")
@@ -267,8 +293,9 @@ def report(runs: list[Run], conditions: dict, slow_ws: bool) -> None:
     print(f"| websocket received / sent up to the first card | {_kb(med('ws_received'))} / {_kb(med('ws_sent'))} |")
     print(f"| largest websocket frame | {_kb(med('ws_largest_frame'))} |")
     raw = TELEGRAM_JS.read_bytes()
-    print(f"| telegram-web-app.js (routed locally, not counted) | {_kb(len(raw))} raw, "
-          f"{_kb(len(gzip.compress(raw, 9)))} gzipped |")
+    print(
+        f"| telegram-web-app.js (routed locally, not counted) | {_kb(len(raw))} raw, {_kb(len(gzip.compress(raw, 9)))} gzipped |"
+    )
     print("\nper request (last run):")
     for url, (size, encoding) in sorted(runs[-1].by_url.items(), key=lambda kv: -kv[1][0]):
         print(f"  {size:>9,d}  {encoding or '-':5s}  {url}")
@@ -280,8 +307,10 @@ async def measure(app_url: str, conditions: dict, runs: int, slow_ws: bool, trac
         try:
             # One unthrottled load first: the server's first hydrate and caches are not what we measure.
             await measure_once(browser, app_url, NO_THROTTLE, slow_ws=False)
-            return [await measure_once(browser, app_url, conditions, slow_ws=slow_ws, trace=trace and i == runs - 1)
-                    for i in range(runs)]
+            return [
+                await measure_once(browser, app_url, conditions, slow_ws=slow_ws, trace=trace and i == runs - 1)
+                for i in range(runs)
+            ]
         finally:
             await browser.close()
 

@@ -211,8 +211,12 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--speed", type=float, default=5, help="simulated seconds per wall-clock second")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--no-generations", dest="generations", action="store_false",
-                        help="deeper pages of any age (the feed before it kept one consistent list)")
+    parser.add_argument(
+        "--no-generations",
+        dest="generations",
+        action="store_false",
+        help="deeper pages of any age (the feed before it kept one consistent list)",
+    )
     args = parser.parse_args()
     started = time.monotonic()
     result = asyncio.run(run(args))

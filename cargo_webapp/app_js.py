@@ -12,10 +12,18 @@ from __future__ import annotations
 import json
 
 # Every function assets/app.js gives window.cargoApp (tests/unit/test_app_js.py keeps the two in step).
-FUNCTIONS = frozenset({
-    "readInitData", "requestContact", "confirmClosing", "afterSending", "readCloudFilters", "saveCloudFilters",
-    "hapticSelection", "scrollToTop",
-})
+FUNCTIONS = frozenset(
+    {
+        "readInitData",
+        "requestContact",
+        "confirmClosing",
+        "afterSending",
+        "readCloudFilters",
+        "saveCloudFilters",
+        "hapticSelection",
+        "scrollToTop",
+    }
+)
 
 
 def call(function: str, *args: str) -> str:

@@ -32,6 +32,7 @@ SAVE_LAUNCH_INIT_DATA = (
     f"if(d)sessionStorage.setItem('{LAUNCH_INIT_DATA_KEY}',d)}}catch(e){{}}"
 )
 
+
 def http_routes() -> Starlette:
     """Our own HTTP endpoints next to Reflex's (built per app: AppHarness builds several)."""
     settings = get_settings()

@@ -75,8 +75,10 @@ def security_headers(public_url: str):
             if scope["type"] != "http":
                 await app(scope, receive, send)
                 return
-            extra = [*HEADERS, (b"content-security-policy",
-                                content_security_policy(_websocket_origin(public_url, scope)).strip().encode())]
+            extra = [
+                *HEADERS,
+                (b"content-security-policy", content_security_policy(_websocket_origin(public_url, scope)).strip().encode()),
+            ]
             if hsts:
                 extra.append((b"strict-transport-security", HSTS))
 

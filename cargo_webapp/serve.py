@@ -27,9 +27,23 @@ def main() -> None:
     os.environ["__REFLEX_SKIP_COMPILE"] = "true"  # compiled at image build; do not rewrite .web
     host = os.environ.get("HOST", "0.0.0.0")  # inside a container; the proxy is the only client
     port = os.environ.get("PORT", "8000")
-    command = [sys.executable, "-m", "granian", "--interface", "asgi", "--factory", "--host", host,
-               "--port", port, "--workers", str(workers), "--log-level", "warning",
-               "cargo_webapp.cargo_webapp:app"]
+    command = [
+        sys.executable,
+        "-m",
+        "granian",
+        "--interface",
+        "asgi",
+        "--factory",
+        "--host",
+        host,
+        "--port",
+        port,
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+        "cargo_webapp.cargo_webapp:app",
+    ]
     os.execv(sys.executable, command)
 
 

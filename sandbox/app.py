@@ -44,9 +44,7 @@ def _api(name: str, handler: Handler, *, authenticated: bool = True) -> Callable
     return endpoint
 
 
-async def _serve(
-    request: Request, state: SandboxState, handler: Handler, authenticated: bool
-) -> tuple[Response, Verdict | None]:
+async def _serve(request: Request, state: SandboxState, handler: Handler, authenticated: bool) -> tuple[Response, Verdict | None]:
     """The answer, and the rate-limit verdict if the call was counted against a budget."""
     if authenticated:
         if not state.tokens.is_live(auth.bearer_token(request), state.clock.now()):

@@ -57,22 +57,25 @@ def suspended() -> Response:
 
 def _required_text(body: dict[str, Any] | None, *names: str) -> list[str]:
     body = body or {}  # like Laravel: a body that is not a JSON object has no fields
-    missing = {name: f"The {name} field is required." for name in names
-               if not isinstance(body.get(name), str) or not body[name].strip()}
+    missing = {
+        name: f"The {name} field is required." for name in names if not isinstance(body.get(name), str) or not body[name].strip()
+    }
     if missing:
         raise ValidationFailed(missing)
     return [body[name] for name in names]
 
 
 def _seed_answer(state: SandboxState, pair: tuple[str, str]) -> Response:
-    return json_response({
-        "access_token": pair[0],
-        "token_type": "Bearer",
-        "expires_in": state.config.expires_in,
-        "refresh_token": pair[1],
-        "driver_id": ACCOUNT_ID,
-        "driver_name": ACCOUNT_NAME,
-    })
+    return json_response(
+        {
+            "access_token": pair[0],
+            "token_type": "Bearer",
+            "expires_in": state.config.expires_in,
+            "refresh_token": pair[1],
+            "driver_id": ACCOUNT_ID,
+            "driver_name": ACCOUNT_NAME,
+        }
+    )
 
 
 async def login(request: Request, state: SandboxState) -> Response:
@@ -102,9 +105,13 @@ async def refresh(request: Request, state: SandboxState) -> Response:
 
 
 async def me(request: Request, state: SandboxState) -> Response:
-    return json_response({"data": {
-        "id": ACCOUNT_ID,
-        "name": ACCOUNT_NAME,
-        "phone": masked_phone(state.config.phone),
-        "company": ACCOUNT_COMPANY,
-    }})
+    return json_response(
+        {
+            "data": {
+                "id": ACCOUNT_ID,
+                "name": ACCOUNT_NAME,
+                "phone": masked_phone(state.config.phone),
+                "company": ACCOUNT_COMPANY,
+            }
+        }
+    )

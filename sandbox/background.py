@@ -30,8 +30,9 @@ class BackgroundServer:
         sock.bind(("127.0.0.1", 0))
         scheme = "https" if self._server.config.ssl_certfile else "http"
         self.url = f"{scheme}://127.0.0.1:{sock.getsockname()[1]}"
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
-                                        name=f"{self._name} {self.url}", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [sock]}, name=f"{self._name} {self.url}", daemon=True
+        )
         self._thread.start()
         deadline = time.monotonic() + START_TIMEOUT_S
         while not self._server.started:

@@ -38,7 +38,7 @@ def _entries(body: dict, state: SandboxState) -> dict:
 async def list_cargos(request: Request, state: SandboxState) -> Response:
     query = parse_list_query(request.query_params, state.pool.world.partners)
     matches = query.apply(state.pool.visible(state.clock.now()))
-    page = matches[query.offset: query.offset + query.limit]
+    page = matches[query.offset : query.offset + query.limit]
     # Items are serialised once per cargo; a page is a join of ready-made bytes.
     seed = _drift_seed(state)
     items = b",".join(cargo.encoded(detail=False, contacts=query.contacts, drift_seed=seed) for cargo in page)
@@ -64,10 +64,15 @@ async def cargo_detail(request: Request, state: SandboxState) -> Response:
 async def points(request: Request, state: SandboxState) -> Response:
     query = parse_points_query(request.query_params)
     found = search_points(query.name, query.type)
-    return json_response(_entries({
-        "data": [point.as_json() for point in found[query.offset: query.offset + query.limit]],
-        "meta": {"limit": query.limit, "offset": query.offset, "size": len(found)},
-    }, state))
+    return json_response(
+        _entries(
+            {
+                "data": [point.as_json() for point in found[query.offset : query.offset + query.limit]],
+                "meta": {"limit": query.limit, "offset": query.offset, "size": len(found)},
+            },
+            state,
+        )
+    )
 
 
 async def truck_types(request: Request, state: SandboxState) -> Response:

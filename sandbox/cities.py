@@ -161,6 +161,7 @@ def city_ids_in_region(region: Region) -> frozenset[int]:
 
 # ---- the points dictionary -------------------------------------------------------------------
 
+
 @dataclass(frozen=True, slots=True)
 class Point:
     id: int
@@ -187,9 +188,7 @@ def _point(id_: int, name: str, type_: int, rank: int) -> Point:
 
 def _points() -> tuple[Point, ...]:
     by_traffic = sorted(CITIES, key=lambda c: -c.traffic)
-    city_points = [
-        _point(c.id, f"{c.name}, {c.region.name}", POINT_TYPE_CITY, rank) for rank, c in enumerate(by_traffic)
-    ]
+    city_points = [_point(c.id, f"{c.name}, {c.region.name}", POINT_TYPE_CITY, rank) for rank, c in enumerate(by_traffic)]
     region_points = [_point(r.id, r.name, POINT_TYPE_REGION, len(CITIES) + r.id) for r in REGIONS]
     return tuple(city_points + region_points)
 

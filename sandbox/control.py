@@ -1,33 +1,33 @@
 """`/__control/*`: a local test tool, so no auth, never rate limited, never counted as API calls.
 
-    POST   /__control/faults         {"kind": "status"|"latency"|"hang"|"malformed", "count"?: N,
-                                      "duration_s"?: S, "status"?: 503, "retry_after"?: 2,
-                                      "ms"?: 300, "path_prefix"?: "/v2/cargos"}
-    GET    /__control/faults         the faults still pending
-    DELETE /__control/faults         drop them all and release hung calls
-    POST   /__control/revoke_tokens  every issued token stops working
-    POST   /__control/account        {"suspended"?, "password"?, "phone"?, "auth_shape"?: "sanctum"|"seed",
-                                      "expires_in"?, "bad_credentials_status"?: 401|422}
-    POST   /__control/rate_limit     {"limit": N, "login_limit"?: M}  (per minute)
-    POST   /__control/clock          {"offset_s": N, "frozen"?: false} or {"at": epoch s, "frozen"?: false}
-    POST   /__control/cargo_note    {"id": cargo id, "note": text}: serve this extranote in its detail
-    POST   /__control/cargo/<id>/remove     the cargo is withdrawn: the list drops it, its detail answers 404
-    POST   /__control/cargo/<id>/restore    undo a remove
-    POST   /__control/cargo/<id>/price      {"price_rub": N}: the carrier price changes (`price_per_km`
-                                            follows `price`)
-    POST   /__control/cargo/<id>/fields     {"weight"?, "price"?, "price_carrier"?, "points"?, "contacts"?,
-                                            "extra"?, ...}: serve these answer fields (objects merged,
-                                            contacts replaced) in the list and the detail
-    POST   /__control/cargo/<id>/duplicate  {"company_id"?: N}: another company reposts the same load
-                                            (same route, dates, weight, price), listed right after it;
-                                            answers {"id": the repost's id, "company_id": ...}
-    POST   /__control/reposts           {"share": 0..1}: that share of cargos is reposted by 1–3 other
-                                            companies, as on real exchanges (0, the default, turns it off)
-    POST   /__control/spelling       {"spelling": "plain"|"drifted"}: serve the same data in our spellings
-                                            or in drifted ones (numbers as strings, 0/1 booleans, …,
-                                            about one item in 40 without a usable route)
-    POST   /__control/reset          faults, tokens, counters, clock and settings back to the start
-    GET    /__control/stats          call counters and live state
+POST   /__control/faults         {"kind": "status"|"latency"|"hang"|"malformed", "count"?: N,
+                                  "duration_s"?: S, "status"?: 503, "retry_after"?: 2,
+                                  "ms"?: 300, "path_prefix"?: "/v2/cargos"}
+GET    /__control/faults         the faults still pending
+DELETE /__control/faults         drop them all and release hung calls
+POST   /__control/revoke_tokens  every issued token stops working
+POST   /__control/account        {"suspended"?, "password"?, "phone"?, "auth_shape"?: "sanctum"|"seed",
+                                  "expires_in"?, "bad_credentials_status"?: 401|422}
+POST   /__control/rate_limit     {"limit": N, "login_limit"?: M}  (per minute)
+POST   /__control/clock          {"offset_s": N, "frozen"?: false} or {"at": epoch s, "frozen"?: false}
+POST   /__control/cargo_note    {"id": cargo id, "note": text}: serve this extranote in its detail
+POST   /__control/cargo/<id>/remove     the cargo is withdrawn: the list drops it, its detail answers 404
+POST   /__control/cargo/<id>/restore    undo a remove
+POST   /__control/cargo/<id>/price      {"price_rub": N}: the carrier price changes (`price_per_km`
+                                        follows `price`)
+POST   /__control/cargo/<id>/fields     {"weight"?, "price"?, "price_carrier"?, "points"?, "contacts"?,
+                                        "extra"?, ...}: serve these answer fields (objects merged,
+                                        contacts replaced) in the list and the detail
+POST   /__control/cargo/<id>/duplicate  {"company_id"?: N}: another company reposts the same load
+                                        (same route, dates, weight, price), listed right after it;
+                                        answers {"id": the repost's id, "company_id": ...}
+POST   /__control/reposts           {"share": 0..1}: that share of cargos is reposted by 1–3 other
+                                        companies, as on real exchanges (0, the default, turns it off)
+POST   /__control/spelling       {"spelling": "plain"|"drifted"}: serve the same data in our spellings
+                                        or in drifted ones (numbers as strings, 0/1 booleans, …,
+                                        about one item in 40 without a usable route)
+POST   /__control/reset          faults, tokens, counters, clock and settings back to the start
+GET    /__control/stats          call counters and live state
 """
 
 from __future__ import annotations
@@ -54,10 +54,17 @@ async def _body(request: Request) -> dict[str, Any]:
 
 def _settings(state: SandboxState) -> dict[str, Any]:
     config = state.config
-    return {"seed": config.seed, "phone": config.phone, "auth_shape": config.auth_shape,
-            "expires_in": config.expires_in, "rate_limit": config.rate_limit,
-            "login_rate_limit": config.login_rate_limit, "bad_credentials_status": config.bad_credentials_status,
-            "suspended": config.suspended, "spelling": config.spelling}
+    return {
+        "seed": config.seed,
+        "phone": config.phone,
+        "auth_shape": config.auth_shape,
+        "expires_in": config.expires_in,
+        "rate_limit": config.rate_limit,
+        "login_rate_limit": config.login_rate_limit,
+        "bad_credentials_status": config.bad_credentials_status,
+        "suspended": config.suspended,
+        "spelling": config.spelling,
+    }
 
 
 async def add_fault(request: Request, state: SandboxState) -> Response:
@@ -98,8 +105,12 @@ async def clock(request: Request, state: SandboxState) -> Response:
     body = await _body(request)
     at, offset, frozen = body.get("at"), body.get("offset_s", 0), body.get("frozen", False)
     number = (int, float)
-    if (isinstance(offset, bool) or not isinstance(offset, number) or not isinstance(frozen, bool)
-            or (at is not None and (isinstance(at, bool) or not isinstance(at, number)))):
+    if (
+        isinstance(offset, bool)
+        or not isinstance(offset, number)
+        or not isinstance(frozen, bool)
+        or (at is not None and (isinstance(at, bool) or not isinstance(at, number)))
+    ):
         raise ValueError('expected {"offset_s": number, "frozen": bool} or {"at": number, "frozen": bool}')
     if at is None:
         state.clock.set(float(offset), frozen=frozen)

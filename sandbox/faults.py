@@ -49,8 +49,16 @@ class Fault:
 
     def as_json(self) -> dict[str, Any]:
         until = None if self.until is None else round(max(0.0, self.until - time.monotonic()), 3)
-        return {"id": self.id, "kind": self.kind, "path_prefix": self.path_prefix, "remaining": self.remaining,
-                "remaining_s": until, "status": self.status, "retry_after": self.retry_after, "ms": self.ms}
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "path_prefix": self.path_prefix,
+            "remaining": self.remaining,
+            "remaining_s": until,
+            "status": self.status,
+            "retry_after": self.retry_after,
+            "ms": self.ms,
+        }
 
 
 def _number(spec: dict, key: str, *, integer: bool, low: float, high: float) -> Any:
@@ -79,7 +87,9 @@ def parse_fault(fault_id: int, spec: Any) -> Fault:
     if not isinstance(prefix, str) or not prefix.startswith("/"):
         raise ValueError("path_prefix must start with /")
     fault = Fault(
-        id=fault_id, kind=kind, path_prefix=prefix,
+        id=fault_id,
+        kind=kind,
+        path_prefix=prefix,
         remaining=count if count is not None or duration is not None else 1,
         until=None if duration is None else time.monotonic() + duration,
         retry_after=_number(spec, "retry_after", integer=True, low=1, high=86_400),

@@ -175,7 +175,9 @@ def parse_list_query(params: QueryParams, partners: frozenset[int]) -> ListQuery
         if wanted is not None:
             checks.append(lambda c, wanted=wanted, attribute=attribute: not getattr(c, attribute).isdisjoint(wanted))
     for name, attribute in (
-        ("filter[distance]", "distance"), ("filter[price]", "shown_price"), ("filter[price_per_km]", "price_per_km"),
+        ("filter[distance]", "distance"),
+        ("filter[price]", "shown_price"),
+        ("filter[price_per_km]", "price_per_km"),
     ):
         bounds = p.range(name)
         if bounds is not None:

@@ -42,9 +42,21 @@ MIN_ROUTE_KM = 40
 
 _START_DAY_WEIGHTS = (14, 22, 18, 12, 9, 7, 6, 4, 3, 3, 2)  # loading 0..10 days after publishing
 _STREETS = (
-    "ул. Промышленная", "ул. Складская", "ул. Заводская", "ул. Индустриальная", "ул. Транспортная",
-    "ул. Магистральная", "ул. Ленина", "ул. Советская", "пр-т Мира", "ул. Строителей",
-    "ул. Дорожная", "ул. Механизаторов", "Северное ш.", "Южное ш.", "ул. Энергетиков",
+    "ул. Промышленная",
+    "ул. Складская",
+    "ул. Заводская",
+    "ул. Индустриальная",
+    "ул. Транспортная",
+    "ул. Магистральная",
+    "ул. Ленина",
+    "ул. Советская",
+    "пр-т Мира",
+    "ул. Строителей",
+    "ул. Дорожная",
+    "ул. Механизаторов",
+    "Северное ш.",
+    "Южное ш.",
+    "ул. Энергетиков",
 )
 _TYPES_BY_CLASS = tuple(
     tuple(t for t in CARGO_TYPES if t.classes[0] <= index <= t.classes[1]) for index in range(len(TRUCK_CLASSES))
@@ -196,8 +208,7 @@ def build_cargo(world: World, slot: int) -> Cargo:
             "note_valid": None if notes is None else rng.random() < 0.9,
             "url": f"https://cargotech.pro/cargos/{cargo_id}" if rng.random() < 0.3 else None,
             "external_inn": shipper.inn if rng.random() < 0.25 else None,
-            "custom_cargo_type": rng.choice(cargo_type.custom_names)
-            if cargo_type.custom_names and rng.random() < 0.3 else None,
+            "custom_cargo_type": rng.choice(cargo_type.custom_names) if cargo_type.custom_names and rng.random() < 0.3 else None,
             "partial_load": "догруз" in (notes or "") or rng.random() < 0.1,
             "krugoreis": rng.random() < 0.05,
         },
@@ -205,13 +216,26 @@ def build_cargo(world: World, slot: int) -> Cargo:
         "shipper": shipper.as_json(),
     }
     return Cargo(
-        id=cargo_id, publish_ts=publish_ts, expires_ts=expires_ts,
-        start_city=start.id, finish_city=finish.id, weight=weight, volume=volume, distance=distance,
-        shown_price=shown_price, price_per_km=price_per_km,
-        truck_ids=frozenset(bodies), load_ids=frozenset(loadings),
-        company_id=company.id, poster_id=poster_id,
-        first_day=start_window[0].date().toordinal(), last_day=start_window[1].date().toordinal(),
-        item=item, contacts=contacts, addresses=(_address(rng, start), _address(rng, finish)), details=details,
+        id=cargo_id,
+        publish_ts=publish_ts,
+        expires_ts=expires_ts,
+        start_city=start.id,
+        finish_city=finish.id,
+        weight=weight,
+        volume=volume,
+        distance=distance,
+        shown_price=shown_price,
+        price_per_km=price_per_km,
+        truck_ids=frozenset(bodies),
+        load_ids=frozenset(loadings),
+        company_id=company.id,
+        poster_id=poster_id,
+        first_day=start_window[0].date().toordinal(),
+        last_day=start_window[1].date().toordinal(),
+        item=item,
+        contacts=contacts,
+        addresses=(_address(rng, start), _address(rng, finish)),
+        details=details,
     )
 
 
@@ -363,13 +387,20 @@ def duplicate_of(world: World, cargo: Cargo, new_id: int, company_id: int | None
     item = {**cargo.item, "id": new_id, "company": company.as_json()}
     details = {**cargo.details, "extra": {**cargo.details["extra"], "url": None}}
     return dataclasses.replace(
-        cargo, id=new_id, item=item, contacts=contacts, details=details,
-        company_id=company.id, poster_id=poster_id, _encoded={},
+        cargo,
+        id=new_id,
+        item=item,
+        contacts=contacts,
+        details=details,
+        company_id=company.id,
+        poster_id=poster_id,
+        _encoded={},
     )
 
 
-ITEM_FIELDS = frozenset({"weight", "volume", "distance", "price", "price_carrier", "price_per_km", "points",
-                         "load_types", "truck_types", "company"})
+ITEM_FIELDS = frozenset(
+    {"weight", "volume", "distance", "price", "price_carrier", "price_per_km", "points", "load_types", "truck_types", "company"}
+)
 DETAIL_FIELDS = frozenset({"extra", "shipper", "cargo_type"})
 EDITABLE_FIELDS = ITEM_FIELDS | DETAIL_FIELDS | {"contacts"}
 
@@ -389,13 +420,19 @@ def with_fields(cargo: Cargo, fields: dict) -> Cargo:
     if unknown:
         raise ValueError(f"fields that cannot be set: {', '.join(sorted(unknown))}")
     item = {**cargo.item, **{k: _merged(cargo.item.get(k), v) for k, v in fields.items() if k in ITEM_FIELDS}}
-    details = {**cargo.details,
-               **{k: _merged(cargo.details.get(k), v) for k, v in fields.items() if k in DETAIL_FIELDS}}
+    details = {**cargo.details, **{k: _merged(cargo.details.get(k), v) for k, v in fields.items() if k in DETAIL_FIELDS}}
     contacts = fields.get("contacts", cargo.contacts)
     carrier = item.get("price_carrier")
     shown = carrier if carrier is not None else item.get("price")
     return dataclasses.replace(
-        cargo, item=item, details=details, contacts=contacts,
-        weight=item.get("weight") or 0, volume=item.get("volume") or 0, distance=item.get("distance") or 0,
-        shown_price=shown or 0, price_per_km=item.get("price_per_km") or 0, _encoded={},
+        cargo,
+        item=item,
+        details=details,
+        contacts=contacts,
+        weight=item.get("weight") or 0,
+        volume=item.get("volume") or 0,
+        distance=item.get("distance") or 0,
+        shown_price=shown or 0,
+        price_per_km=item.get("price_per_km") or 0,
+        _encoded={},
     )

@@ -30,8 +30,9 @@ class LocalServer:
         server = make_server(self.create_app(), log_level="warning", access_log=False, tls=self.tls)
         self._background = BackgroundServer(server, self.name)
         self.url = self._background.start()
-        self._http = httpx.Client(base_url=self.url, timeout=self.control_timeout_s, trust_env=False,
-                                  verify=self.tls[0] if self.tls else True)
+        self._http = httpx.Client(
+            base_url=self.url, timeout=self.control_timeout_s, trust_env=False, verify=self.tls[0] if self.tls else True
+        )
         return self
 
     def stop(self) -> None:

@@ -40,13 +40,26 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def make_server(app: Starlette, *, host: str = "127.0.0.1", port: int = 0, log_level: str = "info",
-                access_log: bool = True, owner_pid: int | None = None,
-                tls: tuple[str, str] | None = None) -> SandboxUvicorn:
+def make_server(
+    app: Starlette,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    log_level: str = "info",
+    access_log: bool = True,
+    owner_pid: int | None = None,
+    tls: tuple[str, str] | None = None,
+) -> SandboxUvicorn:
     """tls: (certificate file, key file) to serve https instead of http."""
     config = uvicorn.Config(
-        app, host=host, port=port, log_level=log_level, access_log=access_log, lifespan="off",
+        app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        access_log=access_log,
+        lifespan="off",
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
-        ssl_certfile=tls[0] if tls else None, ssl_keyfile=tls[1] if tls else None,
+        ssl_certfile=tls[0] if tls else None,
+        ssl_keyfile=tls[1] if tls else None,
     )
     return SandboxUvicorn(config, app, owner_pid)

@@ -51,8 +51,11 @@ def respell_cargo(payload: dict, seed: int) -> dict:
     if "shipper" in payload:
         out["shipper"] = _company(rng, payload["shipper"])
     if isinstance(payload.get("cargo_type"), dict):
-        out["cargo_type"] = {**payload["cargo_type"], "id": _id(rng, payload["cargo_type"]["id"]),
-                             "group": {"id": str(rng.randint(1, 9)), "tags": {"0": "general"}}}
+        out["cargo_type"] = {
+            **payload["cargo_type"],
+            "id": _id(rng, payload["cargo_type"]["id"]),
+            "group": {"id": str(rng.randint(1, 9)), "tags": {"0": "general"}},
+        }
     out["statistics"] = {"views": str(rng.randint(0, 500)), "responses": {"total": rng.randint(0, 9), "by_day": []}}
     if is_unusable(seed, cargo_id):
         out["points"] = _unusable_points(rng, out["points"])
@@ -129,8 +132,11 @@ def _point(rng: random.Random, point: dict) -> dict:
     out["first_date"] = _date(rng, point.get("first_date"))
     out["last_date"] = _date(rng, point.get("last_date"))
     city = point["city"]
-    out["city"] = {**city, "id": _id(rng, city["id"]),
-                   "region": {"id": str(rng.randint(1, 89)), "country": {"code": "RU", "id": 1}}}
+    out["city"] = {
+        **city,
+        "id": _id(rng, city["id"]),
+        "region": {"id": str(rng.randint(1, 89)), "country": {"code": "RU", "id": 1}},
+    }
     out["geo"] = {"lat": f"{rng.uniform(43, 60):.5f}", "lon": f"{rng.uniform(30, 60):.5f}"}
     return out
 

@@ -31,8 +31,7 @@ TEST_EPOCH = 1_796_104_800.0
 class SandboxServer(LocalServer):
     name = "sandbox"
 
-    def __init__(self, config: SandboxConfig | None = None, *, pinned_at: float | None = None,
-                 **overrides: Any) -> None:
+    def __init__(self, config: SandboxConfig | None = None, *, pinned_at: float | None = None, **overrides: Any) -> None:
         """pinned_at: the sandbox's now after every reset (it runs on from there); clock
         offsets are then relative to it. None: the wall clock."""
         super().__init__()
@@ -60,8 +59,7 @@ class SandboxServer(LocalServer):
 
     def login(self) -> str:
         """Log in with the configured credentials; the Sanctum token or the seed access token."""
-        response = self._http.post("/v1/auth/login", json={"phone": self.phone, "password": self.password,
-                                                           "remember": True})
+        response = self._http.post("/v1/auth/login", json={"phone": self.phone, "password": self.password, "remember": True})
         response.raise_for_status()
         body = response.json()
         return body["data"]["token"] if "data" in body else body["access_token"]
@@ -106,7 +104,7 @@ class SandboxServer(LocalServer):
         self._control("POST", "/cargo_note", {"id": int(cargo_id), "note": note})
 
     def set_spelling(self, spelling: str) -> None:
-        """"plain" or "drifted" (sandbox.spelling): the same data, spelt as documented or drifted."""
+        """ "plain" or "drifted" (sandbox.spelling): the same data, spelt as documented or drifted."""
         self._control("POST", "/spelling", {"spelling": spelling})
 
     def set_rate_limit(self, limit: int, login_limit: int | None = None) -> None:

@@ -19,8 +19,7 @@ ROW_ID_MAX_DIGITS = 18
 DICTIONARY_ID_MAX_DIGITS = 9
 
 CARGO_ID_RE = re.compile(rf"^[0-9]{{1,{CARGO_ID_MAX_DIGITS}}}\Z")
-_DIGITS = {n: re.compile(rf"[0-9]{{1,{n}}}") for n in (2, DICTIONARY_ID_MAX_DIGITS, ROW_ID_MAX_DIGITS,
-                                                        CARGO_ID_MAX_DIGITS)}
+_DIGITS = {n: re.compile(rf"[0-9]{{1,{n}}}") for n in (2, DICTIONARY_ID_MAX_DIGITS, ROW_ID_MAX_DIGITS, CARGO_ID_MAX_DIGITS)}
 
 
 _ANY_ASCII_NUMBER = re.compile(r"[0-9]+")

@@ -18,8 +18,9 @@ class UserFacingError(Exception):
     # The fallback a subclass overrides at class level (CargoTech's outage texts) or per instance.
     user_message: str = "Что-то пошло не так. Попробуйте ещё раз."
 
-    def __init__(self, log_message: str | None = None, *, user_message: str | None = None,
-                 field_errors: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, log_message: str | None = None, *, user_message: str | None = None, field_errors: Mapping[str, str] | None = None
+    ) -> None:
         if user_message is not None:
             self.user_message = user_message
         super().__init__(self.user_message if log_message is None else log_message)

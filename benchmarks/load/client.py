@@ -78,8 +78,9 @@ class ReflexClient:
         self.boot_seq: int | None = None  # the frame carrying the hydrated full state
         self.boot_cards = False  # did the server still hold this tab's loaded cards?
         url = f"{self.ws_base}/_event/?EIO=4&transport=websocket&token={self.token}"
-        ws = await asyncio.wait_for(websockets.connect(url, max_size=None, open_timeout=timeout_s,
-                                                       ping_interval=None, compression=None), timeout_s)
+        ws = await asyncio.wait_for(
+            websockets.connect(url, max_size=None, open_timeout=timeout_s, ping_interval=None, compression=None), timeout_s
+        )
         first = await asyncio.wait_for(ws.recv(), timeout_s)
         if not isinstance(first, str) or not first.startswith("0"):
             await ws.close()
@@ -111,7 +112,7 @@ class ReflexClient:
                 if frame == "2":
                     await ws.send("3")
                 elif frame.startswith("42/_event,"):
-                    kind, *args = json.loads(frame[len("42/_event,"):])
+                    kind, *args = json.loads(frame[len("42/_event,") :])
                     await self._on_message(kind, args[0] if args else None)
                 elif frame.startswith("44/_event"):  # connect refused
                     self.closed_reason = "connect_error"
@@ -186,6 +187,7 @@ class ReflexClient:
 
     async def wait_for(self, predicate: Callable[[], bool], timeout_s: float) -> None:
         """Until predicate() holds on the merged state; Disconnected if the socket goes away."""
+
         async def _wait() -> None:
             async with self._changed:
                 while not predicate():

@@ -17,10 +17,14 @@ from services.infra.settings import DEV_BOT_TOKEN
 
 # Popular places, by sandbox point id (sandbox/cities.py: ids fixed by table order).
 CITIES = [
-    (1001, "Москва, Московская обл."), (1002, "Санкт-Петербург, Ленинградская обл."),
-    (1005, "Казань, Республика Татарстан"), (1004, "Екатеринбург, Свердловская обл."),
-    (1003, "Новосибирск, Новосибирская обл."), (1006, "Нижний Новгород, Нижегородская обл."),
-    (1016, "Краснодар, Краснодарский край"), (1008, "Самара, Самарская обл."),
+    (1001, "Москва, Московская обл."),
+    (1002, "Санкт-Петербург, Ленинградская обл."),
+    (1005, "Казань, Республика Татарстан"),
+    (1004, "Екатеринбург, Свердловская обл."),
+    (1003, "Новосибирск, Новосибирская обл."),
+    (1006, "Нижний Новгород, Нижегородская обл."),
+    (1016, "Краснодар, Краснодарский край"),
+    (1008, "Самара, Самарская обл."),
 ]
 WEIGHTS = ["any", "any", "any", "20", "10_15", "5_10"]
 FIRST_DRIVER_ID = 5_000_000_000  # far from the dev driver and the e2e ids
@@ -93,23 +97,45 @@ class Driver:
     def _script(self, handler: str) -> str | None:
         if handler.endswith(".exchange"):
             self.exchange_sent = time.monotonic()
-            user = {"id": self.user_id, "first_name": "Водитель", "last_name": f"№{self.index}",
-                    "username": f"load_driver_{self.index}", "language_code": "ru"}
-            return sign_init_data({"user": json.dumps(user, ensure_ascii=False), "query_id": f"q{self.index}"},
-                                  DEV_BOT_TOKEN)
+            user = {
+                "id": self.user_id,
+                "first_name": "Водитель",
+                "last_name": f"№{self.index}",
+                "username": f"load_driver_{self.index}",
+                "language_code": "ru",
+            }
+            return sign_init_data({"user": json.dumps(user, ensure_ascii=False), "query_id": f"q{self.index}"}, DEV_BOT_TOKEN)
         if handler.endswith(".restore_from_cloud"):
             return ""  # no Telegram CloudStorage outside Telegram
         return None
 
     # --- recording ------------------------------------------------------------------------------
 
-    def _record(self, action: str, started: float, outcome: str, error: str = "", cached: bool | None = None,
-                wall: float | None = None, phase: str | None = None) -> None:
+    def _record(
+        self,
+        action: str,
+        started: float,
+        outcome: str,
+        error: str = "",
+        cached: bool | None = None,
+        wall: float | None = None,
+        phase: str | None = None,
+    ) -> None:
         sent, seq = self._mark
-        self.shared.records.append(Record(action, wall or time.time(), (time.monotonic() - started) * 1000,
-                                          outcome, error, cached, self.user_id,
-                                          self.shared.phase if phase is None else phase,
-                                          self.client.sent - sent, self.client.seq - seq))
+        self.shared.records.append(
+            Record(
+                action,
+                wall or time.time(),
+                (time.monotonic() - started) * 1000,
+                outcome,
+                error,
+                cached,
+                self.user_id,
+                self.shared.phase if phase is None else phase,
+                self.client.sent - sent,
+                self.client.seq - seq,
+            )
+        )
         self._begin()
 
     def _feed_outcome(self) -> tuple[str, str]:
@@ -130,8 +156,7 @@ class Driver:
         last = self.shared.recent_queries.get(key)
         return last is not None and time.monotonic() - last < self.shared.fresh_window_s
 
-    async def _timed(self, action: str, send, predicate, outcome, cached: bool | None = None,
-                     begin: bool = True) -> bool:
+    async def _timed(self, action: str, send, predicate, outcome, cached: bool | None = None, begin: bool = True) -> bool:
         """begin=False: the action's events started before (a filter change's form fields)."""
         if begin:
             self._begin()
@@ -167,14 +192,19 @@ class Driver:
             raise Disconnected(kind) from exc
         self._record(action, started, "ok", wall=wall)
         try:
-            await c.wait_for(lambda: c.get(SESSION, "signed_in") is True or bool(c.get(SESSION, "auth_error")),
-                             self.shared.timeout_s)
+            await c.wait_for(
+                lambda: c.get(SESSION, "signed_in") is True or bool(c.get(SESSION, "auth_error")), self.shared.timeout_s
+            )
             ok = c.get(SESSION, "signed_in") is True
             if fresh_session or self.exchange_sent:
                 sign_started = self.exchange_sent or started
                 self.exchange_sent = 0.0
-                self._record("sign_in", sign_started, "ok" if ok else "error",
-                             "" if ok else "auth:" + str(c.get(SESSION, "auth_error"))[:60])
+                self._record(
+                    "sign_in",
+                    sign_started,
+                    "ok" if ok else "error",
+                    "" if ok else "auth:" + str(c.get(SESSION, "auth_error"))[:60],
+                )
             if not ok:
                 raise Disconnected("not signed in")
             if c.boot_cards:
@@ -183,14 +213,14 @@ class Driver:
             key = self._query_key(0)
             cached = self._cached_guess(key)
             first = time.monotonic()
-            await c.wait_for(lambda: c.set_since(FEED, "loading", hydrated) and c.get(FEED, "loading") is False,
-                             self.shared.timeout_s)
+            await c.wait_for(
+                lambda: c.set_since(FEED, "loading", hydrated) and c.get(FEED, "loading") is False, self.shared.timeout_s
+            )
             kind, error = self._feed_outcome()
             self._record("feed_first", first, kind, error, cached)
             self.shared.recent_queries[key] = time.monotonic()
         except TimeoutError:
-            self._record("feed_first" if c.get(SESSION, "signed_in") is True else "sign_in", started, "error",
-                         "timeout")
+            self._record("feed_first" if c.get(SESSION, "signed_in") is True else "sign_in", started, "error", "timeout")
 
     async def run(self, ramp_delay: float) -> None:
         await asyncio.sleep(ramp_delay)
@@ -233,8 +263,9 @@ class Driver:
         """FeedState.toggle_filters: no I/O, no session check; Reflex's own cost per event."""
         c = self.client
         want = not bool(c.get(FEED, "filters_open"))
-        await self._timed("baseline", lambda: c.send(f"{FEED}.toggle_filters"),
-                          lambda: c.get(FEED, "filters_open") is want, lambda: ("ok", ""))
+        await self._timed(
+            "baseline", lambda: c.send(f"{FEED}.toggle_filters"), lambda: c.get(FEED, "filters_open") is want, lambda: ("ok", "")
+        )
 
     async def load_more(self) -> None:
         c = self.client
@@ -244,9 +275,13 @@ class Driver:
             return
         key = self._query_key(offset)
         seq = c.seq
-        ok = await self._timed("feed_page", lambda: c.send(f"{FEED}.load_more"),
-                               lambda: c.set_since(FEED, "loading", seq) and c.get(FEED, "loading") is False,
-                               self._feed_outcome, self._cached_guess(key))
+        ok = await self._timed(
+            "feed_page",
+            lambda: c.send(f"{FEED}.load_more"),
+            lambda: c.set_since(FEED, "loading", seq) and c.get(FEED, "loading") is False,
+            self._feed_outcome,
+            self._cached_guess(key),
+        )
         if ok:
             self.shared.recent_queries[key] = time.monotonic()
 
@@ -261,16 +296,25 @@ class Driver:
                 for suffix in ("id", "type", "name"):
                     await c.send(f"{FEED}.set_field", {"name": f"{which}_{suffix}", "value": ""})
             else:
-                await c.send(f"{FEED}.choose_point",
-                             {"which": which, "point": {"id": str(point), "type": "2", "name": names[point]}})
+                await c.send(
+                    f"{FEED}.choose_point", {"which": which, "point": {"id": str(point), "type": "2", "name": names[point]}}
+                )
         self.route = (origin, dest, weight)
         key = self._query_key(0)
         seq = c.seq
-        send = (lambda: c.send(f"{FEED}.set_weight", {"weight_class": weight})) if weight != c.get(
-            FEED, "form", {}).get("weight_class") else (lambda: c.send(f"{FEED}.apply"))
-        ok = await self._timed("filter_change", send,
-                               lambda: c.set_since(FEED, "loading", seq) and c.get(FEED, "loading") is False,
-                               self._feed_outcome, self._cached_guess(key), begin=False)
+        send = (
+            (lambda: c.send(f"{FEED}.set_weight", {"weight_class": weight}))
+            if weight != c.get(FEED, "form", {}).get("weight_class")
+            else (lambda: c.send(f"{FEED}.apply"))
+        )
+        ok = await self._timed(
+            "filter_change",
+            send,
+            lambda: c.set_since(FEED, "loading", seq) and c.get(FEED, "loading") is False,
+            self._feed_outcome,
+            self._cached_guess(key),
+            begin=False,
+        )
         if ok:
             self.shared.recent_queries[key] = time.monotonic()
 
@@ -292,17 +336,23 @@ class Driver:
                 return "error", "detail:" + str(c.get(DETAIL, "error"))[:60]
             return ("stale", "") if c.get(DETAIL, "stale") else ("fresh", "")
 
-        ok = await self._timed("detail", lambda: c.navigate(f"/cargo/{cargo_id}", {"cargo_id": cargo_id}),
-                               lambda: c.set_since(DETAIL, "loading", seq) and c.get(DETAIL, "loading") is False,
-                               outcome)
+        ok = await self._timed(
+            "detail",
+            lambda: c.navigate(f"/cargo/{cargo_id}", {"cargo_id": cargo_id}),
+            lambda: c.set_since(DETAIL, "loading", seq) and c.get(DETAIL, "loading") is False,
+            outcome,
+        )
         if ok and c.get(DETAIL, "cargo") and not c.get(DETAIL, "status") and self.rng.random() < self.shared.respond_p:
             await self._think()
             await self.respond(cargo_id)
         # Back to the list: on_load runs again (session check, no refetch: the cards are kept).
         seq = c.seq
-        await self._timed("back_to_feed", lambda: c.navigate("/"),
-                          lambda: c.set_since(SESSION, "signed_in", seq) or c.set_since(SESSION, "auth_error", seq),
-                          lambda: ("ok", "") if c.get(SESSION, "signed_in") else ("error", "signed_out"))
+        await self._timed(
+            "back_to_feed",
+            lambda: c.navigate("/"),
+            lambda: c.set_since(SESSION, "signed_in", seq) or c.set_since(SESSION, "auth_error", seq),
+            lambda: ("ok", "") if c.get(SESSION, "signed_in") else ("error", "signed_out"),
+        )
 
     async def respond(self, cargo_id: str) -> None:
         c = self.client
@@ -319,6 +369,10 @@ class Driver:
                 return "ok", ""
             return "error", "respond:no_status"
 
-        await self._timed("respond", lambda: c.send(f"{DETAIL}.respond"),
-                          lambda: c.set_since(DETAIL, "sending", seq) and c.get(DETAIL, "sending") is False, outcome,
-                          begin=False)
+        await self._timed(
+            "respond",
+            lambda: c.send(f"{DETAIL}.respond"),
+            lambda: c.set_since(DETAIL, "sending", seq) and c.get(DETAIL, "sending") is False,
+            outcome,
+            begin=False,
+        )

@@ -22,8 +22,20 @@ class FloorDriver:
 
     def _record(self, action: str, wall: float, started: float, outcome: str, error: str, mark: tuple[int, int]) -> None:
         c = self.client
-        self.shared.records.append(Record(action, wall, (time.monotonic() - started) * 1000, outcome, error,
-                                          None, self.index, "", c.sent - mark[0], c.seq - mark[1]))
+        self.shared.records.append(
+            Record(
+                action,
+                wall,
+                (time.monotonic() - started) * 1000,
+                outcome,
+                error,
+                None,
+                self.index,
+                "",
+                c.sent - mark[0],
+                c.seq - mark[1],
+            )
+        )
 
     async def _action(self, action: str, run) -> None:
         wall, started, mark = time.time(), time.monotonic(), (self.client.sent, self.client.seq)

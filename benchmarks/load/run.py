@@ -21,16 +21,26 @@ def require_loopback(url: str) -> str:
     return url.rstrip("/")
 
 
-def make_shared(app_url: str, *, seed: int, think_s: tuple[float, float], respond_p: float,
-                routes: int = 24, zipf_s: float = 1.1) -> Shared:
+def make_shared(
+    app_url: str, *, seed: int, think_s: tuple[float, float], respond_p: float, routes: int = 24, zipf_s: float = 1.1
+) -> Shared:
     rng = random.Random(seed)
     table = build_routes(routes, rng)
     weights = [1 / math.pow(rank, zipf_s) for rank in range(1, len(table) + 1)]
     return Shared(app_url=app_url, think_s=think_s, respond_p=respond_p, routes=table, zipf=weights)
 
 
-async def run_drivers(shared: Shared, *, drivers: int, duration_s: float, ramp_s: float, seed: int,
-                      sampler: Sampler | None, during=None, driver_class=Driver) -> float:
+async def run_drivers(
+    shared: Shared,
+    *,
+    drivers: int,
+    duration_s: float,
+    ramp_s: float,
+    seed: int,
+    sampler: Sampler | None,
+    during=None,
+    driver_class=Driver,
+) -> float:
     """Drivers join evenly over ramp_s, all stop at duration_s; returns the run's start (monotonic).
 
     `during(started)` is an optional coroutine run alongside (the chaos schedule)."""

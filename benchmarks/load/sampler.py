@@ -69,9 +69,16 @@ class Sampler:
             except psutil.Error:
                 pass
         gen = self._procs.setdefault("self", psutil.Process(os.getpid())).cpu_percent(None)
-        return Sample(round(time.monotonic() - started, 1), round(cpu, 1), round(rss / 2**20, 1), round(gen, 1),
-                      os.getloadavg()[0], (upstream or {}).get("total"), (upstream or {}).get("rate_limited"),
-                      by_process)
+        return Sample(
+            round(time.monotonic() - started, 1),
+            round(cpu, 1),
+            round(rss / 2**20, 1),
+            round(gen, 1),
+            os.getloadavg()[0],
+            (upstream or {}).get("total"),
+            (upstream or {}).get("rate_limited"),
+            by_process,
+        )
 
     async def run(self, started: float, stop: asyncio.Event) -> None:
         async with httpx.AsyncClient(timeout=5) as http:
@@ -96,7 +103,7 @@ def upstream_per_minute(samples: list[Sample]) -> tuple[float | None, float | No
     avg = (points[-1][1] - points[0][1]) / max(1e-9, points[-1][0] - points[0][0]) * 60
     worst = 0.0
     for i, (t0, c0) in enumerate(points):
-        for t1, c1 in points[i + 1:]:
+        for t1, c1 in points[i + 1 :]:
             if t1 - t0 >= 59:
                 worst = max(worst, (c1 - c0) * 60 / (t1 - t0))
                 break

@@ -89,19 +89,37 @@ class Stack:
 
     def _spawn(self, name: str, cmd: list[str], env: dict[str, str] | None = None) -> subprocess.Popen:
         log = open(self.log_dir / f"{name}.log", "ab")
-        proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=log,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            cmd, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         self.procs[name] = proc
         return proc
 
     def start(self) -> Stack:
         self.sandbox_port, self.telegram_port, self.app_port = free_port(), free_port(), free_port()
-        proc = self._spawn("sandbox", [sys.executable, "-m", "sandbox", "--host", "127.0.0.1",
-                                       "--port", str(self.sandbox_port), "--log-level", "warning"])
+        proc = self._spawn(
+            "sandbox",
+            [sys.executable, "-m", "sandbox", "--host", "127.0.0.1", "--port", str(self.sandbox_port), "--log-level", "warning"],
+        )
         wait_http(f"{self.sandbox_url}/__control/stats", 60, proc)
-        proc = self._spawn("telegram", [sys.executable, "-m", "sandbox.telegram", "--host", "127.0.0.1",
-                                        "--port", str(self.telegram_port), "--dispatcher-chat", str(DISPATCHERS),
-                                        "--dispatcher-user", str(DISPATCHER_USER), "--log-level", "warning"])
+        proc = self._spawn(
+            "telegram",
+            [
+                sys.executable,
+                "-m",
+                "sandbox.telegram",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.telegram_port),
+                "--dispatcher-chat",
+                str(DISPATCHERS),
+                "--dispatcher-user",
+                str(DISPATCHER_USER),
+                "--log-level",
+                "warning",
+            ],
+        )
         wait_http(f"{self.telegram_url}/__control/calls?method=getMe", 60, proc)
         if self.redis:
             self.redis_port = free_port()
@@ -113,8 +131,22 @@ class Stack:
 
     def start_redis(self) -> None:
         redis_server = shutil.which("redis-server") or "/usr/bin/redis-server"
-        proc = self._spawn("redis", [redis_server, "--bind", "127.0.0.1", "--port", str(self.redis_port),
-                                     "--save", "", "--appendonly", "no", "--protected-mode", "yes"])
+        proc = self._spawn(
+            "redis",
+            [
+                redis_server,
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.redis_port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--protected-mode",
+                "yes",
+            ],
+        )
         deadline = time.monotonic() + 20
         import socket
 
@@ -153,9 +185,25 @@ class Stack:
     def start_app(self, timeout_s: float = 420) -> float:
         """Start the app and wait until it serves /health/live; returns the seconds it took."""
         started = time.monotonic()
-        proc = self._spawn("app", [sys.executable, "-m", "reflex", "run", "--env", "prod", "--single-port",
-                                   "--frontend-port", str(self.app_port), "--backend-port", str(self.app_port),
-                                   "--loglevel", "warning"], self.app_env())
+        proc = self._spawn(
+            "app",
+            [
+                sys.executable,
+                "-m",
+                "reflex",
+                "run",
+                "--env",
+                "prod",
+                "--single-port",
+                "--frontend-port",
+                str(self.app_port),
+                "--backend-port",
+                str(self.app_port),
+                "--loglevel",
+                "warning",
+            ],
+            self.app_env(),
+        )
         wait_http(f"{self.app_url}/health/live", timeout_s, proc)
         wait_http(f"{self.app_url}/", 60, proc)
         return time.monotonic() - started
@@ -192,11 +240,28 @@ class Stack:
             env["REDIS_URL"] = f"redis://127.0.0.1:{self.redis_port}/1"
             env["REFLEX_OPLOCK_ENABLED"] = "true"
         log = open(self.log_dir / "floor.log", "ab")
-        proc = subprocess.Popen([sys.executable, "-m", "reflex", "run", "--env", "prod", "--backend-only",
-                                 "--backend-host", "127.0.0.1", "--backend-port", str(self.floor_port),
-                                 "--loglevel", "warning"], cwd=ROOT / "benchmarks" / "floor_app",
-                                env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "reflex",
+                "run",
+                "--env",
+                "prod",
+                "--backend-only",
+                "--backend-host",
+                "127.0.0.1",
+                "--backend-port",
+                str(self.floor_port),
+                "--loglevel",
+                "warning",
+            ],
+            cwd=ROOT / "benchmarks" / "floor_app",
+            env={**os.environ, **env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         self.procs["floor"] = proc
         wait_http(f"{self.floor_url}/ping", timeout_s, proc)
 

@@ -5,8 +5,18 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 
-ACTION_ORDER = ["hydrate", "sign_in", "feed_first", "feed_page", "filter_change", "detail", "back_to_feed",
-                "respond", "reconnect", "baseline"]
+ACTION_ORDER = [
+    "hydrate",
+    "sign_in",
+    "feed_first",
+    "feed_page",
+    "filter_change",
+    "detail",
+    "back_to_feed",
+    "respond",
+    "reconnect",
+    "baseline",
+]
 
 
 def percentile(values: list[float], pct: float) -> float | None:
@@ -36,9 +46,12 @@ def summarize(records) -> dict[str, dict]:
     for name, rs in groups(records).items():
         ok = [r.latency_ms for r in rs if r.outcome != "error"]
         summary[name] = {
-            "count": len(rs), "errors": sum(r.outcome == "error" for r in rs),
+            "count": len(rs),
+            "errors": sum(r.outcome == "error" for r in rs),
             "stale": sum(r.outcome == "stale" for r in rs),
-            "p50_ms": percentile(ok, 50), "p95_ms": percentile(ok, 95), "p99_ms": percentile(ok, 99),
+            "p50_ms": percentile(ok, 50),
+            "p95_ms": percentile(ok, 95),
+            "p99_ms": percentile(ok, 99),
             "max_ms": max(ok) if ok else None,
         }
     base = summary.get("baseline", {}).get("p95_ms")
@@ -56,13 +69,17 @@ def ordered_names(summary: dict) -> list[str]:
 
 
 def action_table(summary: dict) -> str:
-    lines = ["| action | count | errors | stale | p50 ms | p95 ms | p99 ms | p95 ÷ baseline p95 |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| action | count | errors | stale | p50 ms | p95 ms | p99 ms | p95 ÷ baseline p95 |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for name in ordered_names(summary):
         s = summary[name]
         ratio = "—" if s["p95_over_baseline"] is None else f"{s['p95_over_baseline']:.1f}×"
-        lines.append(f"| {name} | {s['count']:,} | {s['errors']:,} | {s['stale']:,} | {_fmt(s['p50_ms'])} | "
-                     f"{_fmt(s['p95_ms'])} | {_fmt(s['p99_ms'])} | {ratio} |")
+        lines.append(
+            f"| {name} | {s['count']:,} | {s['errors']:,} | {s['stale']:,} | {_fmt(s['p50_ms'])} | "
+            f"{_fmt(s['p95_ms'])} | {_fmt(s['p99_ms'])} | {ratio} |"
+        )
     return "\n".join(lines)
 
 

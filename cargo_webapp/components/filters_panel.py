@@ -130,10 +130,16 @@ def filters_panel() -> rx.Component:
             field_error("custom_wv"),
             class_name="field",
         ),
-        rx.el.div(rx.el.label("Тип кузова", class_name="field-label"),
-                  type_toggles("truck", FeedState.truck_options, FeedState.truck_types), class_name="field"),
-        rx.el.div(rx.el.label("Тип загрузки", class_name="field-label"),
-                  type_toggles("load", FeedState.load_options, FeedState.load_types), class_name="field"),
+        rx.el.div(
+            rx.el.label("Тип кузова", class_name="field-label"),
+            type_toggles("truck", FeedState.truck_options, FeedState.truck_types),
+            class_name="field",
+        ),
+        rx.el.div(
+            rx.el.label("Тип загрузки", class_name="field-label"),
+            type_toggles("load", FeedState.load_options, FeedState.load_types),
+            class_name="field",
+        ),
         rx.el.div(
             rx.el.label("Дата загрузки", class_name="field-label"),
             text_input("start_date", "ГГГГ-ММ-ДД", kind="date", mode="text"),

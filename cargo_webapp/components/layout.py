@@ -13,8 +13,7 @@ def signed_in_only(*children: rx.Component) -> rx.Component:
     return rx.cond(
         SessionState.signed_in,
         rx.fragment(
-            rx.cond(SessionState.notice != "", rx.el.div(SessionState.notice, class_name="banner banner-stale",
-                                                          role="status")),
+            rx.cond(SessionState.notice != "", rx.el.div(SessionState.notice, class_name="banner banner-stale", role="status")),
             *children,
         ),
         rx.cond(
@@ -42,11 +41,14 @@ def page_header(title: str, aside, aside_testid: str) -> rx.Component:
 
 def bottom_nav(active: str) -> rx.Component:
     def item(href: str, label: str, name: str) -> rx.Component:
-        return rx.link(label, href=href, class_name="nav-item active" if name == active else "nav-item",
-                       underline="none")
+        return rx.link(label, href=href, class_name="nav-item active" if name == active else "nav-item", underline="none")
 
-    return rx.el.nav(item("/", "Грузы", "feed"), item("/searches", "Мои поиски", "searches"),
-                     item("/responses", "Мои отклики", "responses"), class_name="bottom-nav")
+    return rx.el.nav(
+        item("/", "Грузы", "feed"),
+        item("/searches", "Мои поиски", "searches"),
+        item("/responses", "Мои отклики", "responses"),
+        class_name="bottom-nav",
+    )
 
 
 def live_status_marker() -> rx.Component:
@@ -54,8 +56,7 @@ def live_status_marker() -> rx.Component:
     hydrated, so the first value the script sees is the baseline, not a change."""
     return rx.cond(
         rx.State.is_hydrated,
-        rx.el.span(id="live-status-change", hidden=True, data_change=LiveState.status_changes,
-                   data_kind=LiveState.haptic),
+        rx.el.span(id="live-status-change", hidden=True, data_change=LiveState.status_changes, data_kind=LiveState.haptic),
     )
 
 

@@ -8,6 +8,10 @@ import reflex as rx
 def market_badge(text, tone) -> rx.Component:
     return rx.cond(
         text != "",
-        rx.el.span(text, class_name=rx.cond(tone == "above", "market market-above", "market market-below"),
-                   data_testid="market-badge", data_tone=tone),
+        rx.el.span(
+            text,
+            class_name=rx.cond(tone == "above", "market market-above", "market market-below"),
+            data_testid="market-badge",
+            data_tone=tone,
+        ),
     )

@@ -12,10 +12,17 @@ def _load(card) -> rx.Component:
     """A compact card: the route, when it loads, ₽/км first (that is what the list is sorted by)."""
     return rx.link(
         rx.el.div(
-            rx.el.div(rx.el.span(card["route"], class_name="return-route"),
-                      rx.el.strong(card["price_per_km"], class_name="nowrap"), class_name="card-head"),
-            rx.el.div(card["dates"], rx.cond(card["price"] != "", rx.el.span(" · ", card["price"])),
-                      rx.cond(card["weight"] != "", rx.el.span(" · ", card["weight"])), class_name="card-meta"),
+            rx.el.div(
+                rx.el.span(card["route"], class_name="return-route"),
+                rx.el.strong(card["price_per_km"], class_name="nowrap"),
+                class_name="card-head",
+            ),
+            rx.el.div(
+                card["dates"],
+                rx.cond(card["price"] != "", rx.el.span(" · ", card["price"])),
+                rx.cond(card["weight"] != "", rx.el.span(" · ", card["weight"])),
+                class_name="card-meta",
+            ),
             class_name="return-load",
             data_testid="return-load",
             data_cargo_id=card["id"],
@@ -42,15 +49,18 @@ def return_loads_section() -> rx.Component:
         rx.cond(
             state.title != "",
             rx.el.div(
-                rx.el.button("Все", on_click=state.open_all, class_name="btn-tool", type="button",
-                             data_testid="return-all"),
-                rx.el.button("Сообщать о новых", on_click=state.save_search, class_name="btn-tool", type="button",
-                             data_testid="return-save"),
+                rx.el.button("Все", on_click=state.open_all, class_name="btn-tool", type="button", data_testid="return-all"),
+                rx.el.button(
+                    "Сообщать о новых",
+                    on_click=state.save_search,
+                    class_name="btn-tool",
+                    type="button",
+                    data_testid="return-save",
+                ),
                 class_name="return-actions",
             ),
         ),
-        rx.cond(state.message != "", rx.el.p(state.message, class_name="hint", role="status",
-                                              data_testid="return-message")),
+        rx.cond(state.message != "", rx.el.p(state.message, class_name="hint", role="status", data_testid="return-message")),
         class_name="card-section return-loads",
         data_testid="return-loads",
     )

@@ -10,8 +10,9 @@ from services.alerts.saved_searches import MAX_NAME
 
 
 def save_search_button() -> rx.Component:
-    return rx.el.button("Сохранить поиск", on_click=S.open_save, class_name="btn btn-secondary", type="button",
-                        data_testid="save-search")
+    return rx.el.button(
+        "Сохранить поиск", on_click=S.open_save, class_name="btn btn-secondary", type="button", data_testid="save-search"
+    )
 
 
 def save_search_form() -> rx.Component:
@@ -21,29 +22,50 @@ def save_search_form() -> rx.Component:
             S.save_open,
             rx.el.div(
                 rx.el.label("Название поиска", class_name="field-label", html_for="save-name"),
-                rx.el.input(value=S.save_name, on_change=S.set_save_name, id="save-name", class_name="input",
-                            max_length=MAX_NAME + 10, aria_label="Название поиска", data_testid="save-name"),
+                rx.el.input(
+                    value=S.save_name,
+                    on_change=S.set_save_name,
+                    id="save-name",
+                    class_name="input",
+                    max_length=MAX_NAME + 10,
+                    aria_label="Название поиска",
+                    data_testid="save-name",
+                ),
                 rx.el.label(
-                    rx.el.input(type="checkbox", checked=S.save_alerts, on_change=S.set_save_alerts,
-                                class_name="switch-box", data_testid="save-alerts"),
+                    rx.el.input(
+                        type="checkbox",
+                        checked=S.save_alerts,
+                        on_change=S.set_save_alerts,
+                        class_name="switch-box",
+                        data_testid="save-alerts",
+                    ),
                     "Присылать новые грузы в бот",
                     class_name="switch-row",
                 ),
-                rx.cond(S.save_error != "", rx.el.div(S.save_error, class_name="field-error", role="alert",
-                                                      data_testid="save-error")),
+                rx.cond(
+                    S.save_error != "", rx.el.div(S.save_error, class_name="field-error", role="alert", data_testid="save-error")
+                ),
                 rx.el.div(
                     rx.el.button("Отмена", on_click=S.close_save, class_name="btn btn-secondary", type="button"),
-                    rx.el.button("Сохранить", on_click=S.save, class_name="btn btn-primary", type="button",
-                                 data_testid="save-confirm"),
+                    rx.el.button(
+                        "Сохранить", on_click=S.save, class_name="btn btn-primary", type="button", data_testid="save-confirm"
+                    ),
                     class_name="panel-actions",
                 ),
                 class_name="field saved-search-form",
                 data_testid="save-search-form",
             ),
         ),
-        rx.cond((S.message != "") & ~S.save_open,
-                rx.el.div(rx.el.span(S.message), rx.link("Мои поиски", href="/searches", class_name="saved-link"),
-                          class_name="banner banner-ok", role="status", data_testid="save-message")),
+        rx.cond(
+            (S.message != "") & ~S.save_open,
+            rx.el.div(
+                rx.el.span(S.message),
+                rx.link("Мои поиски", href="/searches", class_name="saved-link"),
+                class_name="banner banner-ok",
+                role="status",
+                data_testid="save-message",
+            ),
+        ),
     )
 
 
@@ -67,15 +89,24 @@ def search_row(row) -> rx.Component:
             class_name="card-head",
         ),
         rx.el.div(
-            rx.el.span(rx.cond(row["alerts"], "Новые грузы приходят в бот", "Уведомления выключены"),
-                       class_name="hint", data_testid="alert-state"),
+            rx.el.span(
+                rx.cond(row["alerts"], "Новые грузы приходят в бот", "Уведомления выключены"),
+                class_name="hint",
+                data_testid="alert-state",
+            ),
             class_name="card-chips",
         ),
         rx.el.div(
-            rx.el.button("Показать грузы", on_click=S.apply(row["id"]), class_name="btn-tool", type="button",
-                         data_testid="apply-search"),
-            rx.el.button("Удалить", on_click=S.delete(row["id"]), class_name="btn-tool btn-danger-text",
-                         type="button", data_testid="delete-search"),
+            rx.el.button(
+                "Показать грузы", on_click=S.apply(row["id"]), class_name="btn-tool", type="button", data_testid="apply-search"
+            ),
+            rx.el.button(
+                "Удалить",
+                on_click=S.delete(row["id"]),
+                class_name="btn-tool btn-danger-text",
+                type="button",
+                data_testid="delete-search",
+            ),
             class_name="saved-actions",
         ),
         class_name="cargo-card saved-search",
@@ -86,19 +117,37 @@ def search_row(row) -> rx.Component:
 def quiet_hours_form() -> rx.Component:
     return rx.el.form(
         rx.el.h2("Тихие часы", class_name="section-title"),
-        rx.el.p("По московскому времени. Что придёт в эти часы, пришлём одним сообщением, когда они закончатся.",
-                class_name="hint"),
+        rx.el.p(
+            "По московскому времени. Что придёт в эти часы, пришлём одним сообщением, когда они закончатся.", class_name="hint"
+        ),
         rx.el.div(
-            rx.el.label("с", rx.el.input(type="time", name="quiet_start", default_value=S.quiet_start,
-                                          key=S.quiet_start, class_name="input", aria_label="Тихие часы с"),
-                        class_name="quiet-field"),
-            rx.el.label("до", rx.el.input(type="time", name="quiet_end", default_value=S.quiet_end,
-                                           key=S.quiet_end, class_name="input", aria_label="Тихие часы до"),
-                        class_name="quiet-field"),
+            rx.el.label(
+                "с",
+                rx.el.input(
+                    type="time",
+                    name="quiet_start",
+                    default_value=S.quiet_start,
+                    key=S.quiet_start,
+                    class_name="input",
+                    aria_label="Тихие часы с",
+                ),
+                class_name="quiet-field",
+            ),
+            rx.el.label(
+                "до",
+                rx.el.input(
+                    type="time",
+                    name="quiet_end",
+                    default_value=S.quiet_end,
+                    key=S.quiet_end,
+                    class_name="input",
+                    aria_label="Тихие часы до",
+                ),
+                class_name="quiet-field",
+            ),
             class_name="quiet-row",
         ),
-        rx.cond(S.quiet_error != "", rx.el.div(S.quiet_error, class_name="field-error", role="alert",
-                                               data_testid="quiet-error")),
+        rx.cond(S.quiet_error != "", rx.el.div(S.quiet_error, class_name="field-error", role="alert", data_testid="quiet-error")),
         rx.el.button("Сохранить тихие часы", class_name="btn btn-secondary", type="submit", data_testid="quiet-save"),
         on_submit=S.save_quiet_hours,
         class_name="card-section",

@@ -34,8 +34,9 @@ def _token() -> rx.Component:
         rx.cond(token["has_error"], rx.el.p(token["error"], class_name="field-error")),
         rx.el.div(
             rx.el.button("Проверить сейчас", on_click=AdminState.verify_now, class_name="btn btn-secondary"),
-            rx.el.button("Войти заново", on_click=AdminState.force_login, class_name="btn btn-primary",
-                         data_testid="force-login"),
+            rx.el.button(
+                "Войти заново", on_click=AdminState.force_login, class_name="btn btn-primary", data_testid="force-login"
+            ),
             rx.el.button("Сменить ключ", on_click=AdminState.rotate_key, class_name="btn btn-secondary"),
             class_name="panel-actions",
         ),
@@ -46,9 +47,11 @@ def _token() -> rx.Component:
 def _audit() -> rx.Component:
     return rx.el.section(
         rx.el.h2("Журнал токена", class_name="section-title"),
-        _table(["Когда", "Событие", "Итог", "Задержка", "Токен"], AdminState.audit,
-               [lambda a: a["at"], lambda a: a["event"], lambda a: a["outcome"], lambda a: a["latency"],
-                lambda a: a["token_id"]]),
+        _table(
+            ["Когда", "Событие", "Итог", "Задержка", "Токен"],
+            AdminState.audit,
+            [lambda a: a["at"], lambda a: a["event"], lambda a: a["outcome"], lambda a: a["latency"], lambda a: a["token_id"]],
+        ),
         class_name="card-section",
         data_testid="audit",
     )
@@ -76,9 +79,11 @@ def _upstream() -> rx.Component:
             width="100%",
             height=160,
         ),
-        _table(["Кэш", "Попадания", "Промахи", "Устаревшие", "Доля"], AdminState.cache,
-               [lambda c: c["kind"], lambda c: c["hits"], lambda c: c["misses"], lambda c: c["stale"],
-                lambda c: c["ratio"]]),
+        _table(
+            ["Кэш", "Попадания", "Промахи", "Устаревшие", "Доля"],
+            AdminState.cache,
+            [lambda c: c["kind"], lambda c: c["hits"], lambda c: c["misses"], lambda c: c["stale"], lambda c: c["ratio"]],
+        ),
         class_name="card-section",
     )
 
@@ -86,15 +91,21 @@ def _upstream() -> rx.Component:
 def _drift() -> rx.Component:
     return rx.el.section(
         rx.el.h2("Формат ответов CargoTech", class_name="section-title"),
-        rx.el.div(AdminState.drift_status, class_name=rx.cond(AdminState.drift_loss, "banner banner-error", "hint"),
-                  data_testid="drift-status"),
+        rx.el.div(
+            AdminState.drift_status,
+            class_name=rx.cond(AdminState.drift_loss, "banner banner-error", "hint"),
+            data_testid="drift-status",
+        ),
         # Two lines per example rather than a six-column table: field paths are long, phones narrow.
         rx.el.ul(
-            rx.foreach(AdminState.drift, lambda d: rx.el.li(
-                rx.el.div(rx.el.code(d["path"]), " — пришло как ", d["seen"], class_name="drift-path"),
-                rx.el.div(d["line"], class_name="hint"),
-                class_name=rx.cond(d["kind_code"] == "coerced", "drift-row", "drift-row drift-loss"),
-            )),
+            rx.foreach(
+                AdminState.drift,
+                lambda d: rx.el.li(
+                    rx.el.div(rx.el.code(d["path"]), " — пришло как ", d["seen"], class_name="drift-path"),
+                    rx.el.div(d["line"], class_name="hint"),
+                    class_name=rx.cond(d["kind_code"] == "coerced", "drift-row", "drift-row drift-loss"),
+                ),
+            ),
             class_name="drift-list",
         ),
         class_name="card-section",
@@ -129,8 +140,7 @@ def admin_page() -> rx.Component:
             AdminState.allowed,
             rx.fragment(
                 rx.el.header(rx.el.h1("Администрирование", class_name="page-title"), class_name="page-header"),
-                rx.cond(AdminState.notice != "", rx.el.div(AdminState.notice, class_name="banner banner-stale",
-                                                           role="status")),
+                rx.cond(AdminState.notice != "", rx.el.div(AdminState.notice, class_name="banner banner-stale", role="status")),
                 _token(),
                 _audit(),
                 _upstream(),

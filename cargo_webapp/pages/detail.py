@@ -23,10 +23,16 @@ def _contact(c) -> rx.Component:
         rx.el.a(
             who,
             rx.cond(c["phone"] != "", rx.el.strong(c["phone"]), rx.el.strong(c["email"], class_name="email")),
-            href=c["href"], class_name="contact", data_testid="contact",
+            href=c["href"],
+            class_name="contact",
+            data_testid="contact",
         ),
-        rx.el.div(who, rx.el.span("телефон не указан", class_name="hint nowrap"), class_name="contact contact-plain",
-                  data_testid="contact"),
+        rx.el.div(
+            who,
+            rx.el.span("телефон не указан", class_name="hint nowrap"),
+            class_name="contact contact-plain",
+            data_testid="contact",
+        ),
     )
 
 
@@ -88,8 +94,7 @@ def _respond() -> rx.Component:
                 rx.el.button("Из Telegram", on_click=DetailState.ask_contact, class_name="btn-tool", type="button"),
                 class_name="range-row",
             ),
-            rx.cond(DetailState.phone_error != "", rx.el.div(DetailState.phone_error, class_name="field-error",
-                                                              role="alert")),
+            rx.cond(DetailState.phone_error != "", rx.el.div(DetailState.phone_error, class_name="field-error", role="alert")),
             rx.el.button(
                 rx.cond(DetailState.sending, "Отправляем…", "Откликнуться"),
                 on_click=DetailState.respond,
@@ -100,8 +105,13 @@ def _respond() -> rx.Component:
             ),
             # Written by assets/app.js when the button is tapped with no connection: the tap waits
             # in the page's queue and goes out when the connection returns.
-            rx.el.p(class_name="offline-note", role="status", data_testid="respond-pending",
-                    data_offline_note_for="respond-btn", data_offline_text=RESPONSE_WAITS),
+            rx.el.p(
+                class_name="offline-note",
+                role="status",
+                data_testid="respond-pending",
+                data_offline_note_for="respond-btn",
+                data_offline_text=RESPONSE_WAITS,
+            ),
             class_name="card-section",
         ),
     )
@@ -117,8 +127,13 @@ def _cargo() -> rx.Component:
             market_badge(cargo["market"], cargo["market_tone"]),
             rx.el.div(chip(cargo["weight"]), chip(cargo["volume"]), chip(cargo["distance"]), class_name="card-chips"),
             # assets/app.js opens Telegram's share dialog for data-share-url (openTelegramLink).
-            rx.el.button("Поделиться", class_name="btn btn-secondary share-btn", type="button",
-                         data_share_url=cargo["share_url"], data_testid="share"),
+            rx.el.button(
+                "Поделиться",
+                class_name="btn btn-secondary share-btn",
+                type="button",
+                data_share_url=cargo["share_url"],
+                data_testid="share",
+            ),
             class_name="card-section",
         ),
         rx.cond(cargo["note"] != "", _note(cargo["note"], cargo["note_long"])),
@@ -158,8 +173,11 @@ def _gone() -> rx.Component:
                 class_name="feed-list",
                 data_testid="similar-offers",
             ),
-            rx.cond(DetailState.loading, rx.fragment(), rx.el.p("Похожих грузов сейчас нет.", class_name="hint",
-                                                              data_testid="no-similar")),
+            rx.cond(
+                DetailState.loading,
+                rx.fragment(),
+                rx.el.p("Похожих грузов сейчас нет.", class_name="hint", data_testid="no-similar"),
+            ),
         ),
         rx.link("Смотреть другие грузы", href="/", class_name="btn btn-secondary"),
     )
@@ -167,16 +185,21 @@ def _gone() -> rx.Component:
 
 def detail_page() -> rx.Component:
     return screen(
-        rx.el.a("← К списку", href="/", class_name="back-link", on_click=rx.call_script("history.back()"),
-                prevent_default=True),
+        rx.el.a("← К списку", href="/", class_name="back-link", on_click=rx.call_script("history.back()"), prevent_default=True),
         rx.cond(DetailState.stale != "", rx.el.div(DetailState.stale, class_name="banner banner-stale")),
         rx.cond(
             DetailState.gone,
             _gone(),
             rx.cond(
                 DetailState.error != "",
-                retry_banner(DetailState.error, DetailState.retry_in, DetailState.retry_seq,
-                             DetailState.retry, DetailState.loading, "detail-retry"),
+                retry_banner(
+                    DetailState.error,
+                    DetailState.retry_in,
+                    DetailState.retry_seq,
+                    DetailState.retry,
+                    DetailState.loading,
+                    "detail-retry",
+                ),
                 rx.cond(DetailState.cargo.length() > 0, _cargo(), rx.el.p("Загружаем…", class_name="hint")),
             ),
         ),

@@ -15,8 +15,9 @@ def _banners() -> rx.Component:
     return rx.fragment(
         rx.cond(
             FeedState.error != "",
-            retry_banner(FeedState.error, FeedState.retry_in, FeedState.retry_seq,
-                         FeedState.retry, FeedState.loading, "feed-retry"),
+            retry_banner(
+                FeedState.error, FeedState.retry_in, FeedState.retry_seq, FeedState.retry, FeedState.loading, "feed-retry"
+            ),
         ),
         rx.cond(
             FeedState.stale != "",
@@ -72,7 +73,8 @@ def _new_pill() -> rx.Component:
         FeedState.new_count > 0,
         rx.el.div(
             rx.el.button(
-                rx.el.span("↑ ", aria_hidden="true"), FeedState.new_label,
+                rx.el.span("↑ ", aria_hidden="true"),
+                FeedState.new_label,
                 on_click=FeedState.show_new,
                 class_name="new-pill",
                 type="button",
@@ -88,8 +90,9 @@ def _list() -> rx.Component:
     return rx.cond(
         FeedState.card_count > 0,
         # One foreach per slot: a changed slot re-renders alone, and only it crosses the wire.
-        rx.el.section(_new_pill(), *[rx.foreach(getattr(FeedState, name), cargo_card) for name in SLOT_VARS],
-                      class_name="feed-list"),
+        rx.el.section(
+            _new_pill(), *[rx.foreach(getattr(FeedState, name), cargo_card) for name in SLOT_VARS], class_name="feed-list"
+        ),
         rx.cond(
             FeedState.loading,
             rx.el.section(*[skeleton_card() for _ in range(4)], class_name="feed-list"),

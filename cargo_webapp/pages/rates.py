@@ -25,8 +25,11 @@ def _week(bar) -> rx.Component:
         rx.el.div(bar["label"], class_name="rates-label"),
         class_name="rates-week",
         data_testid="rates-week",
-        title=rx.cond(bar["empty"] == "", bar["week"] + ": " + bar["spread"] + " ₽/км, грузов: " + bar["count"],
-                      bar["week"] + ": мало данных"),
+        title=rx.cond(
+            bar["empty"] == "",
+            bar["week"] + ": " + bar["spread"] + " ₽/км, грузов: " + bar["count"],
+            bar["week"] + ": мало данных",
+        ),
     )
 
 
@@ -41,8 +44,10 @@ def rates_page() -> rx.Component:
             RatesState.bars.length() > 0,
             rx.el.section(
                 rx.el.h2("Медиана по неделям, ₽/км", class_name="section-title"),
-                rx.el.p("Столбик — от четверти до трёх четвертей грузов, черта — медиана; под ним — понедельник недели.",
-                        class_name="hint"),
+                rx.el.p(
+                    "Столбик — от четверти до трёх четвертей грузов, черта — медиана; под ним — понедельник недели.",
+                    class_name="hint",
+                ),
                 rx.el.div(rx.foreach(RatesState.bars, _week), class_name="rates-chart", data_testid="rates-chart"),
                 class_name="card-section",
             ),

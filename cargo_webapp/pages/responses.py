@@ -18,8 +18,13 @@ def _item(item) -> rx.Component:
         rx.cond(
             ReturnLoadsState.for_cargo == item["cargo_id"],
             return_loads_section(),
-            rx.el.button("Загрузки обратно", on_click=ReturnLoadsState.load_for(item["cargo_id"]), class_name="btn-link",
-                         type="button", data_testid="response-returns"),
+            rx.el.button(
+                "Загрузки обратно",
+                on_click=ReturnLoadsState.load_for(item["cargo_id"]),
+                class_name="btn-link",
+                type="button",
+                data_testid="response-returns",
+            ),
         ),
     )
 
@@ -27,8 +32,11 @@ def _item(item) -> rx.Component:
 def _card(item) -> rx.Component:
     return rx.link(
         rx.el.article(
-            rx.el.div(rx.el.h3(item["route"], class_name="card-route"), rx.el.div(item["price"], class_name="card-price"),
-                      class_name="card-head"),
+            rx.el.div(
+                rx.el.h3(item["route"], class_name="card-route"),
+                rx.el.div(item["price"], class_name="card-price"),
+                class_name="card-head",
+            ),
             rx.el.div(rx.el.span(item["at"], class_name="hint"), status_badge(item["status"]), class_name="card-chips"),
             class_name="cargo-card",
             data_testid="response-item",

@@ -31,8 +31,12 @@ OUTCOMES = {
     "noop": "без изменений",
 }
 CACHE_KINDS = {"list": "списки", "detail": "карточки", "dictionary": "справочники"}
-OUTBOX_KINDS: dict[str, str] = {OutboxKind.DISPATCHER: "диспетчеру", OutboxKind.DRIVER: "водителю",
-                                OutboxKind.CARGO_ALERT: "оповещение", OutboxKind.ALERT: "админам"}
+OUTBOX_KINDS: dict[str, str] = {
+    OutboxKind.DISPATCHER: "диспетчеру",
+    OutboxKind.DRIVER: "водителю",
+    OutboxKind.CARGO_ALERT: "оповещение",
+    OutboxKind.ALERT: "админам",
+}
 HTTP_OUTCOME = re.compile(r"http_(\d{3})\Z")
 
 

@@ -128,8 +128,9 @@ class AdminState(rx.State):
             return
         runtime = get_runtime()
         revived = await runtime.outbox.retry_dead(wanted)
-        await runtime.tokens.record_admin_action("retry_dead", admin.driver_id, "ok" if revived else "noop",
-                                                 f"outbox {message_id}")
+        await runtime.tokens.record_admin_action(
+            "retry_dead", admin.driver_id, "ok" if revived else "noop", f"outbox {message_id}"
+        )
         if revived:
             runtime.bot.worker.wake()
         self.notice = "Сообщение снова в очереди" if revived else "Сообщение уже не в мёртвых"
@@ -150,8 +151,13 @@ class AdminState(rx.State):
             has_error=bool(status.last_error),
         )
         self.audit = [
-            {"at": _when(a.at), "event": audit_event(a.event), "outcome": outcome(a.outcome),
-             "latency": f"{a.latency_ms} мс" if a.latency_ms is not None else "", "token_id": a.token_id or ""}
+            {
+                "at": _when(a.at),
+                "event": audit_event(a.event),
+                "outcome": outcome(a.outcome),
+                "latency": f"{a.latency_ms} мс" if a.latency_ms is not None else "",
+                "token_id": a.token_id or "",
+            }
             for a in await runtime.tokens.recent_audit(15)
         ]
         breaker, bucket = runtime.breaker.snapshot(), await runtime.bucket.snapshot()
@@ -160,8 +166,7 @@ class AdminState(rx.State):
         totals, _ = await runtime.figures.totals()
         reporting = await runtime.figures.reporting()
         self.served_by = runtime.figures.instance
-        self.scope = (f"все процессы развёртывания ({len(reporting)} за последнюю минуту)" if whole
-                      else "только этот процесс")
+        self.scope = f"все процессы развёртывания ({len(reporting)} за последнюю минуту)" if whole else "только этот процесс"
         self.upstream = {
             "breaker": BREAKER_STATES.get(breaker["state"], breaker["state"]),
             "breaker_code": breaker["state"],
@@ -175,8 +180,13 @@ class AdminState(rx.State):
             for m in latency["per_minute"]
         ]
         self.cache = [
-            {"kind": cache_kind(kind), "hits": str(c["hits"]), "misses": str(c["misses"]), "stale": str(c["stale"]),
-             "ratio": f"{c['hits'] / max(1, c['hits'] + c['misses']):.0%}"}
+            {
+                "kind": cache_kind(kind),
+                "hits": str(c["hits"]),
+                "misses": str(c["misses"]),
+                "stale": str(c["stale"]),
+                "ratio": f"{c['hits'] / max(1, c['hits'] + c['misses']):.0%}",
+            }
             for kind, c in cache_snapshot(totals).items()
         ]
         loss, examples = await runtime.drift.loss(), await runtime.drift.examples()

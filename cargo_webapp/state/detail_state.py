@@ -25,6 +25,7 @@ from services.infra.runtime import get_runtime
 log = logging.getLogger(__name__)
 STATE_LOST = "Отклик не отправлен: связь с сервером обновилась. Вернитесь к списку и откройте груз снова."
 
+
 class DetailState(rx.State):
     cargo_id: str = ""
     cargo: DetailView = {}  # type: ignore[typeddict-item]  # empty until a cargo is loaded

@@ -58,17 +58,17 @@ def _slot_layout(sizes: list[int], cards: list[CardView]) -> list[list[CardView]
     """`cards` cut into the slots: as many per slot as the browser holds now (`sizes`), the rest
     in the following slots, SLOT_SIZE at most each. A shorter list, or one that no longer fits,
     is packed afresh from the first slot."""
-    sizes = sizes[:max((i + 1 for i, size in enumerate(sizes) if size), default=0)]
+    sizes = sizes[: max((i + 1 for i, size in enumerate(sizes) if size), default=0)]
     used = sum(sizes)
     if len(cards) < used or -(-(len(cards) - used) // SLOT_SIZE) > SLOTS - len(sizes):
         sizes = []
     slots: list[list[CardView]] = []
     at = 0
     for size in sizes:
-        slots.append(cards[at:at + size])
+        slots.append(cards[at : at + size])
         at += size
     while len(slots) < SLOTS:
-        slots.append(cards[at:at + SLOT_SIZE])
+        slots.append(cards[at : at + SLOT_SIZE])
         at += SLOT_SIZE
     return slots
 
@@ -155,8 +155,7 @@ class FeedState(rx.State):
     @rx.var
     def weight_chips(self) -> list[WeightChip]:
         chosen = self.form.get("weight_class", "any")
-        return [WeightChip(value=k, label=weight_chip_label(k), active=k == chosen)
-                for k in WEIGHT_CLASS_LABELS]
+        return [WeightChip(value=k, label=weight_chip_label(k), active=k == chosen) for k in WEIGHT_CLASS_LABELS]
 
     @rx.var
     def sort_options(self) -> list[dict[str, str]]:
@@ -248,9 +247,14 @@ class FeedState(rx.State):
         try:
             filters = validate_filters(self._raw_filters())
             runtime = get_runtime()
-            page = await load_feed_page(runtime.cargos, filters, offset=0,
-                                        marks=FeedMarks(runtime.cache, runtime.drivers), driver_id=driver.driver_id,
-                                        caller=Caller(driver.driver_id, Purpose.FEED, charged=False))
+            page = await load_feed_page(
+                runtime.cargos,
+                filters,
+                offset=0,
+                marks=FeedMarks(runtime.cache, runtime.drivers),
+                driver_id=driver.driver_id,
+                caller=Caller(driver.driver_id, Purpose.FEED, charged=False),
+            )
             statuses = await runtime.responses.status_of(driver.driver_id, [c["id"] for c in page.cards])
         except (CargoTechError, FilterValidationError) as exc:
             log.info("new cargos not loaded: %r", exc)
@@ -329,8 +333,7 @@ class FeedState(rx.State):
         # The input is debounced in the browser; a client that skips that is debounced here.
         if sum(ch.isalpha() for ch in needle) >= MIN_LETTERS and _autocomplete_pace.allow(driver.driver_id):
             try:
-                points = await point_search.search_points(get_runtime().cargos, needle,
-                                                          caller=Caller.lookup(driver.driver_id))
+                points = await point_search.search_points(get_runtime().cargos, needle, caller=Caller.lookup(driver.driver_id))
                 found = [{"id": str(p.id), "type": str(p.type), "name": p.name} for p in points]
             except DriverOverBudget as exc:
                 driver.notice = exc.user_message
@@ -386,8 +389,7 @@ class FeedState(rx.State):
         (folded to 19 cards or not) dirties one slot, a badge its own slot, a sort every slot."""
         cards = cards[:MAX_LOADED]
         self._cards = cards
-        for name, chunk in zip(SLOT_VARS, _slot_layout([len(getattr(self, name)) for name in SLOT_VARS], cards),
-                               strict=True):
+        for name, chunk in zip(SLOT_VARS, _slot_layout([len(getattr(self, name)) for name in SLOT_VARS], cards), strict=True):
             if getattr(self, name) != chunk:
                 setattr(self, name, chunk)
         if self.card_count != len(cards):
@@ -456,8 +458,9 @@ class FeedState(rx.State):
         self.load_options = [{"id": str(t.id), "name": t.name} for t in loads]
 
     def _schedule_recheck(self, *, stale: bool, refreshing: bool) -> None:
-        self.recheck_in = recheck_delay(stale=stale, refreshing=refreshing, attempt=self._recheck_attempt,
-                                        watching=bool(self._cards))
+        self.recheck_in = recheck_delay(
+            stale=stale, refreshing=refreshing, attempt=self._recheck_attempt, watching=bool(self._cards)
+        )
         if self.recheck_in >= 0:
             self.recheck_seq += 1
         self._recheck_attempt = self._recheck_attempt + 1 if stale or refreshing else 0
@@ -490,12 +493,27 @@ class FeedState(rx.State):
             # budget pays for it. Pages scrolled after it are the feed's.
             caller = Caller(driver.driver_id, Purpose.FEED, charged=offset == 0)
             if offset:
-                page = await load_next_feed_page(runtime.cargos, filters, offset=offset, shown=folded_ids(self._cards),
-                                                 generation=self._generation, marks=marks, driver_id=driver.driver_id,
-                                                 caller=caller, rates=runtime.lane_rates)
+                page = await load_next_feed_page(
+                    runtime.cargos,
+                    filters,
+                    offset=offset,
+                    shown=folded_ids(self._cards),
+                    generation=self._generation,
+                    marks=marks,
+                    driver_id=driver.driver_id,
+                    caller=caller,
+                    rates=runtime.lane_rates,
+                )
             else:
-                page = await load_feed_page(runtime.cargos, filters, offset=0, marks=marks, driver_id=driver.driver_id,
-                                            caller=caller, rates=runtime.lane_rates)
+                page = await load_feed_page(
+                    runtime.cargos,
+                    filters,
+                    offset=0,
+                    marks=marks,
+                    driver_id=driver.driver_id,
+                    caller=caller,
+                    rates=runtime.lane_rates,
+                )
             statuses = await runtime.responses.status_of(driver.driver_id, [c["id"] for c in page.cards])
         except CargoTechError as exc:
             log.warning("feed load failed: %s", exc)

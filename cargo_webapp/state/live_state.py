@@ -26,4 +26,3 @@ class LiveState(rx.State):
         if kind:
             self.status_changes += 1
             self.haptic = kind
-

@@ -54,11 +54,12 @@ class RatesState(rx.State):
             self.note, self.loaded = "Ставки сейчас недоступны.", True
             return
         if stats is None:
-            self.summary = (f"За {WINDOW_DAYS} дней меньше {MIN_OBSERVATIONS} грузов с ценой — "
-                            "сравнивать пока не с чем.")
+            self.summary = f"За {WINDOW_DAYS} дней меньше {MIN_OBSERVATIONS} грузов с ценой — сравнивать пока не с чем."
         else:
-            self.summary = (f"Медиана за {WINDOW_DAYS} дней: {fmt.rub_per_km(round(stats.median))}, "
-                            f"половина грузов — от {fmt.rub_per_km(round(stats.p25))} до "
-                            f"{fmt.rub_per_km(round(stats.p75))} ({stats.count} грузов)")
+            self.summary = (
+                f"Медиана за {WINDOW_DAYS} дней: {fmt.rub_per_km(round(stats.median))}, "
+                f"половина грузов — от {fmt.rub_per_km(round(stats.p25))} до "
+                f"{fmt.rub_per_km(round(stats.p75))} ({stats.count} грузов)"
+            )
         self.bars = chart_bars(weeks)
         self.loaded = True

@@ -13,8 +13,9 @@ from services.infra.runtime import get_runtime
 
 
 def response_item(view: ResponseView) -> ResponseItem:
-    return ResponseItem(cargo_id=view.cargo_id, route=view.route, price=view.price, status=status_label(view.status),
-                        at=moment(view.created_at))
+    return ResponseItem(
+        cargo_id=view.cargo_id, route=view.route, price=view.price, status=status_label(view.status), at=moment(view.created_at)
+    )
 
 
 def with_status(item: ResponseItem, status: str) -> ResponseItem:
@@ -39,7 +40,4 @@ class ResponsesState(rx.State):
 
     # Underscored: Reflex makes every public method a handler any client may call.
     def _show_status(self, cargo_id: str, status: str) -> None:
-        self.items = [
-            with_status(item, status) if item["cargo_id"] == cargo_id else item
-            for item in self.items
-        ]
+        self.items = [with_status(item, status) if item["cargo_id"] == cargo_id else item for item in self.items]

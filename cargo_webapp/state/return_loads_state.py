@@ -46,8 +46,9 @@ class ReturnLoadsState(rx.State):
         try:
             # A cargo the driver opened or responded to: its detail is the feed's (usually cached).
             served = await runtime.cargos.detail(cargo_id, caller=Caller(driver.driver_id))
-            found = await find_return_loads(runtime.cargos, served.value, driver_id=driver.driver_id,
-                                            today=runtime.lane_rates.today())
+            found = await find_return_loads(
+                runtime.cargos, served.value, driver_id=driver.driver_id, today=runtime.lane_rates.today()
+            )
         except CargoNotFound:
             self.note = "Груз снят — загрузки обратно не подобрать."
             return

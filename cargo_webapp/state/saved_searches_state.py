@@ -92,8 +92,9 @@ class SavedSearchesState(rx.State):
         if driver is None:
             return
         try:
-            view = await get_runtime().searches.create(driver.driver_id, self.save_name, await self._feed_filters(),
-                                                       alerts=bool(self.save_alerts))
+            view = await get_runtime().searches.create(
+                driver.driver_id, self.save_name, await self._feed_filters(), alerts=bool(self.save_alerts)
+            )
         except SavedSearchError as exc:
             self.save_error = exc.user_message
             return
@@ -161,13 +162,17 @@ class SavedSearchesState(rx.State):
             return
         try:
             hours = await get_runtime().searches.set_quiet_hours(
-                driver.driver_id, str(form.get("quiet_start") or "")[:5], str(form.get("quiet_end") or "")[:5])
+                driver.driver_id, str(form.get("quiet_start") or "")[:5], str(form.get("quiet_end") or "")[:5]
+            )
         except SavedSearchError as exc:
             self.quiet_error = exc.user_message
             return
         self.quiet_start, self.quiet_end, self.quiet_error = hours.start, hours.end, ""
-        self.message = (f"Тихие часы: {hours.start}–{hours.end} (МСК). Что придёт в это время, пришлём одним "
-                        "сообщением после." if hours.enabled else "Тихие часы отключены")
+        self.message = (
+            f"Тихие часы: {hours.start}–{hours.end} (МСК). Что придёт в это время, пришлём одним сообщением после."
+            if hours.enabled
+            else "Тихие часы отключены"
+        )
 
     # --- internals ------------------------------------------------------------------------
 

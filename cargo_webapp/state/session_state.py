@@ -56,8 +56,7 @@ class SessionState(rx.State):
                     # Another Telegram account opened the app on this device: it is signed in as itself.
                     return await self._sign_in(launch, then_load=False)
                 target = cargo_path(user.start_param) if user is not None else None
-            self._set_driver(data.driver_id, " ".join(filter(None, [data.first_name, data.last_name])),
-                             data.username or "")
+            self._set_driver(data.driver_id, " ".join(filter(None, [data.first_name, data.last_name])), data.username or "")
             await remember_tab(runtime.drivers, runtime.locks, data.driver_id, self.router.session.client_token)
             return self._follow(target)
         self.signed_in, self._driver_id = False, 0

@@ -52,5 +52,6 @@ class TokenView(TypedDict):
     has_error: bool
 
 
-NO_TOKEN_VIEW = TokenView(state="", state_code="", id="", obtained="", verified="", expires="", key_id="", error="",
-                          has_error=False)
+NO_TOKEN_VIEW = TokenView(
+    state="", state_code="", id="", obtained="", verified="", expires="", key_id="", error="", has_error=False
+)

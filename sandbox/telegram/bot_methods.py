@@ -18,10 +18,19 @@ MENU_BUTTON_TYPES = ("commands", "web_app", "default")
 DEFAULT_MENU_BUTTON = {"type": "default"}
 # The rights python-telegram-bot requires of a ChatMemberAdministrator: a dispatcher admin.
 ADMINISTRATOR_RIGHTS = {
-    "can_be_edited": False, "is_anonymous": False, "can_manage_chat": True, "can_delete_messages": True,
-    "can_manage_video_chats": True, "can_restrict_members": True, "can_promote_members": False,
-    "can_change_info": True, "can_invite_users": True, "can_post_stories": False, "can_edit_stories": False,
-    "can_delete_stories": False, "can_pin_messages": True,
+    "can_be_edited": False,
+    "is_anonymous": False,
+    "can_manage_chat": True,
+    "can_delete_messages": True,
+    "can_manage_video_chats": True,
+    "can_restrict_members": True,
+    "can_promote_members": False,
+    "can_change_info": True,
+    "can_invite_users": True,
+    "can_post_stories": False,
+    "can_edit_stories": False,
+    "can_delete_stories": False,
+    "can_pin_messages": True,
 }
 
 
@@ -31,21 +40,30 @@ def bot_user(bot_id: int, config: FakeTelegramConfig) -> dict[str, Any]:
 
 
 async def get_me(state: TelegramState, bot: dict[str, Any], params: dict[str, Any]) -> Any:
-    return bot | {"can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False,
-                  "can_connect_to_business": False, "has_main_web_app": False}
+    return bot | {
+        "can_join_groups": True,
+        "can_read_all_group_messages": False,
+        "supports_inline_queries": False,
+        "can_connect_to_business": False,
+        "has_main_web_app": False,
+    }
 
 
 async def set_my_commands(state: TelegramState, bot: dict[str, Any], params: dict[str, Any]) -> Any:
     commands = p.json_value(params, "commands", list)
     if commands is None:
-        raise bad_request("parameter \"commands\" is required")
+        raise bad_request('parameter "commands" is required')
     for command in commands:
-        if (not isinstance(command, dict) or not COMMAND_NAME.fullmatch(str(command.get("command", "")))
-                or not isinstance(command.get("description"), str)
-                or not 1 <= len(command["description"]) <= MAX_COMMAND_DESCRIPTION):
+        if (
+            not isinstance(command, dict)
+            or not COMMAND_NAME.fullmatch(str(command.get("command", "")))
+            or not isinstance(command.get("description"), str)
+            or not 1 <= len(command["description"]) <= MAX_COMMAND_DESCRIPTION
+        ):
             raise bad_request("BOT_COMMAND_INVALID")
     state.commands[_commands_key(params)] = [
-        {"command": command["command"], "description": command["description"]} for command in commands]
+        {"command": command["command"], "description": command["description"]} for command in commands
+    ]
     return True
 
 
@@ -58,9 +76,16 @@ async def set_chat_menu_button(state: TelegramState, bot: dict[str, Any], params
     button = p.json_value(params, "menu_button", dict) or DEFAULT_MENU_BUTTON
     kind = button.get("type")
     web_app = button.get("web_app")
-    if kind not in MENU_BUTTON_TYPES or (kind == "web_app" and not (
-            isinstance(button.get("text"), str) and button["text"]
-            and isinstance(web_app, dict) and isinstance(web_app.get("url"), str) and web_app["url"])):
+    if kind not in MENU_BUTTON_TYPES or (
+        kind == "web_app"
+        and not (
+            isinstance(button.get("text"), str)
+            and button["text"]
+            and isinstance(web_app, dict)
+            and isinstance(web_app.get("url"), str)
+            and web_app["url"]
+        )
+    ):
         raise bad_request("can't parse menu button JSON object")
     if kind == "default":  # back to the bot-wide button (for a chat) or to none at all
         state.menu_buttons.pop(chat_id, None)

@@ -28,9 +28,18 @@ class Call:
         self.status, self.description = error.status, error.description
 
     def as_json(self) -> dict[str, Any]:
-        return {"seq": self.seq, "method": self.method, "params": self.params, "time": self.time,
-                "status": self.status, "ok": self.status == 200, "result": self.result,
-                "description": self.description, "faulted": self.fault is not None, "fault": self.fault}
+        return {
+            "seq": self.seq,
+            "method": self.method,
+            "params": self.params,
+            "time": self.time,
+            "status": self.status,
+            "ok": self.status == 200,
+            "result": self.result,
+            "description": self.description,
+            "faulted": self.fault is not None,
+            "fault": self.fault,
+        }
 
 
 class CallLog:

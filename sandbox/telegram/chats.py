@@ -46,24 +46,44 @@ class StoredMessage:
         """What an edit must change, or Telegram answers "message is not modified"."""
         return self.text, self.entities, self.reply_markup
 
-    def edit(self, *, text: str, entities: list[dict[str, Any]], source_text: str, parse_mode: str | None,
-             reply_markup: dict[str, Any] | None) -> None:
+    def edit(
+        self,
+        *,
+        text: str,
+        entities: list[dict[str, Any]],
+        source_text: str,
+        parse_mode: str | None,
+        reply_markup: dict[str, Any] | None,
+    ) -> None:
         self.history.append({"text": self.text, "reply_markup": self.reply_markup, "date": self.edit_date or self.date})
         self.text, self.entities, self.source_text = text, entities, source_text
         self.parse_mode, self.reply_markup, self.edit_date = parse_mode, reply_markup, int(time.time())
 
     def to_api(self) -> dict[str, Any]:
         """The Bot API Message object."""
-        message: dict[str, Any] = {"message_id": self.message_id, "from": self.sender, "chat": self.chat,
-                                   "date": self.date, "text": self.text}
-        optional = {"entities": self.entities, "reply_markup": self.reply_markup,
-                    "link_preview_options": self.link_preview_options, "edit_date": self.edit_date}
+        message: dict[str, Any] = {
+            "message_id": self.message_id,
+            "from": self.sender,
+            "chat": self.chat,
+            "date": self.date,
+            "text": self.text,
+        }
+        optional = {
+            "entities": self.entities,
+            "reply_markup": self.reply_markup,
+            "link_preview_options": self.link_preview_options,
+            "edit_date": self.edit_date,
+        }
         return message | {name: value for name, value in optional.items() if value}
 
     def view(self) -> dict[str, Any]:
         """The Message plus what a test wants to check: the text as sent and the buttons."""
-        return self.to_api() | {"source_text": self.source_text, "parse_mode": self.parse_mode,
-                                "buttons": self.buttons(), "history": self.history}
+        return self.to_api() | {
+            "source_text": self.source_text,
+            "parse_mode": self.parse_mode,
+            "buttons": self.buttons(),
+            "history": self.history,
+        }
 
 
 class Chats:
@@ -107,20 +127,38 @@ class Chats:
         if chat_id > 0:
             user = self.user(chat_id)
             return {"id": chat_id, "type": "private"} | {
-                name: user[name] for name in ("first_name", "last_name", "username") if name in user}
+                name: user[name] for name in ("first_name", "last_name", "username") if name in user
+            }
         title = self._config.dispatcher_chat_title if chat_id == self._config.dispatcher_chat else f"Чат {chat_id}"
         # Supergroup ids are -100…; plain groups have short negative ids.
         return {"id": chat_id, "type": "supergroup" if str(chat_id).startswith("-100") else "group", "title": title}
 
-    def add(self, chat_id: int, sender: dict[str, Any], *, text: str, entities: list[dict[str, Any]],
-            source_text: str, parse_mode: str | None = None, reply_markup: dict[str, Any] | None = None,
-            link_preview_options: dict[str, Any] | None = None) -> StoredMessage:
+    def add(
+        self,
+        chat_id: int,
+        sender: dict[str, Any],
+        *,
+        text: str,
+        entities: list[dict[str, Any]],
+        source_text: str,
+        parse_mode: str | None = None,
+        reply_markup: dict[str, Any] | None = None,
+        link_preview_options: dict[str, Any] | None = None,
+    ) -> StoredMessage:
         message_id = self._last_message_id.get(chat_id, 0) + 1
         self._last_message_id[chat_id] = message_id
         message = StoredMessage(
-            message_id=message_id, chat=self.chat(chat_id), sender=sender, date=int(time.time()), text=text,
-            entities=entities, source_text=source_text, parse_mode=parse_mode, reply_markup=reply_markup,
-            link_preview_options=link_preview_options)
+            message_id=message_id,
+            chat=self.chat(chat_id),
+            sender=sender,
+            date=int(time.time()),
+            text=text,
+            entities=entities,
+            source_text=source_text,
+            parse_mode=parse_mode,
+            reply_markup=reply_markup,
+            link_preview_options=link_preview_options,
+        )
         self._messages.setdefault(chat_id, {})[message_id] = message
         return message
 

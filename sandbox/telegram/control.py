@@ -70,8 +70,9 @@ async def calls(request: Request, state: TelegramState) -> Response:
 
 async def chat(request: Request, state: TelegramState) -> Response:
     chat_id = _integer(request.path_params["chat_id"], "chat_id")
-    return json_response({"chat": state.chats.chat(chat_id),
-                          "messages": [stored.view() for stored in state.chats.messages(chat_id)]})
+    return json_response(
+        {"chat": state.chats.chat(chat_id), "messages": [stored.view() for stored in state.chats.messages(chat_id)]}
+    )
 
 
 async def add_fault(request: Request, state: TelegramState) -> Response:
@@ -97,8 +98,9 @@ async def members(request: Request, state: TelegramState) -> Response:
     if status not in (*MEMBER_STATUSES, "left"):
         raise ValueError(f"status must be one of {', '.join((*MEMBER_STATUSES, 'left'))}")
     state.set_members(chat_id, user_ids, status)
-    return json_response({"chat_id": chat_id,
-                          "members": {str(user_id): s for user_id, s in state.members.get(chat_id, {}).items()}})
+    return json_response(
+        {"chat_id": chat_id, "members": {str(user_id): s for user_id, s in state.members.get(chat_id, {}).items()}}
+    )
 
 
 async def press_button(request: Request, state: TelegramState) -> Response:
@@ -115,9 +117,16 @@ async def press_button(request: Request, state: TelegramState) -> Response:
     if body.get("require_button", True) and not pressed.has_callback(data):
         raise ValueError(f"message {message_id} has no button with callback_data {data!r}")
     query_id = str(secrets.randbits(63))
-    update = state.updates.new("callback_query", {
-        "id": query_id, "from": _from_user(state, body), "message": pressed.to_api(),
-        "chat_instance": _chat_instance(chat_id), "data": data})
+    update = state.updates.new(
+        "callback_query",
+        {
+            "id": query_id,
+            "from": _from_user(state, body),
+            "message": pressed.to_api(),
+            "chat_instance": _chat_instance(chat_id),
+            "data": data,
+        },
+    )
     query = state.callback_queries[query_id] = CallbackQuery(query_id, update)
     report = await state.updates.dispatch(update)
     return json_response(report | {"callback_query_id": query_id, "answers": query.answers})

@@ -46,8 +46,9 @@ class Fault:
     def error(self) -> BotApiError:
         assert self.status is not None
         if self.status == 429:
-            return BotApiError(429, self.description or f"Too Many Requests: retry after {self.retry_after}",
-                               retry_after=self.retry_after)
+            return BotApiError(
+                429, self.description or f"Too Many Requests: retry after {self.retry_after}", retry_after=self.retry_after
+            )
         try:
             phrase = HTTPStatus(self.status).phrase
         except ValueError:  # a code with no standard name, e.g. 599
@@ -56,9 +57,16 @@ class Fault:
 
     def as_json(self) -> dict[str, Any]:
         remaining_s = None if self.until is None else round(max(0.0, self.until - time.monotonic()), 3)
-        return {"id": self.id, "kind": self.kind, "method": self.method, "remaining": self.remaining,
-                "remaining_s": remaining_s, "status": self.status, "retry_after": self.retry_after,
-                "description": self.description}
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "method": self.method,
+            "remaining": self.remaining,
+            "remaining_s": remaining_s,
+            "status": self.status,
+            "retry_after": self.retry_after,
+            "description": self.description,
+        }
 
 
 def _number(spec: dict[str, Any], key: str, *, integer: bool, low: float, high: float) -> Any:
@@ -89,9 +97,13 @@ def parse_fault(fault_id: int, spec: Any) -> Fault:
     count = _number(spec, "count", integer=True, low=1, high=1_000_000)
     duration = _number(spec, "duration_s", integer=False, low=0.001, high=86_400)
     retry_after = _number(spec, "retry_after", integer=True, low=1, high=86_400)
-    fault = Fault(id=fault_id, kind=kind, method=method and method.lower(),
-                  remaining=count if count is not None or duration is not None else 1,
-                  until=None if duration is None else time.monotonic() + duration)
+    fault = Fault(
+        id=fault_id,
+        kind=kind,
+        method=method and method.lower(),
+        remaining=count if count is not None or duration is not None else 1,
+        until=None if duration is None else time.monotonic() + duration,
+    )
     if kind == "status":
         status = _number(spec, "status", integer=True, low=400, high=599)
         fault.status = status or (429 if retry_after is not None else 502)

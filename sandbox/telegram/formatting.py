@@ -23,9 +23,21 @@ PARSE_MODES = ("HTML", "MarkdownV2", "Markdown")
 
 # Tag → entity type; closing a tag with no text in it makes no entity.
 TAG_ENTITIES = {
-    "b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline", "ins": "underline",
-    "s": "strikethrough", "strike": "strikethrough", "del": "strikethrough", "span": "spoiler",
-    "tg-spoiler": "spoiler", "a": "text_link", "code": "code", "pre": "pre", "blockquote": "blockquote",
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "u": "underline",
+    "ins": "underline",
+    "s": "strikethrough",
+    "strike": "strikethrough",
+    "del": "strikethrough",
+    "span": "spoiler",
+    "tg-spoiler": "spoiler",
+    "a": "text_link",
+    "code": "code",
+    "pre": "pre",
+    "blockquote": "blockquote",
     "tg-emoji": "custom_emoji",
 }
 NAMED_CHARACTERS = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
@@ -36,9 +48,15 @@ UNQUOTED_VALUE = re.compile(r"[a-zA-Z0-9.\-]*")
 BOT_COMMAND = re.compile(r"(?<![\w/@])/[a-zA-Z0-9_]{1,64}(?:@[a-zA-Z0-9_]{3,32})?(?![\w/@])")
 # How the HTML page shows each entity type: a tag and its attributes.
 ENTITY_HTML = {
-    "bold": ("b", ""), "italic": ("i", ""), "underline": ("u", ""), "strikethrough": ("s", ""),
-    "code": ("code", ""), "pre": ("code", ""), "spoiler": ("span", ' class="spoiler"'),
-    "blockquote": ("span", ' class="quote"'), "expandable_blockquote": ("span", ' class="quote"'),
+    "bold": ("b", ""),
+    "italic": ("i", ""),
+    "underline": ("u", ""),
+    "strikethrough": ("s", ""),
+    "code": ("code", ""),
+    "pre": ("code", ""),
+    "spoiler": ("span", ' class="spoiler"'),
+    "blockquote": ("span", ' class="quote"'),
+    "expandable_blockquote": ("span", ' class="quote"'),
 }
 
 
@@ -53,8 +71,10 @@ def parse_html(source: str) -> tuple[str, list[dict[str, Any]]]:
 
 def bot_command_entities(text: str) -> list[dict[str, Any]]:
     """The bot_command entities Telegram adds to a user's "/start cargo_123"."""
-    return [{"type": "bot_command", "offset": utf16_len(text[:m.start()]), "length": utf16_len(m.group())}
-            for m in BOT_COMMAND.finditer(text)]
+    return [
+        {"type": "bot_command", "offset": utf16_len(text[: m.start()]), "length": utf16_len(m.group())}
+        for m in BOT_COMMAND.finditer(text)
+    ]
 
 
 def safe_link(url: Any) -> str | None:
@@ -67,14 +87,16 @@ def to_html(text: str, entities: list[dict[str, Any]]) -> str:
     entity boundaries is wrapped in every entity covering it, so overlapping entities (possible
     when a bot sends `entities` itself) still come out well-formed."""
     units = [unit for char in text for unit in ([char] if ord(char) <= 0xFFFF else [char, ""])]
-    spans = [(e["offset"], e["offset"] + e["length"], e) for e in entities
-             if e.get("type") in ENTITY_HTML or (e.get("type") == "text_link" and safe_link(e.get("url")))]
+    spans = [
+        (e["offset"], e["offset"] + e["length"], e)
+        for e in entities
+        if e.get("type") in ENTITY_HTML or (e.get("type") == "text_link" and safe_link(e.get("url")))
+    ]
     cuts = sorted({0, len(units), *(start for start, _, _ in spans), *(end for _, end, _ in spans)})
     parts = []
     for start, end in itertools.pairwise(cuts):
         piece = html.escape("".join(units[start:end]))
-        for _, _, entity in sorted((s for s in spans if s[0] <= start and end <= s[1]),
-                                   key=lambda s: s[0] - s[1], reverse=True):
+        for _, _, entity in sorted((s for s in spans if s[0] <= start and end <= s[1]), key=lambda s: s[0] - s[1], reverse=True):
             if entity["type"] == "text_link":
                 piece = f'<a href="{html.escape(entity["url"])}" target="_blank">{piece}</a>'
             else:
@@ -149,7 +171,7 @@ class _HtmlParser:
             end += 1
         if end >= len(source):
             raise _error(f"Unclosed start tag at byte offset {self._byte_offset(begin)}")
-        name = source[self.position:end].lower()
+        name = source[self.position : end].lower()
         if name not in TAG_ENTITIES:
             raise _error(f'Unsupported start tag "{name}" at byte offset {self._byte_offset(begin)}')
         self.position = end
@@ -174,7 +196,7 @@ class _HtmlParser:
             name_start = self.position
             while self.position < len(source) and source[self.position] not in SPACES + "=>":
                 self.position += 1
-            name = source[name_start:self.position].lower()
+            name = source[name_start : self.position].lower()
             if not name:
                 raise _error(f'Empty attribute name in the tag "{tag}" at byte offset {self._byte_offset(begin)}')
             self._skip_spaces()
@@ -182,8 +204,10 @@ class _HtmlParser:
                 if tag == "blockquote" and name == "expandable":
                     attributes[name] = ""
                     continue
-                raise _error(f'Expected equal sign in declaration of an attribute of the tag "{tag}" '
-                             f"at byte offset {self._byte_offset(begin)}")
+                raise _error(
+                    f'Expected equal sign in declaration of an attribute of the tag "{tag}" '
+                    f"at byte offset {self._byte_offset(begin)}"
+                )
             self.position += 1
             self._skip_spaces()
             if self.position >= len(source):
@@ -197,7 +221,7 @@ class _HtmlParser:
             end = source.find(quote, self.position + 1)
             if end < 0:
                 raise _error(f"Unclosed start tag at byte offset {self._byte_offset(begin)}")
-            raw, self.position = source[self.position + 1:end], end + 1
+            raw, self.position = source[self.position + 1 : end], end + 1
             return CHARACTER_REFERENCE.sub(lambda m: _decode_reference(m) or m.group(), raw)
         match = UNQUOTED_VALUE.match(source, self.position)
         assert match is not None  # the pattern also matches the empty string
@@ -214,11 +238,12 @@ class _HtmlParser:
         close = self.source.find(">", self.position)
         if close < 0:
             raise _error(f"Unclosed end tag at byte offset {self._byte_offset(begin)}")
-        name = self.source[self.position + 1:close].strip().lower()
+        name = self.source[self.position + 1 : close].strip().lower()
         expected = self.open_tags[-1].name
         if name and name != expected:  # "</>" closes whatever is open
-            raise _error(f'Unmatched end tag at byte offset {self._byte_offset(begin)}, '
-                         f'expected "</{expected}>", found "</{name}>"')
+            raise _error(
+                f'Unmatched end tag at byte offset {self._byte_offset(begin)}, expected "</{expected}>", found "</{name}>"'
+            )
         self.position = close + 1
         self._close(self.open_tags.pop())
 
@@ -256,8 +281,9 @@ def _decode_reference(match: re.Match[str]) -> str | None:
         return NAMED_CHARACTERS.get(name)
     code = int(decimal) if decimal is not None else int(hexadecimal, 16)
     if 0xD800 <= code <= 0xDFFF:
-        raise _error("Text contains invalid Unicode characters after decoding HTML entities, "
-                     "check for unmatched surrogate code units")
+        raise _error(
+            "Text contains invalid Unicode characters after decoding HTML entities, check for unmatched surrogate code units"
+        )
     return chr(code) if 0 < code <= 0x10FFFF else None
 
 

@@ -27,20 +27,43 @@ TELEGRAM_JS_URL = "https://telegram.org/js/telegram-web-app.js"
 CHROMIUM = "/usr/bin/chromium"
 
 # Telegram's own theme parameters for its light and dark themes (iOS).
-LIGHT = {"bg_color": "#ffffff", "secondary_bg_color": "#efeff4", "text_color": "#000000", "hint_color": "#8e8e93",
-         "link_color": "#007aff", "button_color": "#007aff", "button_text_color": "#ffffff",
-         "section_bg_color": "#ffffff", "destructive_text_color": "#ff3b30"}
-DARK = {"bg_color": "#1c1c1d", "secondary_bg_color": "#000000", "text_color": "#ffffff", "hint_color": "#98989e",
-        "link_color": "#3e88f7", "button_color": "#3e88f7", "button_text_color": "#ffffff",
-        "section_bg_color": "#2c2c2e", "destructive_text_color": "#eb5545"}
+LIGHT = {
+    "bg_color": "#ffffff",
+    "secondary_bg_color": "#efeff4",
+    "text_color": "#000000",
+    "hint_color": "#8e8e93",
+    "link_color": "#007aff",
+    "button_color": "#007aff",
+    "button_text_color": "#ffffff",
+    "section_bg_color": "#ffffff",
+    "destructive_text_color": "#ff3b30",
+}
+DARK = {
+    "bg_color": "#1c1c1d",
+    "secondary_bg_color": "#000000",
+    "text_color": "#ffffff",
+    "hint_color": "#98989e",
+    "link_color": "#3e88f7",
+    "button_color": "#3e88f7",
+    "button_text_color": "#ffffff",
+    "section_bg_color": "#2c2c2e",
+    "destructive_text_color": "#eb5545",
+}
 THEMES = {"light": LIGHT, "dark": DARK}
 
-DRIVER = {"id": 424242, "first_name": "Сергей", "last_name": "Кузнецов", "username": "sergey_truck",
-          "language_code": "ru"}
+DRIVER = {"id": 424242, "first_name": "Сергей", "last_name": "Кузнецов", "username": "sergey_truck", "language_code": "ru"}
 
 
-def launch_url(app_url: str, *, user: dict = DRIVER, theme: dict = LIGHT, path: str = "/",
-               bot_token: str = DEV_BOT_TOKEN, start_param: str | None = None, version: str = "8.0") -> str:
+def launch_url(
+    app_url: str,
+    *,
+    user: dict = DRIVER,
+    theme: dict = LIGHT,
+    path: str = "/",
+    bot_token: str = DEV_BOT_TOKEN,
+    start_param: str | None = None,
+    version: str = "8.0",
+) -> str:
     fields = {"user": json.dumps(user, ensure_ascii=False), "query_id": "AAE-dev"}
     if start_param:
         fields["start_param"] = start_param
@@ -56,17 +79,24 @@ def launch_url(app_url: str, *, user: dict = DRIVER, theme: dict = LIGHT, path: 
 def route_telegram_script(context) -> None:  # a Playwright BrowserContext (sync API)
     """Serve the npm copy of telegram-web-app.js where the page asks telegram.org for it."""
     body = TELEGRAM_JS.read_text()
-    context.route(TELEGRAM_JS_URL, lambda route: route.fulfill(status=200, body=body,
-                                                                content_type="application/javascript"))
+    context.route(TELEGRAM_JS_URL, lambda route: route.fulfill(status=200, body=body, content_type="application/javascript"))
 
 
 def screenshot(url: str, target: Path, *, wait_s: float = 3.0) -> None:
     from playwright.sync_api import sync_playwright  # a dev dependency, needed only here
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run"])
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
         context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ru-RU", is_mobile=True)
         route_telegram_script(context)
         page = context.new_page()
@@ -93,8 +123,7 @@ def main(argv: list[str] | None = None) -> None:
         user = {"id": DEV_ADMIN_ID, "first_name": "Админ", "language_code": "ru"}
     elif args.user:
         user = {"id": args.user, "first_name": "Водитель", "last_name": str(args.user), "language_code": "ru"}
-    url = launch_url(args.app.rstrip("/"), user=user, theme=THEMES[args.theme], path=args.path,
-                     start_param=args.start_param)
+    url = launch_url(args.app.rstrip("/"), user=user, theme=THEMES[args.theme], path=args.path, start_param=args.start_param)
     print(url)
     if args.screenshot:
         screenshot(url, args.screenshot)

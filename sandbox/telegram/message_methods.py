@@ -19,17 +19,40 @@ from sandbox.telegram.state import MethodHandler, TelegramState
 
 MAX_TEXT_LENGTH = 4096  # UTF-16 units, after parse_mode
 MAX_CALLBACK_DATA_BYTES = 64
-BUTTON_ACTIONS = frozenset({
-    "callback_data", "url", "web_app", "login_url", "switch_inline_query", "switch_inline_query_current_chat",
-    "switch_inline_query_chosen_chat", "copy_text", "callback_game", "pay",
-})
+BUTTON_ACTIONS = frozenset(
+    {
+        "callback_data",
+        "url",
+        "web_app",
+        "login_url",
+        "switch_inline_query",
+        "switch_inline_query_current_chat",
+        "switch_inline_query_chosen_chat",
+        "copy_text",
+        "callback_game",
+        "pay",
+    }
+)
 OTHER_MARKUPS = frozenset({"keyboard", "remove_keyboard", "force_reply"})
-CHAT_ACTIONS = frozenset({
-    "typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice", "upload_document",
-    "choose_sticker", "find_location", "record_video_note", "upload_video_note",
-})
-NOT_MODIFIED = ("message is not modified: specified new message content and reply markup are exactly the same "
-                "as a current content and reply markup of the message")
+CHAT_ACTIONS = frozenset(
+    {
+        "typing",
+        "upload_photo",
+        "record_video",
+        "upload_video",
+        "record_voice",
+        "upload_voice",
+        "upload_document",
+        "choose_sticker",
+        "find_location",
+        "record_video_note",
+        "upload_video_note",
+    }
+)
+NOT_MODIFIED = (
+    "message is not modified: specified new message content and reply markup are exactly the same "
+    "as a current content and reply markup of the message"
+)
 QUERY_INVALID = "query is too old and response timeout expired or query ID is invalid"
 
 
@@ -40,8 +63,15 @@ async def send_message(state: TelegramState, bot: dict[str, Any], params: dict[s
     if link_preview is None and p.boolean(params, "disable_web_page_preview"):
         link_preview = {"is_disabled": True}
     message = state.chats.add(
-        chat_id, bot, text=formatted.text, entities=formatted.entities, source_text=formatted.source,
-        parse_mode=formatted.parse_mode, reply_markup=_reply_markup(params, chat_id), link_preview_options=link_preview)
+        chat_id,
+        bot,
+        text=formatted.text,
+        entities=formatted.entities,
+        source_text=formatted.source,
+        parse_mode=formatted.parse_mode,
+        reply_markup=_reply_markup(params, chat_id),
+        link_preview_options=link_preview,
+    )
     return message.to_api()
 
 
@@ -52,8 +82,13 @@ async def edit_message_text(state: TelegramState, bot: dict[str, Any], params: d
     reply_markup = _reply_markup(params, message.chat["id"])
     if (formatted.text, formatted.entities, reply_markup) == message.content():
         raise bad_request(NOT_MODIFIED)
-    message.edit(text=formatted.text, entities=formatted.entities, source_text=formatted.source,
-                 parse_mode=formatted.parse_mode, reply_markup=reply_markup)
+    message.edit(
+        text=formatted.text,
+        entities=formatted.entities,
+        source_text=formatted.source,
+        parse_mode=formatted.parse_mode,
+        reply_markup=reply_markup,
+    )
     return message.to_api()
 
 
@@ -62,8 +97,13 @@ async def edit_message_reply_markup(state: TelegramState, bot: dict[str, Any], p
     reply_markup = _reply_markup(params, message.chat["id"])
     if reply_markup == message.reply_markup:
         raise bad_request(NOT_MODIFIED)
-    message.edit(text=message.text, entities=message.entities, source_text=message.source_text,
-                 parse_mode=message.parse_mode, reply_markup=reply_markup)
+    message.edit(
+        text=message.text,
+        entities=message.entities,
+        source_text=message.source_text,
+        parse_mode=message.parse_mode,
+        reply_markup=reply_markup,
+    )
     return message.to_api()
 
 
@@ -71,8 +111,12 @@ async def answer_callback_query(state: TelegramState, bot: dict[str, Any], param
     query = state.callback_queries.get(p.string(params, "callback_query_id") or "")
     if query is None:
         raise bad_request(QUERY_INVALID)
-    answer = {"text": p.string(params, "text"), "show_alert": p.boolean(params, "show_alert"),
-              "url": p.string(params, "url"), "cache_time": p.integer(params, "cache_time")}
+    answer = {
+        "text": p.string(params, "text"),
+        "show_alert": p.boolean(params, "show_alert"),
+        "url": p.string(params, "url"),
+        "cache_time": p.integer(params, "cache_time"),
+    }
     query.answers.append({name: value for name, value in answer.items() if value is not None})
     return True
 
@@ -118,8 +162,11 @@ def _formatted_text(params: dict[str, Any]) -> FormattedText:
 
 
 def _is_entity(entity: Any) -> bool:
-    return isinstance(entity, dict) and isinstance(entity.get("type"), str) and all(
-        type(entity.get(field)) is int and entity[field] >= 0 for field in ("offset", "length"))
+    return (
+        isinstance(entity, dict)
+        and isinstance(entity.get("type"), str)
+        and all(type(entity.get(field)) is int and entity[field] >= 0 for field in ("offset", "length"))
+    )
 
 
 def _reply_markup(params: dict[str, Any], chat_id: int) -> dict[str, Any] | None:

@@ -100,12 +100,16 @@ async def one_chat(request: Request) -> Response:
 
 def _page(state: TelegramState, chat_ids: list[int], *, single: int | None) -> str:
     config, webhook = state.config, state.updates.webhook
-    webhook_line = (f"Вебхук: <code>{html.escape(webhook.url)}</code>" if webhook.url
-                    else "Вебхук не задан: обновления ждут getUpdates")
-    chats = "".join(_chat(state, chat_id) for chat_id in chat_ids) or \
-        '<p class="empty">Пока ни одного сообщения: бот ещё ничего не отправил.</p>'
-    links = " · ".join(f'<a href="/chat/{chat_id}">{html.escape(_title(state.chats.chat(chat_id)))}</a>'
-                       for chat_id in state.chats.chat_ids())
+    webhook_line = (
+        f"Вебхук: <code>{html.escape(webhook.url)}</code>" if webhook.url else "Вебхук не задан: обновления ждут getUpdates"
+    )
+    chats = (
+        "".join(_chat(state, chat_id) for chat_id in chat_ids)
+        or '<p class="empty">Пока ни одного сообщения: бот ещё ничего не отправил.</p>'
+    )
+    links = " · ".join(
+        f'<a href="/chat/{chat_id}">{html.escape(_title(state.chats.chat(chat_id)))}</a>' for chat_id in state.chats.chat_ids()
+    )
     presser = "" if config.dispatcher_user is None else str(config.dispatcher_user)
     return f"""<!doctype html>
 <html lang="ru"><head><meta charset="utf-8"><title>Фейковый Telegram</title><style>{STYLE}</style></head>
@@ -124,42 +128,48 @@ def _page(state: TelegramState, chat_ids: list[int], *, single: int | None) -> s
 
 def _chat(state: TelegramState, chat_id: int) -> str:
     chat = state.chats.chat(chat_id)
-    messages = "".join(_message(stored) for stored in state.chats.messages(chat_id)) or \
-        '<p class="empty">Сообщений пока нет.</p>'
-    return (f'<section class="chat"><h2><a href="/chat/{chat_id}">{html.escape(_title(chat))}</a> '
-            f"<small>{chat_id}</small></h2>{messages}</section>")
+    messages = "".join(_message(stored) for stored in state.chats.messages(chat_id)) or '<p class="empty">Сообщений пока нет.</p>'
+    return (
+        f'<section class="chat"><h2><a href="/chat/{chat_id}">{html.escape(_title(chat))}</a> '
+        f"<small>{chat_id}</small></h2>{messages}</section>"
+    )
 
 
 def _message(stored: StoredMessage) -> str:
     author = html.escape(stored.sender.get("first_name", ""))
     sent_at = time.strftime("%H:%M:%S", time.localtime(stored.date))
     edited = " · изменено" if stored.edit_date else ""
-    rows = "".join(f'<div class="row">{"".join(_button(stored, button) for button in row)}</div>'
-                   for row in stored.buttons())
+    rows = "".join(f'<div class="row">{"".join(_button(stored, button) for button in row)}</div>' for row in stored.buttons())
     keyboard = f'<div class="keyboard">{rows}</div>' if rows else ""
-    return (f'<div class="message {"bot" if stored.from_bot else "user"}" data-message-id="{stored.message_id}">'
-            f'<div class="meta">{author} · {sent_at}{edited}</div>'
-            f'<div class="text">{to_html(stored.text, stored.entities)}</div>{keyboard}</div>')
+    return (
+        f'<div class="message {"bot" if stored.from_bot else "user"}" data-message-id="{stored.message_id}">'
+        f'<div class="meta">{author} · {sent_at}{edited}</div>'
+        f'<div class="text">{to_html(stored.text, stored.entities)}</div>{keyboard}</div>'
+    )
 
 
 def _button(stored: StoredMessage, button: dict[str, Any]) -> str:
     text = html.escape(button.get("text", ""))
     if "callback_data" in button:
-        return (f'<button type="button" data-chat="{stored.chat["id"]}" data-message="{stored.message_id}" '
-                f'data-callback="{html.escape(button["callback_data"])}">{text}</button>')
+        return (
+            f'<button type="button" data-chat="{stored.chat["id"]}" data-message="{stored.message_id}" '
+            f'data-callback="{html.escape(button["callback_data"])}">{text}</button>'
+        )
     link = safe_link(button.get("url") or (button.get("web_app") or {}).get("url"))
     if link:
         return f'<a href="{html.escape(link)}" target="_blank" rel="noopener">{text} ↗</a>'
-    return f"<button type=\"button\" disabled>{text}</button>"
+    return f'<button type="button" disabled>{text}</button>'
 
 
 def _send_form(state: TelegramState, chat_id: int) -> str:
     # In a private chat only its owner writes; in a group, the dispatcher by default.
     sender = chat_id if chat_id > 0 else state.config.dispatcher_user
-    return (f'<form id="send" data-chat="{chat_id}">Написать в этот чат от имени пользователя с id '
-            f'<input name="sender" type="number" value="{sender or ""}"> '
-            '<input name="text" size="40" placeholder="/start cargo_123" required> '
-            '<button type="submit">Отправить</button></form>')
+    return (
+        f'<form id="send" data-chat="{chat_id}">Написать в этот чат от имени пользователя с id '
+        f'<input name="sender" type="number" value="{sender or ""}"> '
+        '<input name="text" size="40" placeholder="/start cargo_123" required> '
+        '<button type="submit">Отправить</button></form>'
+    )
 
 
 def _title(chat: dict[str, Any]) -> str:

@@ -17,19 +17,43 @@ from starlette.requests import Request
 
 from sandbox.telegram.protocol import bad_request
 
-INTEGER_PARAMS = frozenset({
-    "chat_id", "message_id", "user_id", "offset", "limit", "timeout", "max_connections", "cache_time",
-    "message_thread_id", "reply_to_message_id",
-})
-BOOLEAN_PARAMS = frozenset({
-    "disable_notification", "protect_content", "disable_web_page_preview", "show_alert",
-    "drop_pending_updates", "allow_sending_without_reply",
-})
+INTEGER_PARAMS = frozenset(
+    {
+        "chat_id",
+        "message_id",
+        "user_id",
+        "offset",
+        "limit",
+        "timeout",
+        "max_connections",
+        "cache_time",
+        "message_thread_id",
+        "reply_to_message_id",
+    }
+)
+BOOLEAN_PARAMS = frozenset(
+    {
+        "disable_notification",
+        "protect_content",
+        "disable_web_page_preview",
+        "show_alert",
+        "drop_pending_updates",
+        "allow_sending_without_reply",
+    }
+)
 # Objects and arrays; Telegram also accepts them JSON-serialised inside a JSON body.
-OBJECT_PARAMS = frozenset({
-    "reply_markup", "link_preview_options", "reply_parameters", "entities", "allowed_updates", "commands",
-    "scope", "menu_button",
-})
+OBJECT_PARAMS = frozenset(
+    {
+        "reply_markup",
+        "link_preview_options",
+        "reply_parameters",
+        "entities",
+        "allowed_updates",
+        "commands",
+        "scope",
+        "menu_button",
+    }
+)
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
@@ -73,6 +97,7 @@ def _typed(name: str, value: Any) -> Any:
 
 
 # ---- reading one parameter, failing with Telegram's wording -------------------------------------
+
 
 def chat_id(params: dict[str, Any]) -> int:
     value = params.get("chat_id")

@@ -58,4 +58,3 @@ def bot_id_from_token(token: str) -> int:
     if match is None or int(match.group(1)) == 0:
         raise unauthorized()
     return int(match.group(1))
-

@@ -19,6 +19,7 @@ MEMBER_STATUSES = ("member", "administrator", "creator")
 @dataclass
 class CallbackQuery:
     """A button press sent to the bot, and what the bot answered (answerCallbackQuery)."""
+
     id: str
     update: dict[str, Any]
     answers: list[dict[str, Any]] = field(default_factory=list)

@@ -75,8 +75,9 @@ class FakeTelegramServer(LocalServer):
         """Give users a status in a chat ("member", "administrator", "creator"); "left" removes them."""
         return self._control("POST", "/members", {"chat_id": chat_id, "user_ids": user_ids, "status": status})
 
-    def press_button(self, chat_id: int, message_id: int, data: str, *, from_user: int | dict | None = None,
-                     require_button: bool = True) -> dict[str, Any]:
+    def press_button(
+        self, chat_id: int, message_id: int, data: str, *, from_user: int | dict | None = None, require_button: bool = True
+    ) -> dict[str, Any]:
         """Press an inline button: a callback_query update to the webhook (or the getUpdates
         queue). The report has update_id, delivered_to, status (our HTTP status), error,
         callback_query_id and the bot's answers so far. require_button=False presses a button
@@ -84,15 +85,13 @@ class FakeTelegramServer(LocalServer):
         body = {"chat_id": chat_id, "message_id": message_id, "data": data, "require_button": require_button}
         return self._control("POST", "/press_button", body | _sender(from_user))
 
-    def send_text(self, text: str, *, from_user: int | dict | None = None,
-                  chat_id: int | None = None) -> dict[str, Any]:
+    def send_text(self, text: str, *, from_user: int | dict | None = None, chat_id: int | None = None) -> dict[str, Any]:
         """A user writes to the bot (their private chat unless chat_id is given): a message
         update, with bot_command entities for "/start cargo_123"."""
         body = {"text": text} | ({} if chat_id is None else {"chat_id": chat_id})
         return self._control("POST", "/send_text", body | _sender(from_user))
 
-    def post_update(self, update: dict[str, Any], *,
-                    secret: str | _Registered | None = REGISTERED_SECRET) -> dict[str, Any]:
+    def post_update(self, update: dict[str, Any], *, secret: str | _Registered | None = REGISTERED_SECRET) -> dict[str, Any]:
         """POST a raw update to the webhook: with the registered secret, another `secret`, or
         (secret=None) no secret header at all. An update_id is added when missing."""
         body: dict[str, Any] = {"update": update}

@@ -95,8 +95,15 @@ class Updates:
 
     # ---- webhook settings ------------------------------------------------------------------------
 
-    def set_webhook(self, url: str, *, secret_token: str | None, max_connections: int | None,
-                    allowed_updates: list[str] | None, drop_pending: bool) -> None:
+    def set_webhook(
+        self,
+        url: str,
+        *,
+        secret_token: str | None,
+        max_connections: int | None,
+        allowed_updates: list[str] | None,
+        drop_pending: bool,
+    ) -> None:
         self.webhook = Webhook(url=url, secret_token=secret_token, max_connections=max_connections or 40)
         self._configure(allowed_updates, drop_pending)
 
@@ -106,8 +113,7 @@ class Updates:
 
     def webhook_info(self) -> dict[str, Any]:
         webhook = self.webhook
-        info: dict[str, Any] = {"url": webhook.url, "has_custom_certificate": False,
-                                "pending_update_count": len(self.pending)}
+        info: dict[str, Any] = {"url": webhook.url, "has_custom_certificate": False, "pending_update_count": len(self.pending)}
         if webhook.url:
             info["max_connections"] = webhook.max_connections
         if self.allowed_updates:
@@ -124,12 +130,15 @@ class Updates:
 
     # ---- getUpdates ------------------------------------------------------------------------------
 
-    async def poll(self, *, offset: int | None, limit: int, timeout: float,
-                   allowed_updates: list[str] | None) -> list[dict[str, Any]]:
+    async def poll(
+        self, *, offset: int | None, limit: int, timeout: float, allowed_updates: list[str] | None
+    ) -> list[dict[str, Any]]:
         """Queued updates from `offset` on, waiting up to `timeout` (capped) for the first one."""
         if self.webhook.url:
-            raise BotApiError(409, "Conflict: can't use getUpdates method while webhook is active; "
-                                   "use deleteWebhook to delete the webhook first")
+            raise BotApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+            )
         self._configure(allowed_updates, drop_pending=False)
         self._confirm(offset)
         self._poll_generation += 1
@@ -141,8 +150,9 @@ class Updates:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(arrived.wait(), remaining)
             if generation != self._poll_generation:
-                raise BotApiError(409, "Conflict: terminated by other getUpdates request; "
-                                       "make sure that only one bot instance is running")
+                raise BotApiError(
+                    409, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
+                )
         return self.pending[:limit]
 
     def _confirm(self, offset: int | None) -> None:

@@ -33,8 +33,13 @@ async def set_webhook(state: TelegramState, bot: dict[str, Any], params: dict[st
     max_connections = p.integer(params, "max_connections")
     if max_connections is not None and not 1 <= max_connections <= 100:
         raise bad_request("invalid max_connections specified")
-    state.updates.set_webhook(url, secret_token=secret, max_connections=max_connections,
-                              allowed_updates=_allowed_updates(params), drop_pending=drop_pending)
+    state.updates.set_webhook(
+        url,
+        secret_token=secret,
+        max_connections=max_connections,
+        allowed_updates=_allowed_updates(params),
+        drop_pending=drop_pending,
+    )
     return True
 
 
@@ -50,8 +55,12 @@ async def get_webhook_info(state: TelegramState, bot: dict[str, Any], params: di
 async def get_updates(state: TelegramState, bot: dict[str, Any], params: dict[str, Any]) -> Any:
     limit = p.integer(params, "limit") or MAX_UPDATES
     timeout = p.integer(params, "timeout") or 0
-    return await state.updates.poll(offset=p.integer(params, "offset"), limit=min(max(limit, 1), MAX_UPDATES),
-                                    timeout=max(timeout, 0), allowed_updates=_allowed_updates(params))
+    return await state.updates.poll(
+        offset=p.integer(params, "offset"),
+        limit=min(max(limit, 1), MAX_UPDATES),
+        timeout=max(timeout, 0),
+        allowed_updates=_allowed_updates(params),
+    )
 
 
 def _allowed_updates(params: dict[str, Any]) -> list[str] | None:

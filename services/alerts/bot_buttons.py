@@ -46,8 +46,7 @@ class AlertOffButton:
         markup = getattr(message, "reply_markup", None)
         if markup is None:
             return
-        rows = [[button for button in row if button.callback_data != query.data]
-                for row in markup.inline_keyboard]
+        rows = [[button for button in row if button.callback_data != query.data] for row in markup.inline_keyboard]
         rows = [row for row in rows if row]
         rows.append([InlineKeyboardButton("🔕 Уведомления отключены", callback_data=DONE)])
         try:

@@ -44,7 +44,7 @@ class SeenStore:
         if len(seen) > SEEN_KEEP:  # forget the longest-known ids, never those on the page now
             on_page = set(ids_newest_first)
             others = [k for k in seen if k not in on_page]
-            keep = on_page | set(others[len(others) - max(0, SEEN_KEEP - len(on_page)):])
+            keep = on_page | set(others[len(others) - max(0, SEEN_KEEP - len(on_page)) :])
             seen = {k: v for k, v in seen.items() if k in keep}
         await self._cache.set(key, json.dumps(seen).encode(), SEEN_TTL_S)
         return fresh

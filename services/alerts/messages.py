@@ -27,7 +27,7 @@ def off_data(search_id: int) -> str:
 def parse_off(data: str) -> int | None:
     if not (data or "").startswith(OFF_PREFIX):
         return None
-    tail = data[len(OFF_PREFIX):]
+    tail = data[len(OFF_PREFIX) :]
     return row_id(tail)
 
 
@@ -55,8 +55,10 @@ def single_text(search_name: str, card: AlertCard) -> str:
 
 
 def single_buttons(bot_username: str, search_id: int, cargo_id: str) -> list[list[dict[str, str]]]:
-    return [[{"text": "Открыть груз", "url": cargo_link(bot_username, cargo_id)}],
-            [{"text": "Отключить", "data": off_data(search_id)}]]
+    return [
+        [{"text": "Открыть груз", "url": cargo_link(bot_username, cargo_id)}],
+        [{"text": "Отключить", "data": off_data(search_id)}],
+    ]
 
 
 def digest_text(entries: Sequence[tuple[str, AlertCard]], bot_username: str, *, held: bool = False) -> str:
@@ -64,8 +66,13 @@ def digest_text(entries: Sequence[tuple[str, AlertCard]], bot_username: str, *, 
     count = len(entries)
     names = list(dict.fromkeys(name for name, _ in entries))
     head = ("🌙 Пока были тихие часы, пришли новые грузы" if held else "🔔 Новые грузы") + f": {count}"
-    lines = [head, "По поиску " + ", ".join(f"«{escape(n)}»" for n in names) if len(names) == 1
-             else "По поискам " + ", ".join(f"«{escape(n)}»" for n in names), ""]
+    lines = [
+        head,
+        "По поиску " + ", ".join(f"«{escape(n)}»" for n in names)
+        if len(names) == 1
+        else "По поискам " + ", ".join(f"«{escape(n)}»" for n in names),
+        "",
+    ]
     for _, card in entries[:DIGEST_LIST_MAX]:
         link = escape(cargo_link(bot_username, card.get("id", "")))
         facts = _facts(card)

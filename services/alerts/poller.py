@@ -63,9 +63,18 @@ class PollReport:
 
 class AlertPoller:
     def __init__(
-        self, *, cargos: CargoService, cache: CacheBackend, locks: LockFactory, searches: SavedSearchService,
-        engine: Engine, bot_username: Callable[[], str], wake_outbox: Callable[[], None], window_s: float,
-        max_queries_per_window: int = 200, clock: Callable[[], float] = time.time,
+        self,
+        *,
+        cargos: CargoService,
+        cache: CacheBackend,
+        locks: LockFactory,
+        searches: SavedSearchService,
+        engine: Engine,
+        bot_username: Callable[[], str],
+        wake_outbox: Callable[[], None],
+        window_s: float,
+        max_queries_per_window: int = 200,
+        clock: Callable[[], float] = time.time,
         now: Callable[[], dt.datetime] = utcnow,
     ) -> None:
         self._cargos = cargos
@@ -157,48 +166,63 @@ class AlertPoller:
 
     # --- recording and messages ---------------------------------------------------------
 
-    async def _deliver(self, group: list[SavedSearch], cards: list[CardView], fresh: dict[str, float],
-                       report: PollReport) -> None:
+    async def _deliver(
+        self, group: list[SavedSearch], cards: list[CardView], fresh: dict[str, float], report: PollReport
+    ) -> None:
         per_driver: dict[int, list[tuple[SavedSearch, CardView]]] = {}
         for search in sorted(group, key=lambda s: s.id or 0):
             since = _epoch(search.alerts_since)
             entries = per_driver.setdefault(search.driver_id, [])
             taken = {card["id"] for _, card in entries}
-            entries.extend((search, card) for card in cards
-                           if fresh[card["id"]] > since and card["id"] not in taken)
+            entries.extend((search, card) for card in cards if fresh[card["id"]] > since and card["id"] not in taken)
         quiet = await self._searches.quiet_hours_for(list(per_driver))
         now = self.now()
         for driver_id, entries in per_driver.items():
             if entries:
                 await self._record(driver_id, entries, is_quiet(quiet.get(driver_id), now), report)
 
-    async def _record(self, driver_id: int, entries: list[tuple[SavedSearch, CardView]], quiet: bool,
-                      report: PollReport) -> None:
+    async def _record(self, driver_id: int, entries: list[tuple[SavedSearch, CardView]], quiet: bool, report: PollReport) -> None:
         """The ledger rows and their message(s), all or nothing. A concurrent insert of the same
         (driver, cargo) fails the transaction; the retry then skips what is already recorded."""
         bot = self._bot_username()
 
         def _work(session: Session) -> tuple[int, int]:
             ids = [card["id"] for _, card in entries]
-            known = set(session.exec(select(AlertDelivery.cargo_id).where(
-                col(AlertDelivery.driver_id) == driver_id, col(AlertDelivery.cargo_id).in_(ids))).all())
+            known = set(
+                session.exec(
+                    select(AlertDelivery.cargo_id).where(
+                        col(AlertDelivery.driver_id) == driver_id, col(AlertDelivery.cargo_id).in_(ids)
+                    )
+                ).all()
+            )
             todo = [(search, card) for search, card in entries if card["id"] not in known]
             now = self.now()
             for search, card in todo:
-                session.add(AlertDelivery(driver_id=driver_id, cargo_id=card["id"], search_id=search.id or 0,
-                                          status=HELD if quiet else SENT, sent_at=None if quiet else now,
-                                          card_json=json.dumps(card, ensure_ascii=False)))
+                session.add(
+                    AlertDelivery(
+                        driver_id=driver_id,
+                        cargo_id=card["id"],
+                        search_id=search.id or 0,
+                        status=HELD if quiet else SENT,
+                        sent_at=None if quiet else now,
+                        card_json=json.dumps(card, ensure_ascii=False),
+                    )
+                )
             session.flush()  # the unique constraint speaks here, before any message is added
             if quiet or not todo:
                 return len(todo), 0
             if len(todo) > DIGEST_OVER:
                 named = list(dict.fromkeys((s.id or 0, s.name) for s, _ in todo))
-                session.add(new_message(KIND, 0, driver_id, digest_text([(s.name, c) for s, c in todo], bot),
-                                        digest_buttons(bot, named)))
+                session.add(
+                    new_message(KIND, 0, driver_id, digest_text([(s.name, c) for s, c in todo], bot), digest_buttons(bot, named))
+                )
                 return len(todo), 1
             for search, card in todo:
-                session.add(new_message(KIND, 0, driver_id, single_text(search.name, card),
-                                        single_buttons(bot, search.id or 0, card["id"])))
+                session.add(
+                    new_message(
+                        KIND, 0, driver_id, single_text(search.name, card), single_buttons(bot, search.id or 0, card["id"])
+                    )
+                )
             return len(todo), len(todo)
 
         for attempt in range(3):
@@ -220,8 +244,10 @@ class AlertPoller:
         report = report or PollReport()
         try:
             async with self._locks.hold("alerts:flush", ttl_s=POLL_LOCK_TTL_S, wait_s=0):
-                drivers = await run_db(self._engine, lambda s: sorted(set(s.exec(
-                    select(AlertDelivery.driver_id).where(AlertDelivery.status == HELD)).all())))
+                drivers = await run_db(
+                    self._engine,
+                    lambda s: sorted(set(s.exec(select(AlertDelivery.driver_id).where(AlertDelivery.status == HELD)).all())),
+                )
                 quiet = await self._searches.quiet_hours_for(drivers)
                 now = self.now()
                 for driver_id in drivers:
@@ -234,24 +260,30 @@ class AlertPoller:
         bot = self._bot_username()
 
         def _work(session: Session) -> int:
-            rows = list(session.exec(select(AlertDelivery).where(
-                col(AlertDelivery.driver_id) == driver_id, col(AlertDelivery.status) == HELD)
-                .order_by(col(AlertDelivery.id))).all())
+            rows = list(
+                session.exec(
+                    select(AlertDelivery)
+                    .where(col(AlertDelivery.driver_id) == driver_id, col(AlertDelivery.status) == HELD)
+                    .order_by(col(AlertDelivery.id))
+                ).all()
+            )
             if not rows:
                 return 0
             # Compare-and-set: only one worker moves these rows from held to sent.
-            moved = session.exec(update(AlertDelivery).where(
-                col(AlertDelivery.id).in_([r.id for r in rows]), col(AlertDelivery.status) == HELD)
-                .values(status=SENT, sent_at=self.now()))
+            moved = session.exec(
+                update(AlertDelivery)
+                .where(col(AlertDelivery.id).in_([r.id for r in rows]), col(AlertDelivery.status) == HELD)
+                .values(status=SENT, sent_at=self.now())
+            )
             if moved.rowcount != len(rows):
                 raise _Raced()
-            names = {s.id: s.name for s in session.exec(select(SavedSearch).where(
-                col(SavedSearch.id).in_({r.search_id for r in rows}))).all()}
+            names = {
+                s.id: s.name
+                for s in session.exec(select(SavedSearch).where(col(SavedSearch.id).in_({r.search_id for r in rows}))).all()
+            }
             entries = [(names.get(r.search_id, "поиск"), r.card) for r in rows]
-            searches = list(dict.fromkeys((r.search_id, names.get(r.search_id, "поиск")) for r in rows
-                                          if r.search_id in names))
-            session.add(new_message(KIND, 0, driver_id, digest_text(entries, bot, held=True),
-                                    digest_buttons(bot, searches)))
+            searches = list(dict.fromkeys((r.search_id, names.get(r.search_id, "поиск")) for r in rows if r.search_id in names))
+            session.add(new_message(KIND, 0, driver_id, digest_text(entries, bot, held=True), digest_buttons(bot, searches)))
             return len(rows)
 
         try:
@@ -261,7 +293,6 @@ class AlertPoller:
         if released:
             report.released += released
             report.messages += 1
-
 
 
 def _epoch(moment: dt.datetime | None) -> float:

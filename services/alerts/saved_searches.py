@@ -35,12 +35,32 @@ MAX_PER_DRIVER = 10
 MAX_NAME = 60
 # The raw form fields a saved search keeps (what the feed's filter form sends).
 FILTER_FIELDS = (
-    "mode", "from_id", "from_type", "from_radius", "from_name", "to_id", "to_type", "to_radius", "to_name",
-    "weight_class", "custom_wv", "start_date", "price_min", "price_max", "distance_min", "distance_max",
-    "price_per_km_min", "price_per_km_max",
+    "mode",
+    "from_id",
+    "from_type",
+    "from_radius",
+    "from_name",
+    "to_id",
+    "to_type",
+    "to_radius",
+    "to_name",
+    "weight_class",
+    "custom_wv",
+    "start_date",
+    "price_min",
+    "price_max",
+    "distance_min",
+    "distance_max",
+    "price_per_km_min",
+    "price_per_km_max",
 )
-FIELD_LABELS = {"name": "Название", "filters": "Фильтры", "quiet_start": "Тихие часы с",
-                "quiet_end": "Тихие часы до", "search": "Поиск"}
+FIELD_LABELS = {
+    "name": "Название",
+    "filters": "Фильтры",
+    "quiet_start": "Тихие часы с",
+    "quiet_end": "Тихие часы до",
+    "search": "Поиск",
+}
 
 
 class SavedSearch(SQLModel, table=True):
@@ -115,8 +135,7 @@ def clean_filters(raw: Mapping[str, Any]) -> tuple[dict[str, Any], DriverFilters
         values = raw.get(name) or []
         if isinstance(values, str):
             values = values.split(",")
-        kept[name] = sorted({str(v).strip() for v in values if str(v).strip()})[:20] if isinstance(
-            values, (list, tuple)) else []
+        kept[name] = sorted({str(v).strip() for v in values if str(v).strip()})[:20] if isinstance(values, (list, tuple)) else []
     kept.setdefault("mode", "all")
     kept.setdefault("weight_class", "any")
     try:
@@ -190,22 +209,24 @@ class SavedSearchService:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
 
-    async def create(self, driver_id: int, name: Any, raw_filters: Mapping[str, Any], *,
-                     alerts: bool = False) -> SearchView:
+    async def create(self, driver_id: int, name: Any, raw_filters: Mapping[str, Any], *, alerts: bool = False) -> SearchView:
         driver_id = _driver(driver_id)
         kept, filters = clean_filters(raw_filters)
         name = clean_name(name) if str(name or "").strip() else propose_name(kept)
         now = utcnow()
-        row = SavedSearch(driver_id=driver_id, name=name, filters_json=json.dumps(kept, ensure_ascii=False,
-                                                                                 sort_keys=True),
-                          query_key=query_key(alert_query(filters)), alerts_on=alerts,
-                          alerts_since=now if alerts else None)
+        row = SavedSearch(
+            driver_id=driver_id,
+            name=name,
+            filters_json=json.dumps(kept, ensure_ascii=False, sort_keys=True),
+            query_key=query_key(alert_query(filters)),
+            alerts_on=alerts,
+            alerts_since=now if alerts else None,
+        )
 
         def _insert(session: Session) -> SavedSearch:
             rows = list(session.exec(select(SavedSearch).where(SavedSearch.driver_id == driver_id)).all())
             if len(rows) >= MAX_PER_DRIVER:
-                raise SavedSearchError("search", f"можно сохранить не больше {MAX_PER_DRIVER} поисков — "
-                                                 "удалите ненужный")
+                raise SavedSearchError("search", f"можно сохранить не больше {MAX_PER_DRIVER} поисков — удалите ненужный")
             if any(r.name.lower() == name.lower() for r in rows):
                 raise SavedSearchError("name", "поиск с таким названием уже есть")
             session.add(row)
@@ -218,8 +239,9 @@ class SavedSearchService:
         driver_id = _driver(driver_id)
 
         def _query(session: Session) -> list[SavedSearch]:
-            return list(session.exec(select(SavedSearch).where(SavedSearch.driver_id == driver_id)
-                                     .order_by(col(SavedSearch.id))).all())
+            return list(
+                session.exec(select(SavedSearch).where(SavedSearch.driver_id == driver_id).order_by(col(SavedSearch.id))).all()
+            )
 
         return [SearchView.of(row) for row in await run_db(self._engine, _query)]
 
@@ -232,8 +254,9 @@ class SavedSearchService:
 
         def _rename(session: Session) -> SavedSearch:
             row = self._owned(session, _driver(driver_id), search_id)
-            clash = session.exec(select(SavedSearch).where(SavedSearch.driver_id == row.driver_id,
-                                                           SavedSearch.id != row.id)).all()
+            clash = session.exec(
+                select(SavedSearch).where(SavedSearch.driver_id == row.driver_id, SavedSearch.id != row.id)
+            ).all()
             if any(r.name.lower() == name.lower() for r in clash):
                 raise SavedSearchError("name", "поиск с таким названием уже есть")
             row.name, row.updated_at = name, utcnow()
@@ -271,8 +294,7 @@ class SavedSearchService:
         """Every search with alerts on (for the poller)."""
 
         def _query(session: Session) -> list[SavedSearch]:
-            return list(session.exec(select(SavedSearch).where(col(SavedSearch.alerts_on))
-                                     .order_by(col(SavedSearch.id))).all())
+            return list(session.exec(select(SavedSearch).where(col(SavedSearch.alerts_on)).order_by(col(SavedSearch.id))).all())
 
         return await run_db(self._engine, _query)
 
@@ -282,13 +304,11 @@ class SavedSearchService:
 
     async def quiet_hours_for(self, driver_ids: list[int]) -> dict[int, QuietHours]:
         def _query(session: Session) -> list[AlertSettings]:
-            return list(session.exec(select(AlertSettings).where(
-                col(AlertSettings.driver_id).in_(driver_ids))).all())
+            return list(session.exec(select(AlertSettings).where(col(AlertSettings.driver_id).in_(driver_ids))).all())
 
         if not driver_ids:
             return {}
-        return {row.driver_id: QuietHours(row.quiet_start, row.quiet_end)
-                for row in await run_db(self._engine, _query)}
+        return {row.driver_id: QuietHours(row.quiet_start, row.quiet_end) for row in await run_db(self._engine, _query)}
 
     async def set_quiet_hours(self, driver_id: int, start: Any, end: Any) -> QuietHours:
         """Both "HH:MM" (Moscow time) or both empty (no quiet hours)."""
@@ -309,8 +329,11 @@ class SavedSearchService:
 
     async def count(self, driver_id: int) -> int:
         def _count(session: Session) -> int:
-            return int(session.exec(select(func.count()).select_from(SavedSearch).where(
-                SavedSearch.driver_id == _driver(driver_id))).one())
+            return int(
+                session.exec(
+                    select(func.count()).select_from(SavedSearch).where(SavedSearch.driver_id == _driver(driver_id))
+                ).one()
+            )
 
         return await run_db(self._engine, _count)
 
@@ -336,5 +359,8 @@ def _drop_held(session: Session, search_id: int | None) -> None:
     # Imported here: the alerts package imports this module.
     from services.alerts.ledger import DROPPED, HELD, AlertDelivery
 
-    session.exec(update(AlertDelivery).where(col(AlertDelivery.search_id) == search_id,
-                                             col(AlertDelivery.status) == HELD).values(status=DROPPED))
+    session.exec(
+        update(AlertDelivery)
+        .where(col(AlertDelivery.search_id) == search_id, col(AlertDelivery.status) == HELD)
+        .values(status=DROPPED)
+    )

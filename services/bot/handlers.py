@@ -24,8 +24,14 @@ MEMBERSHIP_TTL_S = 60.0
 
 
 class BotHandlers:
-    def __init__(self, responses: ResponseService, *, webapp_url: str, dispatcher_chat_id: int,
-                 alert_off: Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]] | None = None) -> None:
+    def __init__(
+        self,
+        responses: ResponseService,
+        *,
+        webapp_url: str,
+        dispatcher_chat_id: int,
+        alert_off: Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]] | None = None,
+    ) -> None:
         self._responses = responses
         self._alert_off = alert_off  # the «Отключить» button under new-cargo alerts
         self._webapp_url = webapp_url.rstrip("/")

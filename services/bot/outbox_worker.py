@@ -29,8 +29,14 @@ log = logging.getLogger(__name__)
 
 class OutboxWorker:
     def __init__(
-        self, outbox: Outbox, responses: ResponseService, notifier: Notifier, *,
-        max_attempts: int = 8, max_backoff_s: float = 60.0, idle_poll_s: float = 5.0,
+        self,
+        outbox: Outbox,
+        responses: ResponseService,
+        notifier: Notifier,
+        *,
+        max_attempts: int = 8,
+        max_backoff_s: float = 60.0,
+        idle_poll_s: float = 5.0,
     ) -> None:
         self._outbox = outbox
         self._responses = responses
@@ -70,7 +76,10 @@ class OutboxWorker:
     async def _deliver(self, bot: Bot, message: Outgoing) -> None:
         try:
             sent = await bot.send_message(
-                message.chat_id, message.text, parse_mode=ParseMode.HTML, reply_markup=keyboard(message.buttons),
+                message.chat_id,
+                message.text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard(message.buttons),
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         except RetryAfter as exc:
@@ -79,7 +88,7 @@ class OutboxWorker:
         except (BadRequest, Forbidden) as exc:
             await self._bury(message, f"refused: {exc.message}")
         except TelegramError as exc:  # 5xx, timeouts, network errors
-            delay = min(self._max_backoff_s, 2 ** message.attempts) * random.uniform(0.8, 1.2)
+            delay = min(self._max_backoff_s, 2**message.attempts) * random.uniform(0.8, 1.2)
             await self._failed(message, delay, f"{type(exc).__name__}: {exc.message}")
         else:
             await self._outbox.mark_sent(message.id, sent.message_id)
@@ -99,5 +108,6 @@ class OutboxWorker:
         # An undeliverable admin alert must not breed more alerts, and a driver who blocked the
         # bot is not an incident: new-cargo alerts to them are dead letters on the admin page only.
         if message.kind not in (OutboxKind.ALERT, *LOW_LANE_KINDS):
-            await self._notifier.alert("error", f"outbox_dead_{message.kind}",
-                                       f"Сообщение бота №{message.id} ({message.kind}) не доставлено: {error}")
+            await self._notifier.alert(
+                "error", f"outbox_dead_{message.kind}", f"Сообщение бота №{message.id} ({message.kind}) не доставлено: {error}"
+            )

@@ -21,8 +21,7 @@ async def poll() -> None:
     offset = 0
     try:
         while True:
-            updates = await application.bot.get_updates(offset=offset, timeout=25,
-                                                        allowed_updates=["message", "callback_query"])
+            updates = await application.bot.get_updates(offset=offset, timeout=25, allowed_updates=["message", "callback_query"])
             for update in updates:
                 offset = update.update_id + 1
                 await application.process_update(update)

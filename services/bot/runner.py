@@ -64,7 +64,8 @@ class BotRunner:
         assert self._settings.telegram_webhook_secret is not None
         try:
             await self.application.bot.set_webhook(
-                self._settings.bot_webhook_url, secret_token=self._settings.telegram_webhook_secret.get_secret_value(),
+                self._settings.bot_webhook_url,
+                secret_token=self._settings.telegram_webhook_secret.get_secret_value(),
                 allowed_updates=["message", "callback_query"],
             )
         except TelegramError as exc:

@@ -23,8 +23,11 @@ async def configure() -> str:
     webhook = settings.bot_webhook_url or f"{base}/telegram/webhook"
     application = build_application(settings)
     async with application.bot as bot:
-        await bot.set_webhook(webhook, secret_token=settings.telegram_webhook_secret.get_secret_value(),
-                              allowed_updates=["message", "callback_query"])
+        await bot.set_webhook(
+            webhook,
+            secret_token=settings.telegram_webhook_secret.get_secret_value(),
+            allowed_updates=["message", "callback_query"],
+        )
         await bot.set_my_commands([BotCommand("start", "Открыть грузы CargoTech")])
         await bot.set_chat_menu_button(menu_button=MenuButtonWebApp("Грузы", WebAppInfo(f"{base}/")))
         return f"@{bot.username}: webhook {webhook}, menu button → {base}/"

@@ -18,8 +18,14 @@ OUTAGE_ALERT_S = 300.0
 
 
 class BreakerWatch:
-    def __init__(self, breaker: CircuitBreaker, notifier: Notifier, *, after_s: float = OUTAGE_ALERT_S,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        breaker: CircuitBreaker,
+        notifier: Notifier,
+        *,
+        after_s: float = OUTAGE_ALERT_S,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._breaker = breaker
         self._notifier = notifier
         self._after_s = after_s
@@ -36,8 +42,9 @@ class BreakerWatch:
         if not self._alerted and now - self._since > self._after_s:
             self._alerted = True
             minutes = int((now - self._since) // 60)
-            await self._notifier.alert("error", "breaker_open",
-                                       f"CargoTech недоступен уже {minutes} мин: предохранитель разомкнут")
+            await self._notifier.alert(
+                "error", "breaker_open", f"CargoTech недоступен уже {minutes} мин: предохранитель разомкнут"
+            )
 
     async def run(self, every_s: float = 15.0) -> None:
         while True:

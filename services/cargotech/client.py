@@ -103,9 +103,7 @@ class CargoTechClient:
         return await self._accept(*read_detail(body, cargo_id))
 
     async def search_points(self, name: str, limit: int = 10) -> list[DictionaryPoint]:
-        body = await self._get(
-            "/v1/dictionaries/points", {"filter[name]": name, "limit": str(limit), "offset": "0"}, None
-        )
+        body = await self._get("/v1/dictionaries/points", {"filter[name]": name, "limit": str(limit), "offset": "0"}, None)
         return await self._accept(*read_dictionary(body, "points", DictionaryPoint))
 
     async def truck_types(self) -> list[TypeRef]:
@@ -149,8 +147,9 @@ class CargoTechClient:
                 raise
             # CargoTech failed first; our budget only ran out while retrying. The driver is told
             # CargoTech is unavailable, not that they asked too much.
-            raise CargoTechUnavailable(f"{path}: {upstream_failed}, then no budget left to retry",
-                                       retry_after_s=exc.retry_after_s) from exc
+            raise CargoTechUnavailable(
+                f"{path}: {upstream_failed}, then no budget left to retry", retry_after_s=exc.retry_after_s
+            ) from exc
         if response.status_code == 404:
             raise CargoNotFound(f"{path} is gone")
         if response.status_code != 200:

@@ -57,9 +57,7 @@ def retry_after_seconds(response: httpx.Response) -> float | None:
         return None
 
 
-async def login(
-    http: httpx.AsyncClient, phone: str, password: str, *, timeout_s: float | None = None
-) -> LoginResult:
+async def login(http: httpx.AsyncClient, phone: str, password: str, *, timeout_s: float | None = None) -> LoginResult:
     """POST /v1/auth/login. Raises CargoTechAuthFailed (401/403/422), LoginTransient (worth
     retrying) or CargoTechUnavailable (any other answer we cannot use)."""
     timeout: float | UseClientDefault = USE_CLIENT_DEFAULT if timeout_s is None else max(0.05, timeout_s)
@@ -72,13 +70,9 @@ async def login(
     if response.status_code in (401, 403, 422):
         raise CargoTechAuthFailed(f"login refused with {response.status_code}", status=response.status_code)
     if response.status_code in RETRYABLE_STATUSES or response.status_code >= 500:
-        raise LoginTransient(
-            f"login answered {response.status_code}", retry_after_s=retry_after_seconds(response)
-        )
+        raise LoginTransient(f"login answered {response.status_code}", retry_after_s=retry_after_seconds(response))
     if response.status_code != 200:
-        raise CargoTechUnavailable(
-            f"login answered {response.status_code}", retry_after_s=retry_after_seconds(response)
-        )
+        raise CargoTechUnavailable(f"login answered {response.status_code}", retry_after_s=retry_after_seconds(response))
     try:
         return parse_login_answer(response.json())
     except ValueError as exc:

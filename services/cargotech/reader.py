@@ -94,8 +94,9 @@ class _Reader:
     def issue(self, kind: IssueKind, path: str, seen: str) -> None:
         self.report.add(kind, path, seen, self.cargo_id)
 
-    def value(self, raw: Any, path: str, read: Callable[[Any, sp.Notes], Any], *, required: bool = False,
-              default: Any = None) -> Any:
+    def value(
+        self, raw: Any, path: str, read: Callable[[Any, sp.Notes], Any], *, required: bool = False, default: Any = None
+    ) -> Any:
         try:
             value = read(raw, _FieldNotes(self, path))
         except Unreadable as exc:
@@ -170,16 +171,20 @@ class _Reader:
             obj = self.obj(element, "contacts[]")
             if not obj:
                 continue
-            phones = [self.value(p, "contacts[].phones[]", sp.text) for p in self.elements(obj.get("phones", ABSENT),
-                                                                                          "contacts[].phones")]
+            phones = [
+                self.value(p, "contacts[].phones[]", sp.text)
+                for p in self.elements(obj.get("phones", ABSENT), "contacts[].phones")
+            ]
             single = self.field(obj, "phone", "contacts[]", sp.text)
             phones = [p for p in phones if p] or ([single] if single else [])
-            found.append({
-                "type": self.field(obj, "type", "contacts[]", sp.label),
-                "name": self.field(obj, "name", "contacts[]", sp.text),
-                "email": self.field(obj, "email", "contacts[]", sp.text),
-                "phones": phones,
-            })
+            found.append(
+                {
+                    "type": self.field(obj, "type", "contacts[]", sp.label),
+                    "name": self.field(obj, "name", "contacts[]", sp.text),
+                    "email": self.field(obj, "email", "contacts[]", sp.text),
+                    "phones": phones,
+                }
+            )
         return found
 
     def cargo(self, raw: Any, *, route_required: bool, known_id: str | None = None) -> dict:
@@ -219,11 +224,12 @@ class _Reader:
         extra = self.obj(raw.get("extra", ABSENT), "extra")
         cargo_type = self.obj(raw.get("cargo_type", ABSENT), "cargo_type")
         return {
-            "extra": {"note": self.field(extra, "note", "extra", sp.text),
-                      "custom_cargo_type": self.field(extra, "custom_cargo_type", "extra", sp.text)},
+            "extra": {
+                "note": self.field(extra, "note", "extra", sp.text),
+                "custom_cargo_type": self.field(extra, "custom_cargo_type", "extra", sp.text),
+            },
             "shipper": self.company(raw.get("shipper", ABSENT), "shipper"),
-            "cargo_type": {"name": self.field(cargo_type, "name", "cargo_type", sp.text, default="")}
-            if cargo_type else None,
+            "cargo_type": {"name": self.field(cargo_type, "name", "cargo_type", sp.text, default="")} if cargo_type else None,
         }
 
 
@@ -255,8 +261,9 @@ def _data_list(body: dict, reader: _Reader, report: ParseReport) -> list | None:
         return None
 
 
-def read_page(body: dict, *, endpoint: str = "list", offset: int = 0, limit: int | None = None
-              ) -> tuple[CargoPage | None, ParseReport]:
+def read_page(
+    body: dict, *, endpoint: str = "list", offset: int = 0, limit: int | None = None
+) -> tuple[CargoPage | None, ParseReport]:
     """A list answer → (the page of usable items, the report). The page is None when the answer
     has no readable `data` list, or items none of which is usable. `offset` and `limit` are the
     request's, used when `meta` does not say."""
@@ -303,8 +310,7 @@ def read_detail(body: dict, cargo_id: str) -> tuple[CargoDetail | None, ParseRep
     return detail, report
 
 
-def read_dictionary(body: dict, endpoint: str, model: type[TypeRef] | type[DictionaryPoint]
-                    ) -> tuple[list | None, ParseReport]:
+def read_dictionary(body: dict, endpoint: str, model: type[TypeRef] | type[DictionaryPoint]) -> tuple[list | None, ParseReport]:
     """A dictionary answer (points, truck or load types) → (entries with an id and a name, report)."""
     report = ParseReport(endpoint)
     reader = _Reader(report)
@@ -317,8 +323,10 @@ def read_dictionary(body: dict, endpoint: str, model: type[TypeRef] | type[Dicti
         if not isinstance(raw, dict):
             raise _Unusable("", sp.seen_type(raw))
         entry.cargo_id = ""
-        values = {"id": entry.field(raw, "id", "", sp.integer, required=True),
-                  "name": entry.field(raw, "name", "", sp.text, required=True)}
+        values = {
+            "id": entry.field(raw, "id", "", sp.integer, required=True),
+            "name": entry.field(raw, "name", "", sp.text, required=True),
+        }
         if values["id"] is None or not values["name"]:
             raise _Unusable("id" if values["id"] is None else "name", "null")
         if model is DictionaryPoint:

@@ -44,9 +44,7 @@ class _PastDeadline(stop_base):
         return time.monotonic() + retry_state.upcoming_sleep >= self.deadline
 
 
-def retrying(
-    deadline: float, retry_on: tuple[type[BaseException], ...] = (RetryableUpstream,)
-) -> AsyncRetrying:
+def retrying(deadline: float, retry_on: tuple[type[BaseException], ...] = (RetryableUpstream,)) -> AsyncRetrying:
     """A tenacity policy for one call that must be answered by `deadline` (time.monotonic()).
     `retry_on` names the transient errors; their `retry_after_s`, if any, bounds the wait."""
     return AsyncRetrying(

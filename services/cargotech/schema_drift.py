@@ -75,9 +75,16 @@ class DriftLoss:
 
 
 class SchemaDrift:
-    def __init__(self, cache: CacheBackend, locks: LockFactory, notifier: Notifier,
-                 metrics: DriftMetrics | None = None, *, window_s: float = WINDOW_S,
-                 clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        cache: CacheBackend,
+        locks: LockFactory,
+        notifier: Notifier,
+        metrics: DriftMetrics | None = None,
+        *,
+        window_s: float = WINDOW_S,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self._cache = cache
         self._locks = locks
         self._notifier = notifier
@@ -101,8 +108,7 @@ class SchemaDrift:
             await self._file(report.endpoint, fresh)
         if skipped or report.nothing_usable:
             first = next(i for i in report.issues if i.kind == "skipped")
-            loss = DriftLoss(report.endpoint, first.path, first.seen, first.cargo_id, skipped, report.received,
-                             self._clock())
+            loss = DriftLoss(report.endpoint, first.path, first.seen, first.cargo_id, skipped, report.received, self._clock())
             await self._cache.set(RECENT_KEY, json.dumps(dataclasses.asdict(loss)).encode(), self._window_s)
 
     async def loss(self) -> DriftLoss | None:
@@ -123,8 +129,7 @@ class SchemaDrift:
             found = json.loads(raw) if raw else []
         except ValueError:
             return []
-        examples = [cast(DriftExample, e) for e in found
-                    if isinstance(e, dict) and set(e) >= set(DriftExample.__annotations__)]
+        examples = [cast(DriftExample, e) for e in found if isinstance(e, dict) and set(e) >= set(DriftExample.__annotations__)]
         return sorted(examples, key=lambda e: (KIND_ORDER.get(e["kind"], 9), e["at"]))
 
     # --- internals ---------------------------------------------------------------------------
@@ -139,15 +144,19 @@ class SchemaDrift:
             self._logged[key] = None
             if len(self._logged) > LOGGED_MAX:
                 self._logged.popitem(last=False)
-            log.warning("CargoTech %s: skipped item %s, field %s is %s", report.endpoint,
-                        issue.cargo_id or "without id", issue.path or "(the item itself)", issue.seen)
+            log.warning(
+                "CargoTech %s: skipped item %s, field %s is %s",
+                report.endpoint,
+                issue.cargo_id or "without id",
+                issue.path or "(the item itself)",
+                issue.seen,
+            )
 
     async def _file(self, endpoint: str, fresh: dict[str, Issue]) -> None:
         """Add new signatures to the shared examples; alert on those no worker filed before."""
         try:
             async with self._locks.hold("schema_drift:file", ttl_s=10, wait_s=2):
-                new = [(key, issue) for key, issue in fresh.items()
-                       if await self._cache.get(f"schema_drift:sig:{key}") is None]
+                new = [(key, issue) for key, issue in fresh.items() if await self._cache.get(f"schema_drift:sig:{key}") is None]
                 if new:
                     await self._append(endpoint, [issue for _, issue in new])
                     for key, _ in new:
@@ -156,25 +165,32 @@ class SchemaDrift:
             return  # filed by the next answer that meets them
         self._known.update(fresh)
         for key, issue in new:
-            log.log(logging.INFO if issue.kind == "coerced" else logging.WARNING,
-                    "CargoTech %s: new drift, %s %s (%s), cargo %s", endpoint, issue.kind, issue.path,
-                    issue.seen, issue.cargo_id or "—")
+            log.log(
+                logging.INFO if issue.kind == "coerced" else logging.WARNING,
+                "CargoTech %s: new drift, %s %s (%s), cargo %s",
+                endpoint,
+                issue.kind,
+                issue.path,
+                issue.seen,
+                issue.cargo_id or "—",
+            )
             if issue.kind != "coerced":
-                await self._notifier.alert("error" if issue.kind == "skipped" else "warning",
-                                           f"schema_drift:{key}", _alert_text(endpoint, issue))
+                await self._notifier.alert(
+                    "error" if issue.kind == "skipped" else "warning", f"schema_drift:{key}", _alert_text(endpoint, issue)
+                )
 
     async def _append(self, endpoint: str, issues: list[Issue]) -> None:
         examples = await self.examples()
         now = self._clock()
-        examples += [DriftExample(endpoint=endpoint, kind=i.kind, path=i.path, seen=i.seen, cargo_id=i.cargo_id, at=now)
-                     for i in issues]
+        examples += [
+            DriftExample(endpoint=endpoint, kind=i.kind, path=i.path, seen=i.seen, cargo_id=i.cargo_id, at=now) for i in issues
+        ]
         examples.sort(key=lambda e: (KIND_ORDER.get(e["kind"], 9), e["at"]))
         await self._cache.set(EXAMPLES_KEY, json.dumps(examples[:MAX_EXAMPLES], ensure_ascii=False).encode(), KEEP_S)
 
 
 KIND_TEXT = {"skipped": "груз пропущен", "dropped": "поле не прочитано", "coerced": "написание приведено"}
-ENDPOINT_TEXT = {"list": "список", "detail": "карточка", "points": "города", "truck_types": "кузова",
-                 "load_types": "загрузка"}
+ENDPOINT_TEXT = {"list": "список", "detail": "карточка", "points": "города", "truck_types": "кузова", "load_types": "загрузка"}
 
 
 def admin_rows(examples: list[DriftExample], when: Callable[[float], str]) -> list[dict[str, str]]:
@@ -182,9 +198,15 @@ def admin_rows(examples: list[DriftExample], when: Callable[[float], str]) -> li
     `line` is «груз пропущен · список · груз 2200000123 · 14:05»."""
     rows = []
     for e in examples:
-        row = {"kind": KIND_TEXT.get(e["kind"], e["kind"]), "kind_code": e["kind"],
-               "endpoint": ENDPOINT_TEXT.get(e["endpoint"], e["endpoint"]), "path": e["path"] or "ответ целиком",
-               "seen": e["seen"], "cargo_id": e["cargo_id"] or "—", "at": when(e["at"])}
+        row = {
+            "kind": KIND_TEXT.get(e["kind"], e["kind"]),
+            "kind_code": e["kind"],
+            "endpoint": ENDPOINT_TEXT.get(e["endpoint"], e["endpoint"]),
+            "path": e["path"] or "ответ целиком",
+            "seen": e["seen"],
+            "cargo_id": e["cargo_id"] or "—",
+            "at": when(e["at"]),
+        }
         cargo = f"груз {e['cargo_id']}" if e["cargo_id"] else ""
         row["line"] = " · ".join(part for part in (row["kind"], row["endpoint"], cargo, row["at"]) if part)
         rows.append(row)
@@ -195,10 +217,15 @@ def admin_status(loss: DriftLoss | None, examples: list[DriftExample]) -> str:
     """One line for the admin page: the current loss, or that there is none."""
     if loss is not None:
         cargo = f", груз {loss.cargo_id}" if loss.cargo_id else ""
-        what = (f"ничего пригодного из {loss.received}" if loss.received and loss.skipped >= loss.received
-                else f"пропущено {loss.skipped} из {loss.received}")
-        return (f"Формат ответов изменился: {ENDPOINT_TEXT.get(loss.endpoint, loss.endpoint)} — {what}, "
-                f"поле {loss.path or 'ответ целиком'} пришло как {loss.seen}{cargo}")
+        what = (
+            f"ничего пригодного из {loss.received}"
+            if loss.received and loss.skipped >= loss.received
+            else f"пропущено {loss.skipped} из {loss.received}"
+        )
+        return (
+            f"Формат ответов изменился: {ENDPOINT_TEXT.get(loss.endpoint, loss.endpoint)} — {what}, "
+            f"поле {loss.path or 'ответ целиком'} пришло как {loss.seen}{cargo}"
+        )
     if examples:
         return "Потерь за последние 10 минут нет; отличия в написании читаются"
     return "Ответы CargoTech читаются без отличий"
@@ -206,5 +233,7 @@ def admin_status(loss: DriftLoss | None, examples: list[DriftExample]) -> str:
 
 def _alert_text(endpoint: str, issue: Issue) -> str:
     cargo = f", груз {issue.cargo_id}" if issue.cargo_id else ""
-    return (f"CargoTech изменил формат ответа ({endpoint}): {KIND_TEXT[issue.kind]}, "
-            f"поле {issue.path or 'ответ целиком'} пришло как {issue.seen}{cargo}. Подробности — на странице администратора.")
+    return (
+        f"CargoTech изменил формат ответа ({endpoint}): {KIND_TEXT[issue.kind]}, "
+        f"поле {issue.path or 'ответ целиком'} пришло как {issue.seen}{cargo}. Подробности — на странице администратора."
+    )

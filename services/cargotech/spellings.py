@@ -183,5 +183,5 @@ def listing(value: Any, notes: Notes) -> list[Any]:
 
 
 def _key_order(key: str) -> tuple[int, int, str]:
-    """"0", "1", … "10" in numeric order, any other keys after them."""
+    """ "0", "1", … "10" in numeric order, any other keys after them."""
     return (0, int(key), "") if key.isdigit() else (1, 0, key)

@@ -210,15 +210,17 @@ class TokenManager:
             # Either CargoTech refused it (a 401) or an admin asked for a new one.
             self._revoked = not force
             await self._vault.mark_revoked(stored.row_id)
-            await self._vault.audit("replaced" if force else "revoked", "ok", token_id=stored.token_id,
-                                    detail="forced re-login" if force else "401 from CargoTech")
+            await self._vault.audit(
+                "replaced" if force else "revoked",
+                "ok",
+                token_id=stored.token_id,
+                detail="forced re-login" if force else "401 from CargoTech",
+            )
             issued = stored.obtained_at
             age_s = (utcnow() - _aware(issued)).total_seconds() if issued is not None else None
             if not force and age_s is not None and age_s < self._login_interval_s:
                 # CargoTech refuses the tokens it has just issued: another login would only mint more.
-                self._login_not_before = max(
-                    self._login_not_before, time.monotonic() + self._login_interval_s - age_s
-                )
+                self._login_not_before = max(self._login_not_before, time.monotonic() + self._login_interval_s - age_s)
             stored = None
         if stored is not None and stored.refresh_token and not force:
             refreshed = await self._try_refresh(stored)
@@ -298,9 +300,7 @@ class TokenManager:
         # 403 is a suspended account: someone must act now. 401/422: wrong credentials.
         critical = exc.status == 403
         self._last_error = str(exc)
-        await self._vault.audit(
-            "login", "critical" if critical else "refused", latency_ms=_ms(started), detail=str(exc)
-        )
+        await self._vault.audit("login", "critical" if critical else "refused", latency_ms=_ms(started), detail=str(exc))
         if self._refusal_alerted:
             log.warning("CargoTech login still refused (%s); admins already alerted", exc.status)
             return

@@ -70,9 +70,7 @@ class TokenVault:
         expires_at = utcnow() + dt.timedelta(seconds=result.expires_in) if result.expires_in else None
         row = CargoTechToken(
             ciphertext=self._cipher.encrypt(result.token.encode()).decode(),
-            refresh_ciphertext=(
-                self._cipher.encrypt(result.refresh_token.encode()).decode() if result.refresh_token else None
-            ),
+            refresh_ciphertext=(self._cipher.encrypt(result.refresh_token.encode()).decode() if result.refresh_token else None),
             token_id=result.token_id,
             key_id=self.key_id,
             expires_at=expires_at,
@@ -166,9 +164,7 @@ class TokenVault:
         return StoredToken(
             row_id=row.id,
             token=self._cipher.decrypt(row.ciphertext.encode()).decode(),
-            refresh_token=(
-                self._cipher.decrypt(row.refresh_ciphertext.encode()).decode() if row.refresh_ciphertext else None
-            ),
+            refresh_token=(self._cipher.decrypt(row.refresh_ciphertext.encode()).decode() if row.refresh_ciphertext else None),
             token_id=row.token_id,
             obtained_at=row.obtained_at,
             expires_at=row.expires_at,

@@ -150,11 +150,12 @@ class UpstreamBudget:
         self._alerted_until[driver_id] = now + WINDOW_S * 10
         if len(self._alerted_until) > self._max_drivers:
             self._alerted_until.pop(next(iter(self._alerted_until)))
-        text = (f"Водитель {driver_id} за минуту вызвал {self._driver_ceiling} запросов к CargoTech "
-                f"{round(self._driver_share * 100)} % общего бюджета; "
-                "его новые запросы отклоняются до конца минуты.")
-        log.warning("driver %s reached the per-driver ceiling of %d upstream calls a minute",
-                    driver_id, self._driver_ceiling)
+        text = (
+            f"Водитель {driver_id} за минуту вызвал {self._driver_ceiling} запросов к CargoTech "
+            f"{round(self._driver_share * 100)} % общего бюджета; "
+            "его новые запросы отклоняются до конца минуты."
+        )
+        log.warning("driver %s reached the per-driver ceiling of %d upstream calls a minute", driver_id, self._driver_ceiling)
         if self._notifier is not None:
             try:
                 await self._notifier.alert("warning", f"driver_budget:{driver_id}", text)

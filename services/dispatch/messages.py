@@ -12,8 +12,13 @@ from services.client_numbers import row_id
 from services.formatting import moment
 from services.vocabulary import ResponseStatus
 
-QUEUED, SENT, ACCEPTED, REJECTED, COMPLETED = (ResponseStatus.QUEUED, ResponseStatus.SENT, ResponseStatus.ACCEPTED,
-                                               ResponseStatus.REJECTED, ResponseStatus.COMPLETED)
+QUEUED, SENT, ACCEPTED, REJECTED, COMPLETED = (
+    ResponseStatus.QUEUED,
+    ResponseStatus.SENT,
+    ResponseStatus.ACCEPTED,
+    ResponseStatus.REJECTED,
+    ResponseStatus.COMPLETED,
+)
 
 ACTIONS: dict[str, tuple[str, ResponseStatus, tuple[ResponseStatus, ...]]] = {
     # callback action → (button text, status it leads to, statuses it may leave)
@@ -22,8 +27,13 @@ ACTIONS: dict[str, tuple[str, ResponseStatus, tuple[ResponseStatus, ...]]] = {
     "complete": ("Выполнено", COMPLETED, (ACCEPTED,)),
 }
 # The bot's own words for a status: the answer a dispatcher sees on pressing a button.
-STATUS_WORDS: dict[str, str] = {QUEUED: "Отправляется", SENT: "Отправлен", ACCEPTED: "Принят", REJECTED: "Отклонён",
-                COMPLETED: "Выполнен"}
+STATUS_WORDS: dict[str, str] = {
+    QUEUED: "Отправляется",
+    SENT: "Отправлен",
+    ACCEPTED: "Принят",
+    REJECTED: "Отклонён",
+    COMPLETED: "Выполнен",
+}
 DECIDED: dict[str, str] = {ACCEPTED: "✅ Принят", REJECTED: "❌ Отклонён", COMPLETED: "🏁 Выполнен"}
 DRIVER_TEXT: dict[str, str] = {
     ACCEPTED: "✅ Диспетчер принял ваш отклик на груз {route}. Ожидайте звонка.",
@@ -55,7 +65,9 @@ def parse_callback(data: str) -> tuple[int, str] | None:
 
 
 BUTTONS_BY_STATUS: dict[str, tuple[str, ...]] = {
-    QUEUED: ("accept", "reject"), SENT: ("accept", "reject"), ACCEPTED: ("complete",),
+    QUEUED: ("accept", "reject"),
+    SENT: ("accept", "reject"),
+    ACCEPTED: ("complete",),
 }
 
 
@@ -71,19 +83,30 @@ def cargo_link(bot_username: str, cargo_id: str) -> str:
     return f"https://t.me/{bot_username}?startapp=cargo_{cargo_id}"
 
 
-def dispatcher_text(*, route: str, price: str, cargo_id: str, driver_name: str, driver_id: int,
-                    username: str | None, phone: str, bot_username: str) -> str:
+def dispatcher_text(
+    *,
+    route: str,
+    price: str,
+    cargo_id: str,
+    driver_name: str,
+    driver_id: int,
+    username: str | None,
+    phone: str,
+    bot_username: str,
+) -> str:
     who = f'<a href="tg://user?id={driver_id}">{escape(driver_name or "водитель")}</a>'
     if username:
         who += f" (@{escape(username)})"
-    return "\n".join([
-        "🚚 <b>Новый отклик на груз</b>",
-        f"{escape(route)} · {escape(price)}",
-        f'<a href="{escape(cargo_link(bot_username, cargo_id))}">Груз №{escape(cargo_id)}</a>',
-        "",
-        f"Водитель: {who}",
-        f"Телефон: {escape(phone)}",
-    ])
+    return "\n".join(
+        [
+            "🚚 <b>Новый отклик на груз</b>",
+            f"{escape(route)} · {escape(price)}",
+            f'<a href="{escape(cargo_link(bot_username, cargo_id))}">Груз №{escape(cargo_id)}</a>',
+            "",
+            f"Водитель: {who}",
+            f"Телефон: {escape(phone)}",
+        ]
+    )
 
 
 def answer_text(status: str, *, changed: bool) -> str:

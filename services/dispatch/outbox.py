@@ -25,8 +25,7 @@ from services.clock import utcnow
 from services.infra.db import run_db
 from services.vocabulary import LOW_LANE_KINDS, DeliveryStatus, OutboxKind
 
-PENDING, SENDING, SENT, DEAD = (DeliveryStatus.PENDING, DeliveryStatus.SENDING, DeliveryStatus.SENT,
-                                DeliveryStatus.DEAD)
+PENDING, SENDING, SENT, DEAD = (DeliveryStatus.PENDING, DeliveryStatus.SENDING, DeliveryStatus.SENT, DeliveryStatus.DEAD)
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -58,10 +57,15 @@ class Outgoing:
     attempts: int
 
 
-def new_message(kind: OutboxKind, response_id: int, chat_id: int, text: str,
-                buttons: list[list[dict[str, str]]] | None = None) -> OutboxMessage:
-    return OutboxMessage(kind=kind, response_id=response_id, chat_id=chat_id,
-                         payload=json.dumps({"text": text, "buttons": buttons or []}, ensure_ascii=False))
+def new_message(
+    kind: OutboxKind, response_id: int, chat_id: int, text: str, buttons: list[list[dict[str, str]]] | None = None
+) -> OutboxMessage:
+    return OutboxMessage(
+        kind=kind,
+        response_id=response_id,
+        chat_id=chat_id,
+        payload=json.dumps({"text": text, "buttons": buttons or []}, ensure_ascii=False),
+    )
 
 
 def _aware(value: dt.datetime) -> dt.datetime:
@@ -86,8 +90,7 @@ class Outbox:
             head = session.exec(
                 select(OutboxMessage)
                 .where(col(OutboxMessage.status).in_([PENDING, SENDING]))
-                .order_by(case((col(OutboxMessage.kind).in_(LOW_LANE_KINDS), 1), else_=0),
-                          col(OutboxMessage.id))
+                .order_by(case((col(OutboxMessage.kind).in_(LOW_LANE_KINDS), 1), else_=0), col(OutboxMessage.id))
                 .limit(1)
             ).first()
             if head is None:
@@ -99,40 +102,52 @@ class Outbox:
             # Compare-and-set: only one worker's UPDATE matches the row as it was read.
             claimed = session.exec(
                 update(OutboxMessage)
-                .where(col(OutboxMessage.id) == head.id, col(OutboxMessage.status) == head.status,
-                       col(OutboxMessage.attempts) == head.attempts,
-                       # an expired lease is taken over once: the first taker moves lease_until
-                       col(OutboxMessage.lease_until).is_(None) if head.lease_until is None
-                       else col(OutboxMessage.lease_until) == head.lease_until)
+                .where(
+                    col(OutboxMessage.id) == head.id,
+                    col(OutboxMessage.status) == head.status,
+                    col(OutboxMessage.attempts) == head.attempts,
+                    # an expired lease is taken over once: the first taker moves lease_until
+                    col(OutboxMessage.lease_until).is_(None)
+                    if head.lease_until is None
+                    else col(OutboxMessage.lease_until) == head.lease_until,
+                )
                 .values(status=SENDING, lease_until=now + self._lease)
             )
             if claimed.rowcount != 1:
                 return now  # lost the race: look again at once
             payload: dict[str, Any] = json.loads(head.payload)
             assert head.id is not None
-            return Outgoing(head.id, head.kind, head.response_id, head.chat_id, payload["text"],
-                            payload.get("buttons", []), head.attempts)
+            return Outgoing(
+                head.id, head.kind, head.response_id, head.chat_id, payload["text"], payload.get("buttons", []), head.attempts
+            )
 
         return await run_db(self._engine, _claim)
 
     async def mark_sent(self, message_id: int, telegram_message_id: int) -> None:
-        await self._update(message_id, status=SENT, telegram_message_id=telegram_message_id, sent_at=utcnow(),
-                           lease_until=None, last_error="")
+        await self._update(
+            message_id, status=SENT, telegram_message_id=telegram_message_id, sent_at=utcnow(), lease_until=None, last_error=""
+        )
 
     async def retry_later(self, message_id: int, *, delay_s: float, error: str) -> None:
-        await self._update(message_id, status=PENDING, next_attempt_at=utcnow() + dt.timedelta(seconds=delay_s),
-                           lease_until=None, last_error=error[:500], attempts=OutboxMessage.attempts + 1)
+        await self._update(
+            message_id,
+            status=PENDING,
+            next_attempt_at=utcnow() + dt.timedelta(seconds=delay_s),
+            lease_until=None,
+            last_error=error[:500],
+            attempts=OutboxMessage.attempts + 1,
+        )
 
     async def bury(self, message_id: int, *, error: str) -> None:
-        await self._update(message_id, status=DEAD, lease_until=None, last_error=error[:500],
-                           attempts=OutboxMessage.attempts + 1)
+        await self._update(message_id, status=DEAD, lease_until=None, last_error=error[:500], attempts=OutboxMessage.attempts + 1)
 
     async def retry_dead(self, message_id: int) -> bool:
         """An admin's «повторить» on a dead letter: back in the queue at its old place."""
 
         def _revive(session: Session) -> bool:
             result = session.exec(
-                update(OutboxMessage).where(col(OutboxMessage.id) == message_id, col(OutboxMessage.status) == DEAD)
+                update(OutboxMessage)
+                .where(col(OutboxMessage.id) == message_id, col(OutboxMessage.status) == DEAD)
                 .values(status=PENDING, attempts=0, next_attempt_at=utcnow(), last_error="")
             )
             return result.rowcount == 1
@@ -149,17 +164,21 @@ class Outbox:
 
     async def dead_letters(self, limit: int = 50) -> list[OutboxMessage]:
         def _query(session: Session) -> list[OutboxMessage]:
-            return list(session.exec(
-                select(OutboxMessage).where(OutboxMessage.status == DEAD).order_by(col(OutboxMessage.id)).limit(limit)
-            ).all())
+            return list(
+                session.exec(
+                    select(OutboxMessage).where(OutboxMessage.status == DEAD).order_by(col(OutboxMessage.id)).limit(limit)
+                ).all()
+            )
 
         return await run_db(self._engine, _query)
 
     async def messages(self, response_id: int) -> list[OutboxMessage]:
         def _query(session: Session) -> list[OutboxMessage]:
-            return list(session.exec(
-                select(OutboxMessage).where(OutboxMessage.response_id == response_id).order_by(col(OutboxMessage.id))
-            ).all())
+            return list(
+                session.exec(
+                    select(OutboxMessage).where(OutboxMessage.response_id == response_id).order_by(col(OutboxMessage.id))
+                ).all()
+            )
 
         return await run_db(self._engine, _query)
 

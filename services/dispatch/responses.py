@@ -106,7 +106,11 @@ def normalise_phone(raw: str) -> str:
 
 class ResponseService:
     def __init__(
-        self, engine: Engine, *, dispatcher_chat_id: int, bot_username: str,
+        self,
+        engine: Engine,
+        *,
+        dispatcher_chat_id: int,
+        bot_username: str,
         wake_outbox: Callable[[], None] = lambda: None,
     ) -> None:
         self._engine = engine
@@ -116,15 +120,27 @@ class ResponseService:
         self.listeners: list[StatusListener] = []
 
     async def respond(
-        self, *, driver_id: int, cargo_id: str, phone: str, driver_name: str, username: str | None,
-        route: str, price: str,
+        self,
+        *,
+        driver_id: int,
+        cargo_id: str,
+        phone: str,
+        driver_name: str,
+        username: str | None,
+        route: str,
+        price: str,
     ) -> tuple[ResponseView, bool]:
         """(the response, created now?). Idempotent: a repeat returns the existing one."""
         if not CARGO_ID_RE.match(cargo_id):
             raise ResponseError("cargo_id", "Неверный номер груза")
         row = DriverResponse(
-            driver_id=driver_id, cargo_id=cargo_id, phone=normalise_phone(phone), driver_name=driver_name[:200],
-            username=username, route=route[:200], price=price[:50],
+            driver_id=driver_id,
+            cargo_id=cargo_id,
+            phone=normalise_phone(phone),
+            driver_name=driver_name[:200],
+            username=username,
+            route=route[:200],
+            price=price[:50],
         )
 
         def _insert(session: Session) -> DriverResponse | None:
@@ -136,12 +152,21 @@ class ResponseService:
                 return None
             assert row.id is not None
             row.dispatcher_text = dispatcher_text(
-                route=row.route, price=row.price, cargo_id=row.cargo_id, driver_name=row.driver_name,
-                driver_id=row.driver_id, username=row.username, phone=row.phone, bot_username=self.bot_username,
+                route=row.route,
+                price=row.price,
+                cargo_id=row.cargo_id,
+                driver_name=row.driver_name,
+                driver_id=row.driver_id,
+                username=row.username,
+                phone=row.phone,
+                bot_username=self.bot_username,
             )
             # Same transaction: the announcement exists exactly when the response does.
-            session.add(new_message(OutboxKind.DISPATCHER, row.id, self._dispatcher_chat_id, row.dispatcher_text,
-                                    buttons_for(row.id, row.status)))
+            session.add(
+                new_message(
+                    OutboxKind.DISPATCHER, row.id, self._dispatcher_chat_id, row.dispatcher_text, buttons_for(row.id, row.status)
+                )
+            )
             return row
 
         created = await run_db(self._engine, _insert)
@@ -224,9 +249,7 @@ class ResponseService:
 
     async def _find(self, driver_id: int, cargo_id: str) -> DriverResponse | None:
         def _query(session: Session) -> DriverResponse | None:
-            statement = select(DriverResponse).where(
-                DriverResponse.driver_id == driver_id, DriverResponse.cargo_id == cargo_id
-            )
+            statement = select(DriverResponse).where(DriverResponse.driver_id == driver_id, DriverResponse.cargo_id == cargo_id)
             return session.exec(statement).first()
 
         return await run_db(self._engine, _query)

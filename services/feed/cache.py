@@ -104,9 +104,7 @@ class CargoService:
         self._upstream_ok = upstream_ok  # False while the circuit breaker is open
         self._list = Policy(list_fresh_s, stale_max_s, revalidate_windows * list_fresh_s)
         self._detail = Policy(detail_fresh_s, stale_max_s, revalidate_windows * detail_fresh_s)
-        self._dictionary = Policy(
-            dictionary_fresh_s, stale_max_s + dictionary_fresh_s, revalidate_windows * dictionary_fresh_s
-        )
+        self._dictionary = Policy(dictionary_fresh_s, stale_max_s + dictionary_fresh_s, revalidate_windows * dictionary_fresh_s)
         # Miss-prone entries are kept for less: they rarely help anyone but their asker.
         self._lookup_detail = Policy(detail_fresh_s, min(lookup_keep_s, stale_max_s), revalidate_windows * detail_fresh_s)
         self._lookup_points = Policy(
@@ -117,13 +115,19 @@ class CargoService:
         self._background: set[asyncio.Task] = set()
         self.stats = CacheStats()
 
-    async def list_page(self, query: Mapping[str, str], *, not_before: float = 0.0,
-                        caller: Caller | None = None) -> Served[CargoPage]:
+    async def list_page(
+        self, query: Mapping[str, str], *, not_before: float = 0.0, caller: Caller | None = None
+    ) -> Served[CargoPage]:
         """The page for `query`; with `not_before` (epoch s), never one fetched earlier while
         CargoTech answers, so a deeper page is no older than the first page it continues."""
         key = f"list:{query_key(query)}"
         served = await self._serve(
-            "list", key, self._list, CargoPage, lambda: self.client.list_cargos(query), not_before=not_before,
+            "list",
+            key,
+            self._list,
+            CargoPage,
+            lambda: self.client.list_cargos(query),
+            not_before=not_before,
             caller=caller,
         )
         if self.on_list is not None:
@@ -141,8 +145,9 @@ class CargoService:
         if lookup and await self._cache.get(key) is not None:
             cache, policy = self._cache, self._detail  # someone's list showed it after all
         try:
-            return await self._serve("detail", key, policy, CargoDetail, lambda: self.client.get_cargo(cargo_id),
-                                     caller=caller, cache=cache)
+            return await self._serve(
+                "detail", key, policy, CargoDetail, lambda: self.client.get_cargo(cargo_id), caller=caller, cache=cache
+            )
         except CargoNotFound:
             await self._lookup_cache.set(f"gone:{cargo_id}", b"1", GONE_TTL_S)
             await cache.delete(key)
@@ -152,8 +157,13 @@ class CargoService:
         needle = " ".join(name.lower().split())
         key = f"points:{needle}" if limit == 10 else f"points:{limit}:{needle}"
         return await self._serve(
-            "dictionary", key, self._lookup_points, list[DictionaryPoint],
-            lambda: self.client.search_points(needle, limit=limit), caller=caller, cache=self._lookup_cache,
+            "dictionary",
+            key,
+            self._lookup_points,
+            list[DictionaryPoint],
+            lambda: self.client.search_points(needle, limit=limit),
+            caller=caller,
+            cache=self._lookup_cache,
         )
 
     async def truck_types(self) -> Served[list[TypeRef]]:
@@ -174,8 +184,16 @@ class CargoService:
     # --- the stale-while-revalidate core ----------------------------------------------------
 
     async def _serve(
-        self, kind: str, key: str, policy: Policy, shape: type, load: Callable[[], Awaitable[object]],
-        *, not_before: float = 0.0, caller: Caller | None = None, cache: CacheBackend | None = None,
+        self,
+        kind: str,
+        key: str,
+        policy: Policy,
+        shape: type,
+        load: Callable[[], Awaitable[object]],
+        *,
+        not_before: float = 0.0,
+        caller: Caller | None = None,
+        cache: CacheBackend | None = None,
     ) -> Served:
         cache = self._cache if cache is None else cache
         adapter: TypeAdapter[Any] = TypeAdapter(shape)
@@ -275,4 +293,3 @@ class CargoService:
     async def _write(self, cache: CacheBackend, key: str, served: Served, policy: Policy, adapter: TypeAdapter) -> None:
         payload = {"t": served.fetched_at, "v": adapter.dump_python(served.value, mode="json")}
         await cache.set(key, json.dumps(payload, ensure_ascii=False).encode(), policy.keep_s)
-

@@ -78,8 +78,13 @@ def contacts_view(contacts: list[Contact]) -> list[ContactRow]:
     seen: set[str] = set()  # the same number often stands under the broker and the company
 
     def row(contact: Contact, phone: str = "", email: str = "", href: str = "") -> ContactRow:
-        return {"name": (contact.name or "").strip(), "role": CONTACT_LABELS.get(contact.type or "", ""),
-                "phone": phone, "email": email, "href": href}
+        return {
+            "name": (contact.name or "").strip(),
+            "role": CONTACT_LABELS.get(contact.type or "", ""),
+            "phone": phone,
+            "email": email,
+            "href": href,
+        }
 
     for contact in ordered:
         numbers = [number for number in map(tel, contact.phones) if number]

@@ -76,8 +76,11 @@ class FilterValidationError(UserFacingError, ValueError):
     """`field_errors` maps each bad field to a Russian message naming it; `user_message` joins them."""
 
     def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()),
-                         user_message="; ".join(errors.values()), field_errors=errors)
+        super().__init__(
+            "; ".join(f"{field}: {message}" for field, message in errors.items()),
+            user_message="; ".join(errors.values()),
+            field_errors=errors,
+        )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -296,9 +299,7 @@ def _point_params(prefix: str, point: PointFilter | None) -> dict[str, str]:
     }
 
 
-def build_query(
-    filters: DriverFilters | None = None, *, offset: int = 0, limit: int = PAGE_SIZE
-) -> dict[str, str]:
+def build_query(filters: DriverFilters | None = None, *, offset: int = 0, limit: int = PAGE_SIZE) -> dict[str, str]:
     """Exactly the `/v2/cargos/views` parameters of docs/cargotech-api.md, nothing else."""
     filters = filters or DriverFilters()
     if not 1 <= limit <= MAX_PAGE_SIZE:

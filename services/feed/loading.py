@@ -83,5 +83,4 @@ async def load_next_feed_page(
         marks.mark(cards, await marks.observe(page.items), since)
     if rates is not None:
         await rates.badge_cards(page.items, cards)
-    return FeedPage(cards=cards, total=page.total, next_offset=page.next_offset,
-                    fetched_at=page.fetched_at, stale=page.stale)
+    return FeedPage(cards=cards, total=page.total, next_offset=page.next_offset, fetched_at=page.fetched_at, stale=page.stale)

@@ -57,8 +57,17 @@ class Sighting:
     @classmethod
     def of(cls, item: CargoItem, now: float) -> Sighting:
         start, finish = item.points.start.city, item.points.finish.city
-        return cls(first=now, written=now, price=item.shown_price, from_id=start.id, to_id=finish.id,
-                   from_name=start.name, to_name=finish.name, weight=item.weight, volume=item.volume)
+        return cls(
+            first=now,
+            written=now,
+            price=item.shown_price,
+            from_id=start.id,
+            to_id=finish.id,
+            from_name=start.name,
+            to_name=finish.name,
+            weight=item.weight,
+            volume=item.volume,
+        )
 
     def dump(self) -> bytes:
         return json.dumps(dataclasses.asdict(self), ensure_ascii=False).encode()

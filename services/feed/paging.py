@@ -45,7 +45,7 @@ def _after_overlap(items: list[CargoItem], shown: Collection[str]) -> list[Cargo
     deepest = max((i for i, item in enumerate(items) if item.id in shown), default=None)
     if deepest is None:
         return None
-    return [item for item in items[deepest + 1:] if item.id not in shown]
+    return [item for item in items[deepest + 1 :] if item.id not in shown]
 
 
 async def next_page(

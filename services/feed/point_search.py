@@ -33,8 +33,7 @@ def fold(text: str) -> str:
 def matches(name: str, folded_text: str) -> bool:
     """The name, or a word in it, starts with the text («новгород» finds Нижний Новгород)."""
     folded_name = fold(name)
-    return folded_name.startswith(folded_text) or any(
-        word.startswith(folded_text) for word in _WORDS.split(folded_name) if word)
+    return folded_name.startswith(folded_text) or any(word.startswith(folded_text) for word in _WORDS.split(folded_name) if word)
 
 
 def stems(text: str) -> list[str]:
@@ -49,11 +48,12 @@ def stems(text: str) -> list[str]:
     if end < MIN_QUERY:
         return []
     head = text[:first]
-    return [head + letter + text[first + 1:end] for letter in ("е", "ё")]
+    return [head + letter + text[first + 1 : end] for letter in ("е", "ё")]
 
 
-async def search_points(cargos: CargoService, text: str, *, shown: int = SHOWN,
-                        caller: Caller | None = None) -> list[DictionaryPoint]:
+async def search_points(
+    cargos: CargoService, text: str, *, shown: int = SHOWN, caller: Caller | None = None
+) -> list[DictionaryPoint]:
     """Points whose name starts (or has a word starting) with `text`, «е» and «ё» alike: what
     CargoTech answers for the text itself first, in its order, then what only the folding finds.
     Raises CargoTechError when the text's own query fails; a failed stem query only finds less."""

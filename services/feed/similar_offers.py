@@ -31,8 +31,13 @@ def weight_class_for(weight_kg: float | None, volume: float | None) -> str:
 
 
 def _raw_filters(seen: Sighting, *, with_destination: bool) -> dict[str, str]:
-    raw = {"mode": "all", "weight_class": weight_class_for(seen.weight, seen.volume),
-           "from_id": str(seen.from_id), "from_type": "2", "from_radius": str(ROUTE_RADIUS_KM)}
+    raw = {
+        "mode": "all",
+        "weight_class": weight_class_for(seen.weight, seen.volume),
+        "from_id": str(seen.from_id),
+        "from_type": "2",
+        "from_radius": str(ROUTE_RADIUS_KM),
+    }
     if with_destination and seen.to_id:
         raw.update({"to_id": str(seen.to_id), "to_type": "2", "to_radius": str(ROUTE_RADIUS_KM)})
     return raw
@@ -58,8 +63,10 @@ async def similar_offers(
         weight = seen.weight or 0
         # The destination filter has a radius, so a neighbouring town's cargo comes in the same
         # answer: the exact route still goes first.
-        group = sorted(((item, card_view(item)) for item in page.data if item.id not in known),
-                       key=lambda pair: (pair[1]["route"] != route, abs((pair[0].weight or 0) - weight)))
+        group = sorted(
+            ((item, card_view(item)) for item in page.data if item.id not in known),
+            key=lambda pair: (pair[1]["route"] != route, abs((pair[0].weight or 0) - weight)),
+        )
         for item, card in group:
             known.add(item.id)
             found.append(card)

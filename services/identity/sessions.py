@@ -222,9 +222,7 @@ class _RedisSessions:
         return True
 
     async def touch(self, digest: str, now: float) -> SessionData | None:
-        flat = await self._touch(
-            keys=[self._session_prefix + digest], args=[repr(now), self._ttl_ms, self._driver_prefix]
-        )
+        flat = await self._touch(keys=[self._session_prefix + digest], args=[repr(now), self._ttl_ms, self._driver_prefix])
         if not flat:
             return None
         return _from_fields({_text(flat[i]): _text(flat[i + 1]) for i in range(0, len(flat), 2)})

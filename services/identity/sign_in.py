@@ -18,8 +18,13 @@ from services.identity.telegram_auth import InitDataError, TelegramUser, sign_in
 from services.infra.runtime import Runtime
 from services.infra.settings import DEV_ADMIN_ID
 
-DEV_DRIVER = {"id": DEV_ADMIN_ID, "first_name": "Иван", "last_name": "Петров (dev)", "username": "dev_driver",
-              "language_code": "ru"}
+DEV_DRIVER = {
+    "id": DEV_ADMIN_ID,
+    "first_name": "Иван",
+    "last_name": "Петров (dev)",
+    "username": "dev_driver",
+    "language_code": "ru",
+}
 
 NOT_IN_TELEGRAM = "Откройте приложение из бота CargoTech в Telegram."
 SIGN_IN_FAILED = "Не удалось войти. Закройте и снова откройте приложение из бота."

@@ -73,9 +73,7 @@ class TelegramUser:
     query_id: str | None
 
 
-def validate_init_data(
-    init_data: str, bot_token: str, *, max_age_s: int | None = 300, now: float | None = None
-) -> TelegramUser:
+def validate_init_data(init_data: str, bot_token: str, *, max_age_s: int | None = 300, now: float | None = None) -> TelegramUser:
     """The user initData vouches for, if its `hash` was made with `bot_token` and it is fresh.
 
     `max_age_s=None` skips the age check (a date far in the future is still refused).

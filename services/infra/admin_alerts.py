@@ -23,8 +23,13 @@ ICONS = {"warning": "⚠️", "error": "🔴", "critical": "🚨"}
 
 class AdminAlerts:
     def __init__(
-        self, outbox: Outbox, cache: CacheBackend, admin_chat_id: int | None, *,
-        dedupe_s: float = 600.0, per_hour: int = 20,
+        self,
+        outbox: Outbox,
+        cache: CacheBackend,
+        admin_chat_id: int | None,
+        *,
+        dedupe_s: float = 600.0,
+        per_hour: int = 20,
     ) -> None:
         self._outbox = outbox
         self._cache = cache

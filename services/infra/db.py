@@ -86,8 +86,9 @@ def upgrade_to_head(engine: Engine) -> str | None:
     config = alembic_config()
     script = ScriptDirectory.from_config(config)
     with engine.connect() as connection, _migration_lock(engine, connection):
-        if (MigrationContext.configure(connection).get_current_revision() is None
-                and BASELINE_TABLES <= set(inspect(connection).get_table_names())):
+        if MigrationContext.configure(connection).get_current_revision() is None and BASELINE_TABLES <= set(
+            inspect(connection).get_table_names()
+        ):
             MigrationContext.configure(connection).stamp(script, BASELINE_REVISION)
         # The same steps as `reflex db migrate`, without importing Reflex into services/.
         with EnvironmentContext(config, script, fn=lambda rev, _ctx: script._upgrade_revs("head", rev)) as env:

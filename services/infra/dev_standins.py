@@ -49,13 +49,30 @@ def _commands(settings: Settings) -> list[tuple[str, str, list[str]]]:
     """(name, probe URL, argv) of each embedded stand-in these settings use."""
     commands = []
     if settings.uses_embedded_sandbox:
-        commands.append(("sandbox", f"{settings.embedded_sandbox_url}/__control/stats",
-                         ["-m", "sandbox", "--port", str(settings.sandbox_port)]))
+        commands.append(
+            (
+                "sandbox",
+                f"{settings.embedded_sandbox_url}/__control/stats",
+                ["-m", "sandbox", "--port", str(settings.sandbox_port)],
+            )
+        )
     if settings.uses_embedded_telegram:
-        commands.append(("telegram", f"{settings.embedded_telegram_url}/__control/webhook",
-                         ["-m", "sandbox.telegram", "--port", str(settings.fake_telegram_port),
-                          "--dispatcher-chat", str(DEV_DISPATCHER_CHAT_ID),
-                          "--dispatcher-user", str(DEV_DISPATCHER_USER)]))
+        commands.append(
+            (
+                "telegram",
+                f"{settings.embedded_telegram_url}/__control/webhook",
+                [
+                    "-m",
+                    "sandbox.telegram",
+                    "--port",
+                    str(settings.fake_telegram_port),
+                    "--dispatcher-chat",
+                    str(DEV_DISPATCHER_CHAT_ID),
+                    "--dispatcher-user",
+                    str(DEV_DISPATCHER_USER),
+                ],
+            )
+        )
     return commands
 
 
@@ -64,7 +81,9 @@ def _spawn(name: str, argv: Sequence[str], owner_pid: int) -> subprocess.Popen[b
     with open(LOG_DIR / f"{name}.log", "ab") as output:
         return subprocess.Popen(
             [sys.executable, *argv, "--host", DEV_SANDBOX_HOST, "--exit-with-pid", str(owner_pid)],
-            stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
             start_new_session=True,  # a reload's signal to the backend must not reach it
         )
 

@@ -18,23 +18,29 @@ log = logging.getLogger(__name__)
 FRAMES = 8
 TOP = 25
 # Allocations of the tracer itself and of module imports say nothing about a leak.
-IGNORED = (tracemalloc.Filter(False, tracemalloc.__file__), tracemalloc.Filter(False, "<frozen importlib._bootstrap>"),
-           tracemalloc.Filter(False, "<frozen importlib._bootstrap_external>"), tracemalloc.Filter(False, "<unknown>"))
+IGNORED = (
+    tracemalloc.Filter(False, tracemalloc.__file__),
+    tracemalloc.Filter(False, "<frozen importlib._bootstrap>"),
+    tracemalloc.Filter(False, "<frozen importlib._bootstrap_external>"),
+    tracemalloc.Filter(False, "<unknown>"),
+)
 
 
 def report(snapshot: tracemalloc.Snapshot, first: tracemalloc.Snapshot | None, *, top: int = TOP) -> str:
     """Largest live allocations by traceback, then the largest growth since `first`."""
     stats = snapshot.statistics("traceback")
     total = sum(stat.size for stat in stats)
-    lines = [f"traced: {total / 2**20:.1f} MiB in {sum(stat.count for stat in stats):,} blocks", "",
-             f"== top {top} by size =="]
+    lines = [f"traced: {total / 2**20:.1f} MiB in {sum(stat.count for stat in stats):,} blocks", "", f"== top {top} by size =="]
     for stat in stats[:top]:
         lines += [f"{stat.size / 2**20:8.2f} MiB {stat.count:9,} blocks", *stat.traceback.format(limit=FRAMES), ""]
     if first is not None:
         lines.append(f"== top {top} growth since the first dump ==")
         for diff in snapshot.compare_to(first, "traceback")[:top]:
-            lines += [f"{diff.size_diff / 2**20:+8.2f} MiB {diff.count_diff:+9,} blocks (now {diff.size / 2**20:.2f} MiB)",
-                      *diff.traceback.format(limit=FRAMES), ""]
+            lines += [
+                f"{diff.size_diff / 2**20:+8.2f} MiB {diff.count_diff:+9,} blocks (now {diff.size / 2**20:.2f} MiB)",
+                *diff.traceback.format(limit=FRAMES),
+                "",
+            ]
     return "\n".join(lines)
 
 

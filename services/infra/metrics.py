@@ -41,20 +41,37 @@ class UpstreamMetrics:
     def __init__(self, *, clock: Callable[[], float] = time.time) -> None:
         self.registry = CollectorRegistry()
         self._requests = Counter(
-            "cargotech_upstream_requests", "HTTP exchanges with CargoTech by endpoint and status "
-            "(status 'error' for transport failures).", ["endpoint", "status"], registry=self.registry,
+            "cargotech_upstream_requests",
+            "HTTP exchanges with CargoTech by endpoint and status (status 'error' for transport failures).",
+            ["endpoint", "status"],
+            registry=self.registry,
         )
         self._latency = Histogram(
-            "cargotech_upstream_latency_seconds", "CargoTech response time, transport errors included.",
-            ["endpoint"], buckets=LATENCY_BUCKETS, registry=self.registry,
+            "cargotech_upstream_latency_seconds",
+            "CargoTech response time, transport errors included.",
+            ["endpoint"],
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
         )
         # What the tolerant reader met in 200 answers (services.cargotech.schema_drift); per endpoint.
-        self._skipped = Counter("cargotech_items_skipped", "Items in CargoTech answers that could not be used "
-                                "(no id, no route, not an object).", ["endpoint"], registry=self.registry)
-        self._dropped = Counter("cargotech_fields_dropped", "Optional fields left out because their value "
-                                "could not be read.", ["endpoint"], registry=self.registry)
-        self._coerced = Counter("cargotech_fields_coerced", "Fields read from another spelling "
-                                "(\"5000\" for 5000, 0/1 for booleans, …).", ["endpoint"], registry=self.registry)
+        self._skipped = Counter(
+            "cargotech_items_skipped",
+            "Items in CargoTech answers that could not be used (no id, no route, not an object).",
+            ["endpoint"],
+            registry=self.registry,
+        )
+        self._dropped = Counter(
+            "cargotech_fields_dropped",
+            "Optional fields left out because their value could not be read.",
+            ["endpoint"],
+            registry=self.registry,
+        )
+        self._coerced = Counter(
+            "cargotech_fields_coerced",
+            'Fields read from another spelling ("5000" for 5000, 0/1 for booleans, …).',
+            ["endpoint"],
+            registry=self.registry,
+        )
         self._clock = clock
         self._samples: collections.deque[tuple[float, float, int | None]] = collections.deque(maxlen=MAX_SAMPLES)
         self._new: list[tuple[float, float, int | None]] = []
@@ -113,8 +130,9 @@ def window_snapshot(calls: Iterable[tuple[float, float, int | None]], now: float
     recent = [call for call in calls if call[0] >= now - WINDOW_S]
     latencies = sorted(latency for _, latency, _ in recent)
     current = int(now // 60) * 60
-    minutes = {start: {"minute": start, "requests": 0, "throttled": 0}
-               for start in range(current - WINDOW_S + 60, current + 1, 60)}
+    minutes = {
+        start: {"minute": start, "requests": 0, "throttled": 0} for start in range(current - WINDOW_S + 60, current + 1, 60)
+    }
     for at, _, status in recent:
         bucket = minutes.get(int(at // 60) * 60)
         if bucket is not None:  # the window's oldest seconds fall in a sixth, partial minute
@@ -182,46 +200,72 @@ async def render_metrics(runtime: Runtime) -> bytes:
     totals, whole = shared if shared is not None else (runtime.figures.local_totals(), False)
     families: list[Metric] = [
         *counter_families(totals),
-        _gauge("app_figures_deployment_wide", "1 when counters add up every worker of every instance (Redis), "
-               "0 when they are this process's own.", whole),
-        _gauge("cargotech_circuit_breaker_state", "0 closed, 1 half_open, 2 open.",
-               BREAKER_STATES[str(runtime.breaker.snapshot()["state"])]),
+        _gauge(
+            "app_figures_deployment_wide",
+            "1 when counters add up every worker of every instance (Redis), 0 when they are this process's own.",
+            whole,
+        ),
+        _gauge(
+            "cargotech_circuit_breaker_state",
+            "0 closed, 1 half_open, 2 open.",
+            BREAKER_STATES[str(runtime.breaker.snapshot()["state"])],
+        ),
         _gauge("telegram_bot_ready", "1 once Telegram answered the bot's start-up.", runtime.bot.ready.is_set()),
     ]
     if bucket is not None:
-        families.append(_gauge("cargotech_rate_bucket_acquired_last_minute",
-                               "Calls admitted in the last 60 s (all workers when Redis is shared).",
-                               bucket["acquired_last_minute"]))
-        throttled = CounterMetricFamily("cargotech_rate_bucket_throttled",
-                                        "Acquires that found no token at once (waited or gave up).")
+        families.append(
+            _gauge(
+                "cargotech_rate_bucket_acquired_last_minute",
+                "Calls admitted in the last 60 s (all workers when Redis is shared).",
+                bucket["acquired_last_minute"],
+            )
+        )
+        throttled = CounterMetricFamily(
+            "cargotech_rate_bucket_throttled", "Acquires that found no token at once (waited or gave up)."
+        )
         throttled.add_metric([], bucket["throttled_total"])
         families.append(throttled)
     if outbox is not None:
-        queued = GaugeMetricFamily("bot_outbox_messages", "Outbox messages by status (sent omitted: it only grows).",
-                                   labels=["status"])
+        queued = GaugeMetricFamily(
+            "bot_outbox_messages", "Outbox messages by status (sent omitted: it only grows).", labels=["status"]
+        )
         for status in ("pending", "sending", "dead"):
             queued.add_metric([status], outbox[status])
         families.append(queued)
     if token is not None:
-        families.append(_gauge("cargotech_token_valid", "1 if the shared CargoTech token is valid or expiring.",
-                               token.state in ("valid", "expiring")))
+        families.append(
+            _gauge(
+                "cargotech_token_valid",
+                "1 if the shared CargoTech token is valid or expiring.",
+                token.state in ("valid", "expiring"),
+            )
+        )
     return generate_latest(_Families(families))
 
 
 def counter_families(totals: dict[str, float]) -> list[Metric]:
     """The upstream and cache series from flat totals (UpstreamMetrics.totals, shared_figures)."""
-    requests = CounterMetricFamily("cargotech_upstream_requests", "HTTP exchanges with CargoTech by endpoint and "
-                                   "status (status 'error' for transport failures).", labels=["endpoint", "status"])
+    requests = CounterMetricFamily(
+        "cargotech_upstream_requests",
+        "HTTP exchanges with CargoTech by endpoint and status (status 'error' for transport failures).",
+        labels=["endpoint", "status"],
+    )
     issues = {
-        "skipped": CounterMetricFamily("cargotech_items_skipped", "Items in CargoTech answers that could not be "
-                                       "used (no id, no route, not an object).", labels=["endpoint"]),
-        "dropped": CounterMetricFamily("cargotech_fields_dropped", "Optional fields left out because their value "
-                                       "could not be read.", labels=["endpoint"]),
-        "coerced": CounterMetricFamily("cargotech_fields_coerced", "Fields read from another spelling "
-                                       "(\"5000\" for 5000, 0/1 for booleans, …).", labels=["endpoint"]),
+        "skipped": CounterMetricFamily(
+            "cargotech_items_skipped",
+            "Items in CargoTech answers that could not be used (no id, no route, not an object).",
+            labels=["endpoint"],
+        ),
+        "dropped": CounterMetricFamily(
+            "cargotech_fields_dropped", "Optional fields left out because their value could not be read.", labels=["endpoint"]
+        ),
+        "coerced": CounterMetricFamily(
+            "cargotech_fields_coerced",
+            'Fields read from another spelling ("5000" for 5000, 0/1 for booleans, …).',
+            labels=["endpoint"],
+        ),
     }
-    cache = CounterMetricFamily("cargo_cache_lookups", "Cargo cache lookups by kind and outcome.",
-                                labels=["kind", "outcome"])
+    cache = CounterMetricFamily("cargo_cache_lookups", "Cargo cache lookups by kind and outcome.", labels=["kind", "outcome"])
     buckets: dict[str, dict[str, float]] = {}
     sums: dict[str, float] = {}
     for key in sorted(totals):
@@ -237,8 +281,9 @@ def counter_families(totals: dict[str, float]) -> list[Metric]:
             buckets.setdefault(labels[0], {})[labels[1]] = value
         elif kind == "lat_sum":
             sums[labels[0]] = value
-    latency = HistogramMetricFamily("cargotech_upstream_latency_seconds",
-                                    "CargoTech response time, transport errors included.", labels=["endpoint"])
+    latency = HistogramMetricFamily(
+        "cargotech_upstream_latency_seconds", "CargoTech response time, transport errors included.", labels=["endpoint"]
+    )
     for endpoint, by_le in sorted(buckets.items()):
         ordered = sorted(by_le.items(), key=lambda item: float(item[0]))  # "+Inf" sorts last
         latency.add_metric([endpoint], [(le, count) for le, count in ordered], sums.get(endpoint, 0.0))

@@ -101,8 +101,10 @@ def build_runtime(settings: Settings, *, clock: Callable[[], float] = time.time)
     outbox = Outbox(engine)
     if settings.is_prod and settings.admin_chat_id is None:
         # Settings only allow this with ADMIN_ALERTS_LOG_ONLY: repeat the choice at every start.
-        log.warning("ADMIN_CHAT_ID is not set (ADMIN_ALERTS_LOG_ONLY=true): admin alerts "
-                    "(CargoTech token lost, CargoTech down, dead letters) go to this log only")
+        log.warning(
+            "ADMIN_CHAT_ID is not set (ADMIN_ALERTS_LOG_ONLY=true): admin alerts "
+            "(CargoTech token lost, CargoTech down, dead letters) go to this log only"
+        )
     notifier = AdminAlerts(outbox, cache, settings.admin_chat_id)
     vault = TokenVault(engine, settings.fernet(), key_fingerprint(settings.encryption_keys()[0]))
     assert settings.cargotech_phone and settings.cargotech_password  # load_settings guarantees
@@ -115,9 +117,7 @@ def build_runtime(settings: Settings, *, clock: Callable[[], float] = time.time)
         notifier,
         login_interval_s=settings.cargotech_login_interval_s,
     )
-    breaker = CircuitBreaker(
-        failure_threshold=settings.breaker_failure_threshold, reset_after_s=settings.breaker_reset_s
-    )
+    breaker = CircuitBreaker(failure_threshold=settings.breaker_failure_threshold, reset_after_s=settings.breaker_reset_s)
     bucket = make_rate_bucket(redis, limit=settings.cargotech_rate_limit_per_min)
     metrics = UpstreamMetrics()
     drift = SchemaDrift(cache, locks, notifier, metrics)
@@ -134,8 +134,9 @@ def build_runtime(settings: Settings, *, clock: Callable[[], float] = time.time)
     lookup_limit = max(2, int(limit * settings.lookup_share))
     budget = UpstreamBudget(
         account_limit=limit,
-        lookup_bucket=make_rate_bucket(redis, limit=lookup_limit, burst=max(1, min(30, lookup_limit // 20)),
-                                       key="ct:bucket:lookup"),
+        lookup_bucket=make_rate_bucket(
+            redis, limit=lookup_limit, burst=max(1, min(30, lookup_limit // 20)), key="ct:bucket:lookup"
+        ),
         per_driver_lookups=settings.driver_lookups_per_min,
         driver_share=settings.driver_share,
         notifier=notifier,
@@ -159,14 +160,19 @@ def build_runtime(settings: Settings, *, clock: Callable[[], float] = time.time)
     responses = ResponseService(
         engine, dispatcher_chat_id=settings.dispatcher_chat_id, bot_username=settings.telegram_bot_username
     )
-    worker = OutboxWorker(outbox, responses, notifier, max_attempts=settings.outbox_max_attempts,
-                          max_backoff_s=settings.outbox_max_backoff_s)
+    worker = OutboxWorker(
+        outbox, responses, notifier, max_attempts=settings.outbox_max_attempts, max_backoff_s=settings.outbox_max_backoff_s
+    )
     responses.wake_outbox = notifier.wake_outbox = worker.wake
     searches = SavedSearchService(engine)
     bot = BotRunner(
         settings,
-        BotHandlers(responses, webapp_url=settings.public_url, dispatcher_chat_id=settings.dispatcher_chat_id,
-                    alert_off=AlertOffButton(searches)),
+        BotHandlers(
+            responses,
+            webapp_url=settings.public_url,
+            dispatcher_chat_id=settings.dispatcher_chat_id,
+            alert_off=AlertOffButton(searches),
+        ),
         worker,
     )
     return Runtime(
@@ -189,9 +195,17 @@ def build_runtime(settings: Settings, *, clock: Callable[[], float] = time.time)
         metrics=metrics,
         searches=searches,
         # One upstream call per alert query per cache window, shared with the feed's cache entry.
-        alerts=AlertPoller(cargos=cargos, cache=cache, locks=locks, searches=searches, engine=engine,
-                           bot_username=lambda: responses.bot_username, wake_outbox=worker.wake,
-                           window_s=settings.list_cache_fresh_s, clock=clock),
+        alerts=AlertPoller(
+            cargos=cargos,
+            cache=cache,
+            locks=locks,
+            searches=searches,
+            engine=engine,
+            bot_username=lambda: responses.bot_username,
+            wake_outbox=worker.wake,
+            window_s=settings.list_cache_fresh_s,
+            clock=clock,
+        ),
         drift=drift,
         figures=SharedFigures(metrics, cargos.stats.snapshot, redis, instance=instance_name(settings.instance_name)),
         lane_recorder=lane_recorder,
@@ -224,8 +238,9 @@ async def runtime_lifespan() -> AsyncIterator[None]:
         asyncio.create_task(runtime.figures.run()),
     ]
     if runtime.settings.memory_dump_every_s > 0:
-        tasks.append(asyncio.create_task(run_memory_probe(runtime.settings.memory_dump_every_s,
-                                                          Path(runtime.settings.memory_dump_dir))))
+        tasks.append(
+            asyncio.create_task(run_memory_probe(runtime.settings.memory_dump_every_s, Path(runtime.settings.memory_dump_dir)))
+        )
     try:
         yield
     finally:

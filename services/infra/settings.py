@@ -58,9 +58,7 @@ class SettingsError(RuntimeError):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
-    )
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False)
 
     app_env: Literal["dev", "prod"] = "dev"
 
@@ -196,10 +194,7 @@ def _invalid(settings: Settings) -> list[str]:
                 Fernet(key)
             except ValueError:
                 # Never echo the key itself, only its position in the list.
-                invalid.append(
-                    f"TOKEN_ENCRYPTION_KEYS (key #{index} is not a Fernet key: "
-                    "32 url-safe base64-encoded bytes)"
-                )
+                invalid.append(f"TOKEN_ENCRYPTION_KEYS (key #{index} is not a Fernet key: 32 url-safe base64-encoded bytes)")
     try:
         parse_ids(settings.admin_telegram_ids)
     except ValueError:
@@ -250,14 +245,18 @@ def _unsafe_in_prod(settings: Settings) -> list[str]:
     secret = _secret(settings.telegram_webhook_secret)
     if secret and secret != DEV_WEBHOOK_SECRET and not WEBHOOK_SECRET_RE.fullmatch(secret):
         problems.append("TELEGRAM_WEBHOOK_SECRET (needs at least 32 characters of A-Z, a-z, 0-9, _ and -)")
-    addresses = (("PUBLIC_URL", settings.public_url), ("CARGOTECH_BASE_URL", settings.cargotech_base_url),
-                 ("TELEGRAM_API_BASE_URL", settings.telegram_api_base_url or ""))
+    addresses = (
+        ("PUBLIC_URL", settings.public_url),
+        ("CARGOTECH_BASE_URL", settings.cargotech_base_url),
+        ("TELEGRAM_API_BASE_URL", settings.telegram_api_base_url or ""),
+    )
     for name, url in addresses:
         if url.strip() and not _is_https(url):
             problems.append(f"{name} (must be an https:// address)")
     if settings.admin_chat_id is None and not settings.admin_alerts_log_only:
-        problems.append("ADMIN_CHAT_ID (required: where admin alerts go; "
-                        "set ADMIN_ALERTS_LOG_ONLY=true to keep them in the log only)")
+        problems.append(
+            "ADMIN_CHAT_ID (required: where admin alerts go; set ADMIN_ALERTS_LOG_ONLY=true to keep them in the log only)"
+        )
     return problems
 
 

@@ -48,8 +48,7 @@ def instance_name(configured: str = "") -> str:
 
 def cache_totals(snapshot: Mapping[str, Mapping[str, int]]) -> dict[str, float]:
     """CacheStats.snapshot() as flat totals: "cache|<kind>|<hits|misses|stale>"."""
-    return {f"cache|{kind}|{outcome}": float(count) for kind, counts in snapshot.items()
-            for outcome, count in counts.items()}
+    return {f"cache|{kind}|{outcome}": float(count) for kind, counts in snapshot.items() for outcome, count in counts.items()}
 
 
 def cache_snapshot(totals: Mapping[str, float]) -> dict[str, dict[str, int]]:
@@ -68,8 +67,15 @@ def deltas(now: Mapping[str, float], sent: Mapping[str, float]) -> dict[str, flo
 
 
 class SharedFigures:
-    def __init__(self, metrics: UpstreamMetrics, cache_stats: Callable[[], Mapping[str, Mapping[str, int]]],
-                 redis: Redis | None, *, instance: str, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        metrics: UpstreamMetrics,
+        cache_stats: Callable[[], Mapping[str, Mapping[str, int]]],
+        redis: Redis | None,
+        *,
+        instance: str,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self._metrics = metrics
         self._cache_stats = cache_stats
         self._redis = redis

@@ -27,8 +27,17 @@ class SchemaError(RuntimeError):
 
 def table_models() -> list[type[SQLModel]]:
     """Every table of the app: one list, used by the app's schema check and by alembic."""
-    return [CargoTechToken, TokenAudit, OutboxMessage, DriverResponse, SavedSearch, AlertSettings, AlertDelivery,
-            DriverPreference, LaneObservation]
+    return [
+        CargoTechToken,
+        TokenAudit,
+        OutboxMessage,
+        DriverResponse,
+        SavedSearch,
+        AlertSettings,
+        AlertDelivery,
+        DriverPreference,
+        LaneObservation,
+    ]
 
 
 def table_metadata() -> MetaData:

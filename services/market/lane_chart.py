@@ -32,19 +32,32 @@ def chart_bars(weeks: Sequence[WeekRates]) -> list[dict[str, str]]:
     for week in weeks:
         stats = week.stats
         if stats is None or span <= 0:
-            bars.append({"label": _monday(week), "week": week.label, "median": "—", "spread": "", "count": "0", "bottom": "0",
-                         "height": "0", "mark": "0", "empty": "1"})
+            bars.append(
+                {
+                    "label": _monday(week),
+                    "week": week.label,
+                    "median": "—",
+                    "spread": "",
+                    "count": "0",
+                    "bottom": "0",
+                    "height": "0",
+                    "mark": "0",
+                    "empty": "1",
+                }
+            )
             continue
         bottom, height = (stats.p25 - low) / span * 100, max((stats.p75 - stats.p25) / span * 100, 1.5)
-        bars.append({
-            "label": _monday(week),
-            "week": week.label,
-            "median": _rub(stats.median),
-            "spread": f"{_rub(stats.p25)}–{_rub(stats.p75)}",
-            "count": str(stats.count),
-            "bottom": f"{bottom:.1f}",
-            "height": f"{height:.1f}",
-            "mark": f"{(stats.median - low) / span * 100:.1f}",
-            "empty": "",
-        })
+        bars.append(
+            {
+                "label": _monday(week),
+                "week": week.label,
+                "median": _rub(stats.median),
+                "spread": f"{_rub(stats.p25)}–{_rub(stats.p75)}",
+                "count": str(stats.count),
+                "bottom": f"{bottom:.1f}",
+                "height": f"{height:.1f}",
+                "mark": f"{(stats.median - low) / span * 100:.1f}",
+                "empty": "",
+            }
+        )
     return bars

@@ -120,10 +120,16 @@ def observation(item: CargoItem, now: float) -> LaneObservation | None:
     if lane is None or not per_km:
         return None
     return LaneObservation(
-        cargo_id=item.id, seen_day=moscow_day(now), seen_at=dt.datetime.fromtimestamp(now, dt.UTC),
-        from_city_id=lane.from_id, from_city=item.points.start.city.name[:100],
-        to_city_id=lane.to_id, to_city=item.points.finish.city.name[:100],
-        truck_class=lane.truck_class, per_km=per_km, loading_date=loading_day(item),
+        cargo_id=item.id,
+        seen_day=moscow_day(now),
+        seen_at=dt.datetime.fromtimestamp(now, dt.UTC),
+        from_city_id=lane.from_id,
+        from_city=item.points.start.city.name[:100],
+        to_city_id=lane.to_id,
+        to_city=item.points.finish.city.name[:100],
+        truck_class=lane.truck_class,
+        per_km=per_km,
+        loading_date=loading_day(item),
     )
 
 
@@ -143,8 +149,7 @@ def lane_stats(values: Iterable[float], *, min_count: int = MIN_OBSERVATIONS) ->
     ordered = sorted(v for v in values if v and v > 0)
     if len(ordered) < max(1, min_count):
         return None
-    return LaneStats(len(ordered), float(statistics.median(ordered)), _quantile(ordered, 0.25),
-                     _quantile(ordered, 0.75))
+    return LaneStats(len(ordered), float(statistics.median(ordered)), _quantile(ordered, 0.25), _quantile(ordered, 0.75))
 
 
 def market_badge(per_km: int | None, stats: LaneStats | None) -> MarketBadge | None:
@@ -181,8 +186,9 @@ def week_label(monday: dt.date) -> str:
     return date_range(monday.isoformat(), (monday + dt.timedelta(days=6)).isoformat())
 
 
-def weekly_rates(rows: Iterable[tuple[str, dt.date, int]], today: dt.date, *, weeks: int = 8,
-                 min_count: int = MIN_OBSERVATIONS) -> list[WeekRates]:
+def weekly_rates(
+    rows: Iterable[tuple[str, dt.date, int]], today: dt.date, *, weeks: int = 8, min_count: int = MIN_OBSERVATIONS
+) -> list[WeekRates]:
     """The last `weeks` Monday-to-Sunday weeks (Moscow days) up to `today`'s week, oldest first,
     each with the median and spread of its cargos (each cargo once per week, its latest price)."""
     this_monday = today - dt.timedelta(days=today.weekday())
@@ -192,9 +198,10 @@ def weekly_rates(rows: Iterable[tuple[str, dt.date, int]], today: dt.date, *, we
         monday = day - dt.timedelta(days=day.weekday())
         if monday in per_week:
             per_week[monday].append((cargo_id, day, per_km))
-    return [WeekRates(m, week_label(m), lane_stats((p for _, p in latest_per_cargo(per_week[m]).values()),
-                                                   min_count=min_count))
-            for m in mondays]
+    return [
+        WeekRates(m, week_label(m), lane_stats((p for _, p in latest_per_cargo(per_week[m]).values()), min_count=min_count))
+        for m in mondays
+    ]
 
 
 # --- writing ------------------------------------------------------------------------------------
@@ -204,14 +211,16 @@ def _insert_ignoring_duplicates(session: Session, rows: list[dict]) -> None:
     table = LaneObservation.__table__  # type: ignore[attr-defined]  # SQLModel sets it when the class is made
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
-        session.execute(postgresql.insert(table).values(rows).on_conflict_do_nothing(
-            constraint="uq_lane_cargo_day"))
+        session.execute(postgresql.insert(table).values(rows).on_conflict_do_nothing(constraint="uq_lane_cargo_day"))
     elif dialect == "sqlite":
         session.execute(sqlite.insert(table).values(rows).on_conflict_do_nothing())
     else:  # another database: one by one, duplicates skipped
         for row in rows:
-            exists = session.exec(select(LaneObservation.id).where(
-                LaneObservation.cargo_id == row["cargo_id"], LaneObservation.seen_day == row["seen_day"])).first()
+            exists = session.exec(
+                select(LaneObservation.id).where(
+                    LaneObservation.cargo_id == row["cargo_id"], LaneObservation.seen_day == row["seen_day"]
+                )
+            ).first()
             if exists is None:
                 session.add(LaneObservation(**row))
 
@@ -219,8 +228,9 @@ def _insert_ignoring_duplicates(session: Session, rows: list[dict]) -> None:
 class LaneRecorder:
     """Collects sightings in memory and writes them in the background, in batches."""
 
-    def __init__(self, engine: Engine, *, clock: Callable[[], float] = time.time,
-                 flush_delay_s: float = FLUSH_DELAY_S, batch: int = 500) -> None:
+    def __init__(
+        self, engine: Engine, *, clock: Callable[[], float] = time.time, flush_delay_s: float = FLUSH_DELAY_S, batch: int = 500
+    ) -> None:
         self._engine = engine
         self._clock = clock
         self._delay = flush_delay_s
@@ -272,6 +282,7 @@ class LaneRecorder:
             keys = list(self._pending)[: self._batch]
             rows = [self._pending.pop(key) for key in keys]
             payload = [row.model_dump(exclude={"id"}) for row in rows]
+
             def write(session: Session, payload: list[dict] = payload) -> None:
                 _insert_ignoring_duplicates(session, payload)
 
@@ -305,8 +316,14 @@ def _lane_condition(lane: Lane):
 
 
 class LaneRates:
-    def __init__(self, engine: Engine, *, clock: Callable[[], float] = time.time,
-                 ttl_s: float = STATS_TTL_S, min_count: int = MIN_OBSERVATIONS) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        clock: Callable[[], float] = time.time,
+        ttl_s: float = STATS_TTL_S,
+        min_count: int = MIN_OBSERVATIONS,
+    ) -> None:
         self._engine = engine
         self._clock = clock
         self._ttl = ttl_s
@@ -330,14 +347,21 @@ class LaneRates:
                 missing.append(lane)
         if missing:
             since = moscow_day(now) - dt.timedelta(days=WINDOW_DAYS - 1)
-            query = sa_select(col(LaneObservation.cargo_id), col(LaneObservation.seen_day),
-                              col(LaneObservation.per_km), col(LaneObservation.from_city_id),
-                              col(LaneObservation.to_city_id), col(LaneObservation.truck_class)).where(
-                col(LaneObservation.seen_day) >= since, or_(*(_lane_condition(lane) for lane in missing)))
+            query = sa_select(
+                col(LaneObservation.cargo_id),
+                col(LaneObservation.seen_day),
+                col(LaneObservation.per_km),
+                col(LaneObservation.from_city_id),
+                col(LaneObservation.to_city_id),
+                col(LaneObservation.truck_class),
+            ).where(col(LaneObservation.seen_day) >= since, or_(*(_lane_condition(lane) for lane in missing)))
             rows = await run_db(self._engine, lambda session: [tuple(row) for row in session.execute(query)])
             for lane in missing:
-                mine = [(cid, day, per_km) for cid, day, per_km, f, t, cls in rows
-                        if f == lane.from_id and t == lane.to_id and lane.truck_class in (ANY_CLASS, cls)]
+                mine = [
+                    (cid, day, per_km)
+                    for cid, day, per_km, f, t, cls in rows
+                    if f == lane.from_id and t == lane.to_id and lane.truck_class in (ANY_CLASS, cls)
+                ]
                 stats = lane_stats((p for _, p in latest_per_cargo(mine).values()), min_count=self._min)
                 found[lane] = stats
                 self._memo[lane] = (now, stats)
@@ -348,9 +372,9 @@ class LaneRates:
     async def weekly(self, lane: Lane, *, weeks: int = 8) -> list[WeekRates]:
         today = self.today()
         since = today - dt.timedelta(days=today.weekday()) - dt.timedelta(weeks=weeks - 1)
-        query = sa_select(col(LaneObservation.cargo_id), col(LaneObservation.seen_day),
-                          col(LaneObservation.per_km)).where(col(LaneObservation.seen_day) >= since,
-                                                             _lane_condition(lane))
+        query = sa_select(col(LaneObservation.cargo_id), col(LaneObservation.seen_day), col(LaneObservation.per_km)).where(
+            col(LaneObservation.seen_day) >= since, _lane_condition(lane)
+        )
         rows = await run_db(self._engine, lambda session: [tuple(row) for row in session.execute(query)])
         return weekly_rates(((c, d, p) for c, d, p in rows), today, weeks=weeks, min_count=self._min)
 

@@ -41,13 +41,18 @@ class ReturnQuery:
 
     def days(self, today: dt.date) -> list[dt.date]:
         """The loading days still ahead: the window, without the days already past."""
-        return [self.day + dt.timedelta(days=n) for n in range(DAYS_AFTER + 1)
-                if self.day + dt.timedelta(days=n) >= today]
+        return [self.day + dt.timedelta(days=n) for n in range(DAYS_AFTER + 1) if self.day + dt.timedelta(days=n) >= today]
 
     def raw_filters(self, day: dt.date | None = None) -> dict[str, str]:
         """The feed's filter form for loads back on `day` (the first day still ahead by default)."""
-        raw = {"mode": "all", "weight_class": self.truck_class, "from_id": str(self.city_id), "from_type": "2",
-               "from_radius": str(RADIUS_KM), "from_name": self.city_name}
+        raw = {
+            "mode": "all",
+            "weight_class": self.truck_class,
+            "from_id": str(self.city_id),
+            "from_type": "2",
+            "from_radius": str(RADIUS_KM),
+            "from_name": self.city_name,
+        }
         if day is not None:
             raw["start_date"] = day.isoformat()
         return raw
@@ -125,8 +130,9 @@ def fits(item: CargoItem, query: ReturnQuery) -> bool:
     return query.truck_class in ("any", truck_class_of(item))
 
 
-def select_return_loads(items: Iterable[CargoItem], query: ReturnQuery, *, exclude: Iterable[str] = (),
-                        limit: int = LIMIT) -> list[CargoItem]:
+def select_return_loads(
+    items: Iterable[CargoItem], query: ReturnQuery, *, exclude: Iterable[str] = (), limit: int = LIMIT
+) -> list[CargoItem]:
     """The best loads back: fitting ones, highest ₽/км first; equal rates load earlier first, then
     by id so the order never flickers. Cargos without a rate come last."""
     excluded = set(exclude)
@@ -147,8 +153,9 @@ class ReturnLoads:
         return [card_view(item) for item in self.items]
 
 
-async def find_return_loads(cargos: CargoService, cargo: CargoItem, *, driver_id: int, today: dt.date,
-                            limit: int = LIMIT) -> ReturnLoads:
+async def find_return_loads(
+    cargos: CargoService, cargo: CargoItem, *, driver_id: int, today: dt.date, limit: int = LIMIT
+) -> ReturnLoads:
     query = return_query_for(cargo)
     if query is None:
         return ReturnLoads(None, [])
@@ -158,8 +165,7 @@ async def find_return_loads(cargos: CargoService, cargo: CargoItem, *, driver_id
     caller = Caller(driver_id, Purpose.RETURN_LOADS, charged=True)
 
     async def one_day(day: dt.date) -> Sequence[CargoItem]:
-        page = await cargos.list_page(build_query(validate_filters(query.raw_filters(day), today=today)),
-                                      caller=caller)
+        page = await cargos.list_page(build_query(validate_filters(query.raw_filters(day), today=today)), caller=caller)
         return page.value.data
 
     answers = await asyncio.gather(*(one_day(day) for day in days), return_exceptions=True)

@@ -72,9 +72,7 @@ class CircuitBreaker:
 
     def record_failure(self) -> None:
         self.consecutive_failures += 1
-        if self._state == "half_open" or (
-            self._state == "closed" and self.consecutive_failures >= self.failure_threshold
-        ):
+        if self._state == "half_open" or (self._state == "closed" and self.consecutive_failures >= self.failure_threshold):
             self._state = "open"
             self.opened_at = self._clock()
             self._probe_started_at = None

@@ -13,7 +13,11 @@ from collections.abc import Callable
 
 class EventLimiter:
     def __init__(
-        self, limit: int = 10, window_s: float = 1.0, *, max_keys: int = 50_000,
+        self,
+        limit: int = 10,
+        window_s: float = 1.0,
+        *,
+        max_keys: int = 50_000,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._limit = limit

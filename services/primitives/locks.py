@@ -76,9 +76,7 @@ class RedisLocks:
     Like the client it wraps, an instance belongs to one event loop.
     """
 
-    def __init__(
-        self, client: Redis, *, prefix: str = "ct:lock:", poll_s: float = 0.05, retry_after_s: float = 1.0
-    ) -> None:
+    def __init__(self, client: Redis, *, prefix: str = "ct:lock:", poll_s: float = 0.05, retry_after_s: float = 1.0) -> None:
         self._client = client
         self._prefix = prefix
         self._poll_s = poll_s

@@ -165,7 +165,9 @@ local blocked_until = tonumber(s[3]) or 0
 """
 
 # ARGV[3]: 1 on a call's first attempt. Returns 0 if a token was taken, else microseconds to wait.
-_ACQUIRE = _PRELUDE + """
+_ACQUIRE = (
+    _PRELUDE
+    + """
 local wait = math.max(0, blocked_until - now)
 if wait == 0 and tokens < 1 then wait = (1 - tokens) / rate end
 if wait > 0 then
@@ -181,18 +183,24 @@ if redis.call('HINCRBY', KEYS[2], second, 1) == 1 then
 end
 return 0
 """
+)
 
 # ARGV[3]: seconds. Extends, never shortens, a penalty already in force.
-_PENALISE = _PRELUDE + """
+_PENALISE = (
+    _PRELUDE
+    + """
 local penalty_end = now + tonumber(ARGV[3])
 if penalty_end > blocked_until then
     redis.call('HSET', KEYS[1], 'blocked_until', string.format('%.6f', penalty_end))
 end
 return 0
 """
+)
 
 # Returns {available, acquired_last_minute, throttled_total}.
-_SNAPSHOT = _PRELUDE + """
+_SNAPSHOT = (
+    _PRELUDE
+    + """
 local acquired = 0
 local counts = redis.call('HGETALL', KEYS[2])
 for i = 1, #counts, 2 do
@@ -202,6 +210,7 @@ local available = 0
 if blocked_until <= now then available = math.floor(tokens) end
 return {available, acquired, tonumber(redis.call('HGET', KEYS[1], 'throttled_total')) or 0}
 """
+)
 
 
 class RedisRateBucket:
@@ -255,8 +264,7 @@ class RedisRateBucket:
         return await self._health.call(lambda: script(keys=self._keys, args=[*self._args, arg]), None)
 
 
-def make_rate_bucket(redis_client: Redis | None, limit: int = 600, burst: int = 30, *,
-                     key: str = "ct:bucket") -> RateBucket:
+def make_rate_bucket(redis_client: Redis | None, limit: int = 600, burst: int = 30, *, key: str = "ct:bucket") -> RateBucket:
     if redis_client is None:
         return MemoryRateBucket(limit, burst)
     return RedisRateBucket(redis_client, key=key, limit=limit, burst=burst)

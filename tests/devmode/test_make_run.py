@@ -49,8 +49,11 @@ class DevServer:
 
     def env(self) -> dict[str, str]:
         # Only the ports differ from a developer's `make run`, so a running one does not clash.
-        env = {name: value for name, value in os.environ.items()
-               if not name.startswith(("REFLEX_", "CARGO", "TELEGRAM_", "DATABASE_", "REDIS_", "APP_ENV"))}
+        env = {
+            name: value
+            for name, value in os.environ.items()
+            if not name.startswith(("REFLEX_", "CARGO", "TELEGRAM_", "DATABASE_", "REDIS_", "APP_ENV"))
+        }
         return env | {
             "REFLEX_FRONTEND_PORT": str(self.frontend_port),
             "REFLEX_BACKEND_PORT": str(self.backend_port),
@@ -64,8 +67,15 @@ class DevServer:
     def running(self) -> Iterator[subprocess.Popen]:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log_path, "wb") as log:
-            process = subprocess.Popen(["make", "run"], cwd=self.checkout, env=self.env(), stdout=log,
-                                       stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+            process = subprocess.Popen(
+                ["make", "run"],
+                cwd=self.checkout,
+                env=self.env(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
             try:
                 wait_for_http(f"http://127.0.0.1:{self.backend_port}/ping", timeout_s=300, process=process)
                 wait_for_http(self.url, timeout_s=120, process=process)
@@ -118,8 +128,7 @@ def _browse(page: Page, server: DevServer) -> None:
     page.get_by_label("Телефон для связи").fill("8 916 123-45-67")
     page.wait_for_timeout(400)  # the phone field is debounced
     page.locator("#respond-btn").click()
-    expect(page.get_by_test_id("respond-status")).to_contain_text(re.compile("Отправляется|Отправлен"),
-                                                                  timeout=30_000)
+    expect(page.get_by_test_id("respond-status")).to_contain_text(re.compile("Отправляется|Отправлен"), timeout=30_000)
     page.evaluate("window.Telegram.WebView.receiveEvent('back_button_pressed')")  # Telegram's BackButton
     expect(page.get_by_test_id(CARD).first).to_be_visible()
     page.get_by_role("link", name="Мои отклики").click()
@@ -132,8 +141,7 @@ def test_make_run_serves_a_driver_and_reloads_only_for_an_edit(dev_server: DevSe
     assert HEADING in page_file.read_text(), f"the test edits {HEADING} in {PAGE_FILE}"
     with dev_server.running(), sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ru-RU", is_mobile=True,
-                                      has_touch=True)
+        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ru-RU", is_mobile=True, has_touch=True)
         serve_telegram_script(context)
         page = context.new_page()
         errors: list[str] = []

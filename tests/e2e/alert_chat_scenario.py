@@ -21,10 +21,17 @@ async def main(sandbox_url: str, telegram_url: str, database_url: str, driver_id
         httpx.post(f"{sandbox_url}/__control/clock", json={"offset_s": offset, "frozen": True}).raise_for_status()
 
     clock(0)
-    runtime = build_runtime(load_settings(
-        cargotech_base_url=sandbox_url, database_url=database_url, cargotech_login_interval_s=0.0,
-        telegram_api_base_url=telegram_url, list_cache_fresh_s=1.0, outbox_max_backoff_s=1.0,
-        dispatcher_chat_id=-1000000000001))
+    runtime = build_runtime(
+        load_settings(
+            cargotech_base_url=sandbox_url,
+            database_url=database_url,
+            cargotech_login_interval_s=0.0,
+            telegram_api_base_url=telegram_url,
+            list_cache_fresh_s=1.0,
+            outbox_max_backoff_s=1.0,
+            dispatcher_chat_id=-1000000000001,
+        )
+    )
     try:
         await runtime.bot.start()
         await runtime.searches.create(driver_id, "Все грузы", {}, alerts=True)

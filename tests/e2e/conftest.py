@@ -51,8 +51,7 @@ class AppServer:
 
 
 @pytest.fixture(scope="session")
-def app_server(sandbox_url: str, telegram: FakeTelegramServer,
-               tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
+def app_server(sandbox_url: str, telegram: FakeTelegramServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
     port = free_port()
     db_path = tmp_path_factory.mktemp("db") / "app.db"
     env = {
@@ -75,8 +74,14 @@ def app_server(sandbox_url: str, telegram: FakeTelegramServer,
     # TLS the default needs nothing: the page's own host is used, see README "Deploy").
     build_env = {**os.environ, **env, "REFLEX_API_URL": f"http://localhost:{port}"}
     with open(build_log, "wb") as log:
-        built = subprocess.run([sys.executable, "-m", "reflex", "export", "--frontend-only", "--no-zip", "--env", "prod"],
-                               cwd=ROOT, env=build_env, stdout=log, stderr=subprocess.STDOUT, timeout=600)
+        built = subprocess.run(
+            [sys.executable, "-m", "reflex", "export", "--frontend-only", "--no-zip", "--env", "prod"],
+            cwd=ROOT,
+            env=build_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            timeout=600,
+        )
     assert built.returncode == 0, f"frontend build failed, see {build_log}"
     cmd = [sys.executable, "-m", "cargo_webapp.serve"]
     env |= {"HOST": "127.0.0.1", "PORT": str(port)}

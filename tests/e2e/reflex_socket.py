@@ -41,8 +41,11 @@ class ReflexSocket:
 
     def send(self, name: str, payload: dict | None = None) -> None:
         """Send one event without waiting for its answer."""
-        body = {"name": name, "payload": payload or {},
-                "router_data": {"pathname": self.pathname, "asPath": self.pathname, "query": {}}}
+        body = {
+            "name": name,
+            "payload": payload or {},
+            "router_data": {"pathname": self.pathname, "asPath": self.pathname, "query": {}},
+        }
         self._ws.send("42/_event," + json.dumps(["event", body], ensure_ascii=False))
 
     def wait_for(self, matches, timeout: float = 30.0) -> dict:
@@ -51,7 +54,7 @@ class ReflexSocket:
         while time.monotonic() < deadline:
             frame = self._receive(deadline - time.monotonic())
             if frame and frame.startswith("42/_event,"):
-                kind, update = json.loads(frame[len("42/_event,"):])
+                kind, update = json.loads(frame[len("42/_event,") :])
                 if kind == "event" and matches(update.get("delta", {})):
                     return update["delta"]
         raise TimeoutError("no matching state delta")
@@ -64,7 +67,7 @@ class ReflexSocket:
         while time.monotonic() < deadline:
             frame = self._receive(deadline - time.monotonic())
             if frame and frame.startswith("42/_event,"):
-                kind, update = json.loads(frame[len("42/_event,"):])
+                kind, update = json.loads(frame[len("42/_event,") :])
                 if kind == "event":
                     deltas.append(update.get("delta", {}))
         return deltas

@@ -26,22 +26,36 @@ from services.market.return_loads import find_return_loads, return_query_for
 SEEDED = "88000000"
 
 
-def observations(from_id: int, to_id: int, truck_class: str, per_km: int, days: list[dt.date], start: int,
-                 *, spread: int = 0) -> list[LaneObservation]:
+def observations(
+    from_id: int, to_id: int, truck_class: str, per_km: int, days: list[dt.date], start: int, *, spread: int = 0
+) -> list[LaneObservation]:
     now = dt.datetime.now(dt.UTC)
-    return [LaneObservation(cargo_id=f"{SEEDED}{start + n:04d}", seen_day=day, seen_at=now, from_city_id=from_id,
-                            from_city="", to_city_id=to_id, to_city="", truck_class=truck_class,
-                            per_km=per_km + (n % 3) * spread, loading_date=day)
-            for n, day in enumerate(days)]
+    return [
+        LaneObservation(
+            cargo_id=f"{SEEDED}{start + n:04d}",
+            seen_day=day,
+            seen_at=now,
+            from_city_id=from_id,
+            from_city="",
+            to_city_id=to_id,
+            to_city="",
+            truck_class=truck_class,
+            per_km=per_km + (n % 3) * spread,
+            loading_date=day,
+        )
+        for n, day in enumerate(days)
+    ]
 
 
 async def main(sandbox_url: str, scratch_url: str, app_db_url: str) -> dict:
     today = moscow_day(time.time())
-    runtime = build_runtime(load_settings(cargotech_base_url=sandbox_url, database_url=scratch_url,
-                                          cargotech_login_interval_s=0.0))
+    runtime = build_runtime(
+        load_settings(cargotech_base_url=sandbox_url, database_url=scratch_url, cargotech_login_interval_s=0.0)
+    )
     try:
-        page = await runtime.cargos.list_page({"include": "contacts", "limit": "100", "offset": "0",
-                                               "filter[mode]": "all", "filter[user_id]": "0"})
+        page = await runtime.cargos.list_page(
+            {"include": "contacts", "limit": "100", "offset": "0", "filter[mode]": "all", "filter[user_id]": "0"}
+        )
         for item in page.value.data:
             detail = (await runtime.cargos.detail(item.id)).value
             query, lane, own = return_query_for(detail), lane_of(detail), price_per_km(detail)
@@ -55,13 +69,18 @@ async def main(sandbox_url: str, scratch_url: str, app_db_url: str) -> dict:
             rows = observations(lane.from_id, lane.to_id, lane.truck_class, round(own / 1.25), [today] * 6, 0)
             # Eight weeks of the return direction for the rates chart, thinner further back.
             back = [today - dt.timedelta(days=d) for d in range(56) if d % 7 < 7 - d // 14]
-            rows += observations(query.city_id, best.points.finish.city.id, query.truck_class, round(own * 0.9),
-                                 back, 100, spread=400)
+            rows += observations(
+                query.city_id, best.points.finish.city.id, query.truck_class, round(own * 0.9), back, 100, spread=400
+            )
             with Session(engine_for(app_db_url)) as session:
                 session.add_all(rows)
                 session.commit()
-            return {"cargo_id": detail.id, "returns": [i.id for i in answer.items], "city": query.city_name,
-                    "to_city": best.points.finish.city.name}
+            return {
+                "cargo_id": detail.id,
+                "returns": [i.id for i in answer.items],
+                "city": query.city_name,
+                "to_city": best.points.finish.city.name,
+            }
     finally:
         await runtime.aclose()
     raise SystemExit("no cargo in the sandbox's first 100 has two loads back")

@@ -50,8 +50,9 @@ SMALL_TARGETS = """() => {
 
 
 def _context(browser: Browser, scheme: str):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme=scheme, locale="ru-RU",
-                                  is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, color_scheme=scheme, locale="ru-RU", is_mobile=True, has_touch=True
+    )
     serve_telegram_script(context)
     context.add_init_script(path=AXE)  # through the browser, so the page's CSP does not apply
     return context

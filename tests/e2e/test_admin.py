@@ -62,8 +62,13 @@ def test_admin_events_called_directly_by_a_driver_are_refused(app_server, sandbo
     socket = _signed_in_socket(app_server.url, DRIVER)
     try:
         logins, audit = _logins(sandbox_url), _audit_events(app_server.db_path)
-        for handler, payload in (("force_login", {}), ("rotate_key", {}), ("verify_now", {}),
-                                 ("retry_dead", {"message_id": "1"}), ("load", {})):
+        for handler, payload in (
+            ("force_login", {}),
+            ("rotate_key", {}),
+            ("verify_now", {}),
+            ("retry_dead", {"message_id": "1"}),
+            ("load", {}),
+        ):
             deltas = socket.event(f"{ADMIN_STATE}.{handler}", payload)
             admin_deltas = [d[ADMIN_STATE] for d in deltas if ADMIN_STATE in d]
             assert all(d.get("allowed_rx_state_") in (False, None) for d in admin_deltas), admin_deltas
@@ -75,8 +80,7 @@ def test_admin_events_called_directly_by_a_driver_are_refused(app_server, sandbo
         socket.close()
 
 
-def test_admin_sees_the_token_and_forces_a_login_without_the_secret_on_the_wire(
-        browser: Browser, app_server, sandbox_url: str):
+def test_admin_sees_the_token_and_forces_a_login_without_the_secret_on_the_wire(browser: Browser, app_server, sandbox_url: str):
     context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2)
     serve_telegram_script(context)
     page = context.new_page()
@@ -102,13 +106,13 @@ def test_admin_sees_the_token_and_forces_a_login_without_the_secret_on_the_wire(
     # The journal and the cache table fit their cards at 390 px.
     overflowing = page.locator(".admin-table").evaluate_all(
         "tables => tables.filter(t => t.getBoundingClientRect().right"
-        " > t.closest('section').getBoundingClientRect().right).map(t => t.querySelector('th').innerText)")
+        " > t.closest('section').getBoundingClientRect().right).map(t => t.querySelector('th').innerText)"
+    )
     assert overflowing == []
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "admin-token.png", full_page=True)
 
-    row = sqlite3.connect(app_server.db_path).execute(
-        "select ciphertext from cargotech_token order by id desc").fetchone()
+    row = sqlite3.connect(app_server.db_path).execute("select ciphertext from cargotech_token order by id desc").fetchone()
     token = Fernet(DEV_ENCRYPTION_KEY).decrypt(row[0].encode()).decode()
     assert recorder.find(token.split("|")[0])  # the numeric id is shown...
     assert not recorder.find(token.split("|", 1)[1])  # ...the secret never

@@ -88,8 +88,7 @@ def test_deep_link_to_a_withdrawn_cargo_shows_similar_offers(browser: Browser, a
         expect(similar).to_be_visible(timeout=30_000)
         offer = similar.locator(f"[data-cargo-id='{repost}']")
         expect(offer).to_be_visible()
-        assert cargo_id not in similar.get_by_test_id("cargo-card").evaluate_all(
-            "cards => cards.map(c => c.dataset.cargoId)")
+        assert cargo_id not in similar.get_by_test_id("cargo-card").evaluate_all("cards => cards.map(c => c.dataset.cargoId)")
 
         # A similar offer is a link to its own detail.
         offer.click()
@@ -164,8 +163,7 @@ def test_a_returning_driver_sees_a_withdrawn_cargo_as_gone(browser: Browser, app
         expect(gone.locator(".page-title")).to_have_text("Груз снят")
         expect(gone).to_contain_text(route)  # the feed saw it, so its route is known
         # ...and offers like it are looked for.
-        expect(page.get_by_test_id("similar-offers").or_(page.get_by_test_id("no-similar"))).to_be_visible(
-            timeout=30_000)
+        expect(page.get_by_test_id("similar-offers").or_(page.get_by_test_id("no-similar"))).to_be_visible(timeout=30_000)
         assert not errors
     finally:
         _control(sandbox_url, f"/cargo/{cargo_id}/restore")

@@ -36,8 +36,9 @@ def test_dispatcher_accepts_and_the_open_app_shows_it(browser: Browser, app_url:
     expect(page.get_by_test_id("respond-status")).to_contain_text("Отправлен")  # live: queued → sent
 
     # 3. Accept.
-    report = telegram.press_button(DISPATCHERS, message["message_id"], message["buttons"][0][0]["callback_data"],
-                                   from_user=DISPATCHER)
+    report = telegram.press_button(
+        DISPATCHERS, message["message_id"], message["buttons"][0][0]["callback_data"], from_user=DISPATCHER
+    )
     assert report["status"] == 200
 
     # 4. The driver is told by the bot.

@@ -53,8 +53,9 @@ def _cargotech_token(db_path) -> str:
 
 def _upstream_ids(sandbox_url: str, params: dict) -> list[str]:
     with httpx.Client(base_url=sandbox_url, timeout=10) as http:
-        token = http.post("/v1/auth/login", json={"phone": "+79111111111", "password": "sandbox-password"}
-                          ).json()["data"]["token"]
+        token = http.post("/v1/auth/login", json={"phone": "+79111111111", "password": "sandbox-password"}).json()["data"][
+            "token"
+        ]
         body = http.get("/v2/cargos/views", params=params, headers={"Authorization": f"Bearer {token}"}).json()
     return [str(item["id"]) for item in body["data"]]
 
@@ -64,8 +65,7 @@ def _card_ids(page: Page) -> list[str]:
 
 
 def test_driver_journey_inside_telegram(browser: Browser, app_server, sandbox_url: str):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ru-RU", is_mobile=True,
-                                  has_touch=True)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ru-RU", is_mobile=True, has_touch=True)
     serve_telegram_script(context)
     page = context.new_page()
     recorder = Recorder(page)
@@ -76,8 +76,10 @@ def test_driver_journey_inside_telegram(browser: Browser, app_server, sandbox_ur
     page.goto(launch_url(app_server.url))
     expect(page.get_by_test_id(CARD).first).to_be_visible(timeout=30_000)
     assert page.evaluate("window.Telegram.WebApp.initDataUnsafe.user.id") == DRIVER["id"]
-    assert page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--tg-theme-button-color')"
-                         ).strip() == "#007aff"
+    assert (
+        page.evaluate("getComputedStyle(document.documentElement).getPropertyValue('--tg-theme-button-color')").strip()
+        == "#007aff"
+    )
 
     # 2. Filter by city (autocomplete) and weight class.
     page.get_by_test_id("filters-toggle").click()
@@ -86,9 +88,17 @@ def test_driver_journey_inside_telegram(browser: Browser, app_server, sandbox_ur
     page.get_by_role("button", name="Показать грузы").click()
     page.get_by_test_id("weight-chip").filter(has_text="10–15 т").click()
     expect(page.get_by_test_id("weight-chip").filter(has_text="10–15 т")).to_have_class(re.compile("active"))
-    query = {"include": "contacts", "limit": "20", "offset": "0", "filter[mode]": "all", "filter[user_id]": "0",
-             "filter[start_point_id]": "1001", "filter[start_point_type]": "2", "filter[start_point_radius]": "50",
-             "filter[wv]": "15-65"}
+    query = {
+        "include": "contacts",
+        "limit": "20",
+        "offset": "0",
+        "filter[mode]": "all",
+        "filter[user_id]": "0",
+        "filter[start_point_id]": "1001",
+        "filter[start_point_type]": "2",
+        "filter[start_point_radius]": "50",
+        "filter[wv]": "15-65",
+    }
     expected_first_page = _upstream_ids(sandbox_url, query)
     expect(page.get_by_test_id(CARD).first).to_have_attribute("data-cargo-id", expected_first_page[0])
     assert _card_ids(page)[:20] == expected_first_page
@@ -131,8 +141,7 @@ def test_driver_journey_inside_telegram(browser: Browser, app_server, sandbox_ur
 
     # 6. Reload: filters and status are kept (server-side), the session too.
     page.reload()
-    expect(page.get_by_test_id(CARD).first).to_have_attribute("data-cargo-id", expected_first_page[0],
-                                                             timeout=30_000)
+    expect(page.get_by_test_id(CARD).first).to_have_attribute("data-cargo-id", expected_first_page[0], timeout=30_000)
     expect(page.get_by_test_id("weight-chip").filter(has_text="10–15 т")).to_have_class(re.compile("active"))
     page.get_by_role("link", name="Мои отклики").click()
     expect(page.get_by_test_id("driver-name")).to_have_text("Сергей Кузнецов")

@@ -113,7 +113,7 @@ def test_scrolling_while_the_exchange_churns_keeps_one_list(page: Page, app_url:
     still_listed = [i for i in shown if i in position]
     assert still_listed == sorted(still_listed, key=position.__getitem__), "the exchange's order broken"
     deepest = max(reference.index(i) for i in shown if i in reference)
-    missing = [i for i in reference[:deepest + 1] if i not in shown and i in position]
+    missing = [i for i in reference[: deepest + 1] if i not in shown and i in position]
     assert missing == [], "cargos listed the whole time were skipped"
     counter = page.get_by_test_id("feed-counter")
     expect(counter).to_contain_text(f"{len(shown)} из ")
@@ -133,7 +133,7 @@ def test_new_cargos_wait_behind_the_pill_and_withdrawn_ones_say_so(page: Page, a
     victim = before[4]
     exchange.withdraw(victim)
     head = exchange.ids(price_min, 20)
-    arrived = head[:head.index(before[0])]
+    arrived = head[: head.index(before[0])]
     assert arrived
 
     # The screen looks at its query's head again once the cached first page is a window old
@@ -141,7 +141,7 @@ def test_new_cargos_wait_behind_the_pill_and_withdrawn_ones_say_so(page: Page, a
     pill = page.get_by_test_id("new-pill")
     expect(pill).to_be_visible(timeout=120_000)
     expect(pill).to_have_text(f"↑ {new_cargos_label(len(arrived))}")
-    assert _shown(page)[:len(before)] == before, "the list moved under the driver's thumb"
+    assert _shown(page)[: len(before)] == before, "the list moved under the driver's thumb"
     gone = page.locator(f"[data-cargo-id='{victim}']")
     expect(gone).to_contain_text("снят")
     expect(gone).to_have_class("cargo-card gone")

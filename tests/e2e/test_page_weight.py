@@ -37,8 +37,9 @@ def test_the_feed_loads_compressed_and_within_budget(browser: Browser, app_url: 
     context.close()
 
     ours = {rid: r for rid, r in responses.items() if r["url"].startswith(app_url)}
-    encoding = {r["url"].split("#")[0]: {k.lower(): v for k, v in r["headers"].items()}.get("content-encoding")
-                for r in ours.values()}
+    encoding = {
+        r["url"].split("#")[0]: {k.lower(): v for k, v in r["headers"].items()}.get("content-encoding") for r in ours.values()
+    }
     document = next(url for url in encoding if url.rstrip("/") == app_url)
     scripts = [url for url in encoding if "/assets/" in url and url.endswith(".js")]
     styles = [url for url in encoding if url.endswith(".css")]
@@ -61,8 +62,11 @@ def test_gzip_for_clients_without_brotli_and_cache_headers(app_url: str):
         assert html.headers["cache-control"] == "no-cache"  # a deploy must reach the next open
         assert "content-security-policy" in html.headers  # the security wrapper still applies
 
-        asset = next(part.split('"')[0] for part in html.text.split('href="')[1:]
-                     if part.startswith("/assets/") and part.split('"')[0].endswith(".js"))
+        asset = next(
+            part.split('"')[0]
+            for part in html.text.split('href="')[1:]
+            if part.startswith("/assets/") and part.split('"')[0].endswith(".js")
+        )
         script = http.get(asset)
         assert script.status_code == 200 and script.headers["content-encoding"] == "gzip"
         assert script.headers["cache-control"] == "public, max-age=31536000, immutable"

@@ -109,8 +109,7 @@ def test_feed_recovers_from_a_hang_by_itself(page: Page, app_url: str, sandbox_u
     expect(banner).to_have_count(0)
 
 
-def test_a_retry_due_while_the_tab_is_hidden_runs_when_it_is_visible_again(page: Page, app_url: str,
-                                                                          sandbox_url: str):
+def test_a_retry_due_while_the_tab_is_hidden_runs_when_it_is_visible_again(page: Page, app_url: str, sandbox_url: str):
     _own_query(page, app_url, 5150004, "17377")
     page.evaluate(HIDE)
     _fault(sandbox_url, kind="status", status=503, count=4, path_prefix="/v2/cargos")

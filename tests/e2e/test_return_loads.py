@@ -49,8 +49,13 @@ def scene(sandbox_url: str, app_server: AppServer, tmp_path_factory) -> Iterator
     httpx.post(f"{sandbox_url}/__control/clock", json={"at": time.time(), "frozen": True}, timeout=10).raise_for_status()
     scratch = tmp_path_factory.mktemp("scene") / "scratch.db"
     app_db = f"sqlite:///{app_server.db_path}"
-    done = subprocess.run([sys.executable, "-m", "tests.e2e.return_loads_scene", sandbox_url, f"sqlite:///{scratch}",
-                           app_db], cwd=ROOT, capture_output=True, text=True, timeout=180)
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.e2e.return_loads_scene", sandbox_url, f"sqlite:///{scratch}", app_db],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     yield Scene(**json.loads(done.stdout.strip().splitlines()[-1]))
     engine = engine_for(app_db)
@@ -70,11 +75,16 @@ def scene(sandbox_url: str, app_server: AppServer, tmp_path_factory) -> Iterator
 
 
 @pytest.mark.parametrize(("scheme", "theme"), [("light", LIGHT), ("dark", DARK)])
-def test_detail_shows_the_market_and_loads_back(browser: Browser, app_server: AppServer, scene: Scene, scheme: str,
-                                                theme: dict):
+def test_detail_shows_the_market_and_loads_back(browser: Browser, app_server: AppServer, scene: Scene, scheme: str, theme: dict):
     TARGET.mkdir(parents=True, exist_ok=True)
-    context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme=scheme, locale="ru-RU",
-                                  device_scale_factor=2, is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        color_scheme=scheme,
+        locale="ru-RU",
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
     serve_telegram_script(context)
     page = context.new_page()
     errors: list[str] = []
@@ -105,8 +115,7 @@ def test_detail_shows_the_market_and_loads_back(browser: Browser, app_server: Ap
         # The direction for the rates: from the unloading city (set by «Все») to where the best load goes.
         page.get_by_test_id("filters-toggle").click()
         page.get_by_label("Куда", exact=True).fill(scene.to_city[:4])
-        page.get_by_test_id("to-suggestions").get_by_role("button", name=re.compile("^" + re.escape(scene.to_city))
-                                                          ).first.click()
+        page.get_by_test_id("to-suggestions").get_by_role("button", name=re.compile("^" + re.escape(scene.to_city))).first.click()
         page.get_by_role("button", name="Показать грузы").click()
         page.get_by_test_id("rates-link").click()
         expect(page.get_by_test_id("rates-title")).to_contain_text(f"{scene.city} → {scene.to_city}", timeout=30_000)
@@ -117,8 +126,7 @@ def test_detail_shows_the_market_and_loads_back(browser: Browser, app_server: Ap
         expect(page).to_have_url(re.compile(r"/$"), timeout=30_000)
         page.get_by_test_id("filters-toggle").click()
         page.get_by_label("Куда", exact=True).fill(scene.to_city[:4])
-        page.get_by_test_id("to-suggestions").get_by_role("button", name=re.compile("^" + re.escape(scene.to_city))
-                                                          ).first.click()
+        page.get_by_test_id("to-suggestions").get_by_role("button", name=re.compile("^" + re.escape(scene.to_city))).first.click()
         page.get_by_role("button", name="Показать грузы").click()
         page.get_by_test_id("rates-link").click()
         expect(page.get_by_test_id("rates-week")).to_have_count(8, timeout=30_000)

@@ -23,8 +23,7 @@ def _rows(db_path, sql: str, *args) -> list[tuple]:
 
 
 def test_save_list_toggle_and_apply(browser: Browser, app_server: AppServer):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ru-RU", is_mobile=True,
-                                  has_touch=True)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ru-RU", is_mobile=True, has_touch=True)
     serve_telegram_script(context)
     page = context.new_page()
     errors: list[str] = []
@@ -42,7 +41,8 @@ def test_save_list_toggle_and_apply(browser: Browser, app_server: AppServer):
     page.get_by_test_id("save-confirm").click()
     expect(page.get_by_test_id("save-message")).to_contain_text("Поиск «Дорогие рейсы» сохранён")
     [(stored_name, alerts_on, filters)] = _rows(
-        app_server.db_path, "select name, alerts_on, filters_json from saved_search where driver_id = ?", DRIVER["id"])
+        app_server.db_path, "select name, alerts_on, filters_json from saved_search where driver_id = ?", DRIVER["id"]
+    )
     assert stored_name == "Дорогие рейсы" and alerts_on == 1 and '"price_min": "40000"' in filters
 
     # Saving the same name again is refused with a Russian message naming the field.
@@ -73,8 +73,9 @@ def test_save_list_toggle_and_apply(browser: Browser, app_server: AppServer):
     page.get_by_label("Тихие часы до").fill("07:00")
     page.get_by_test_id("quiet-save").click()
     expect(page.get_by_role("status").filter(has_text="Тихие часы: 22:00–07:00")).to_be_visible()
-    assert _rows(app_server.db_path, "select quiet_start, quiet_end from alert_settings where driver_id = ?",
-                 DRIVER["id"]) == [("22:00", "07:00")]
+    assert _rows(app_server.db_path, "select quiet_start, quiet_end from alert_settings where driver_id = ?", DRIVER["id"]) == [
+        ("22:00", "07:00")
+    ]
 
     page.get_by_test_id("apply-search").click()
     expect(page).to_have_url(f"{app_server.url}/")
@@ -116,15 +117,20 @@ def test_events_from_a_socket_that_never_signed_in_change_nothing(app_server: Ap
     state = f"{ROOT_STATE}.cargo_webapp___state___saved_searches_state____saved_searches_state"
     socket = ReflexSocket(app_server.url, pathname="/searches")
     try:
-        for name, payload in (("toggle_alerts", {"search_id": search_id}), ("delete", {"search_id": search_id}),
-                              ("apply", {"search_id": search_id}), ("save", {}),
-                              ("save_quiet_hours", {"form": {"quiet_start": "01:00", "quiet_end": "02:00"}})):
+        for name, payload in (
+            ("toggle_alerts", {"search_id": search_id}),
+            ("delete", {"search_id": search_id}),
+            ("apply", {"search_id": search_id}),
+            ("save", {}),
+            ("save_quiet_hours", {"form": {"quiet_start": "01:00", "quiet_end": "02:00"}}),
+        ):
             deltas = socket.event(f"{state}.{name}", payload, wait_s=1.0)
             assert not any(d.get(state, {}).get("searches_rx_state_") for d in deltas)
     finally:
         socket.close()
     assert _rows(app_server.db_path, "select name, alerts_on from saved_search where id = ?", int(search_id)) == [
-        ("Чужой поиск", 0)]
+        ("Чужой поиск", 0)
+    ]
     assert _rows(app_server.db_path, "select count(*) from saved_search") == searches_before
     assert _rows(app_server.db_path, "select count(*) from alert_settings where quiet_start = '01:00'") == [(0,)]
 

@@ -51,10 +51,15 @@ def saved_for_screenshot(app_server: AppServer) -> Iterator[None]:
 
     async def create() -> None:
         await remove()
-        await searches.create(DRIVER["id"], "", {"from_id": "1", "from_name": "Москва", "to_id": "2",
-                                                 "to_name": "Казань", "weight_class": "20"}, alerts=True)
-        await searches.create(DRIVER["id"], "Рефы из Питера", {"from_id": "3", "from_name": "Санкт-Петербург",
-                                                              "truck_types": ["2"]}, alerts=True)
+        await searches.create(
+            DRIVER["id"],
+            "",
+            {"from_id": "1", "from_name": "Москва", "to_id": "2", "to_name": "Казань", "weight_class": "20"},
+            alerts=True,
+        )
+        await searches.create(
+            DRIVER["id"], "Рефы из Питера", {"from_id": "3", "from_name": "Санкт-Петербург", "truck_types": ["2"]}, alerts=True
+        )
         await searches.create(DRIVER["id"], "", {"price_min": "80000", "weight_class": "10_15"})
         await searches.set_quiet_hours(DRIVER["id"], "22:00", "07:00")
 
@@ -71,8 +76,14 @@ def saved_for_screenshot(app_server: AppServer) -> Iterator[None]:
 @pytest.mark.parametrize(("scheme", "theme"), [("light", LIGHT), ("dark", DARK)])
 def test_searches_screen(browser: Browser, app_server: AppServer, saved_for_screenshot, scheme: str, theme: dict):
     TARGET.mkdir(parents=True, exist_ok=True)
-    context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme=scheme, locale="ru-RU",
-                                  device_scale_factor=2, is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        color_scheme=scheme,
+        locale="ru-RU",
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
     serve_telegram_script(context)
     page = context.new_page()
     page.goto(launch_url(app_server.url, user=DRIVER, theme=theme, path="/searches"))
@@ -89,10 +100,21 @@ def test_alert_messages_in_the_drivers_chat(browser: Browser, tmp_path):
     in its own process; then the chat as the fake Telegram's page shows it."""
     TARGET.mkdir(parents=True, exist_ok=True)
     with SandboxServer(pinned_at=TEST_EPOCH) as sandbox, FakeTelegramServer() as telegram:
-        subprocess.run([sys.executable, "-m", "tests.e2e.alert_chat_scenario", sandbox.url, telegram.url,
-                        f"sqlite:///{tmp_path / 'alerts.db'}", str(ALERT_DRIVER)],
-                       cwd=ROOT, check=True, timeout=120,
-                       env={**os.environ, "CARGOTECH_PHONE": sandbox.phone, "CARGOTECH_PASSWORD": sandbox.password})
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "tests.e2e.alert_chat_scenario",
+                sandbox.url,
+                telegram.url,
+                f"sqlite:///{tmp_path / 'alerts.db'}",
+                str(ALERT_DRIVER),
+            ],
+            cwd=ROOT,
+            check=True,
+            timeout=120,
+            env={**os.environ, "CARGOTECH_PHONE": sandbox.phone, "CARGOTECH_PASSWORD": sandbox.password},
+        )
         messages = telegram.chat(ALERT_DRIVER)["messages"]
         assert len(messages) >= 2 and "Новый груз по поиску «Все грузы»" in messages[0]["text"]
         assert "Новые грузы:" in messages[-1]["text"]

@@ -23,8 +23,9 @@ def _usable_ids(sandbox_url: str, pages: int) -> tuple[list[str], int]:
     """(ids of the items with a route on the first `pages` pages, how many were not usable),
     read from the drifted sandbox with the app's own query."""
     with httpx.Client(base_url=sandbox_url, timeout=10) as http:
-        token = http.post("/v1/auth/login", json={"phone": "+79111111111", "password": "sandbox-password"}
-                          ).json()["data"]["token"]
+        token = http.post("/v1/auth/login", json={"phone": "+79111111111", "password": "sandbox-password"}).json()["data"][
+            "token"
+        ]
         usable, unusable = [], 0
         for n in range(pages):
             query = build_query(validate_filters({"weight_class": WEIGHT_CLASS}), offset=20 * n)
@@ -40,7 +41,8 @@ def _usable_ids(sandbox_url: str, pages: int) -> tuple[list[str], int]:
 
 
 def test_drifted_answers_show_every_usable_item_and_the_admin_page_names_the_drift(
-        browser: Browser, app_url: str, sandbox_url: str):
+    browser: Browser, app_url: str, sandbox_url: str
+):
     httpx.post(f"{sandbox_url}/__control/spelling", json={"spelling": "drifted"}, timeout=10).raise_for_status()
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ru-RU", is_mobile=True)
     serve_telegram_script(context)

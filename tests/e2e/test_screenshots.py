@@ -17,8 +17,14 @@ TARGET = ROOT / ("docs/screenshots" if os.environ.get("UPDATE_SCREENSHOTS") == "
 @pytest.mark.parametrize(("scheme", "theme"), [("light", LIGHT), ("dark", DARK)])
 def test_screenshots(browser: Browser, app_url: str, scheme: str, theme: dict):
     TARGET.mkdir(parents=True, exist_ok=True)
-    context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme=scheme, locale="ru-RU",
-                                  device_scale_factor=2, is_mobile=True, has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        color_scheme=scheme,
+        locale="ru-RU",
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
     serve_telegram_script(context)
     page = context.new_page()
     user = {"id": 515151, "first_name": "Алексей", "last_name": "Смирнов", "language_code": "ru"}

@@ -21,10 +21,12 @@ def test_headers_allow_telegram_and_restrict_the_rest(app_url: str):
 def test_an_xss_payload_in_an_extranote_shows_literally(browser: Browser, app_url: str, sandbox_url: str):
     payload = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>'
     with httpx.Client(base_url=sandbox_url, timeout=10) as http:
-        token = http.post("/v1/auth/login", json={"phone": "+79111111111", "password": "sandbox-password"}
-                          ).json()["data"]["token"]
-        cargo_id = http.get("/v2/cargos/views", params={"limit": 1, "offset": 7},
-                            headers={"Authorization": f"Bearer {token}"}).json()["data"][0]["id"]
+        token = http.post("/v1/auth/login", json={"phone": "+79111111111", "password": "sandbox-password"}).json()["data"][
+            "token"
+        ]
+        cargo_id = http.get(
+            "/v2/cargos/views", params={"limit": 1, "offset": 7}, headers={"Authorization": f"Bearer {token}"}
+        ).json()["data"][0]["id"]
         http.post("/__control/cargo_note", json={"id": cargo_id, "note": payload}).raise_for_status()
     context = browser.new_context(viewport={"width": 390, "height": 844})
     serve_telegram_script(context)
@@ -45,8 +47,11 @@ def test_events_from_a_socket_that_never_signed_in_cost_cargotech_nothing(app_ur
     before = httpx.get(f"{sandbox_url}/__control/stats", timeout=10).json()
     socket = ReflexSocket(app_url)
     try:
-        for name, payload in ((f"{feed}.search_points", {"which": "from", "text": "Новосиб"}),
-                              (f"{feed}.load_more", {}), (f"{feed}.reload", {})):
+        for name, payload in (
+            (f"{feed}.search_points", {"which": "from", "text": "Новосиб"}),
+            (f"{feed}.load_more", {}),
+            (f"{feed}.reload", {}),
+        ):
             deltas = socket.event(name, payload, wait_s=1.5)
             assert not any(d.get(feed, {}).get("from_suggestions_rx_state_") for d in deltas)
             assert not any(d.get(feed, {}).get("card_count_rx_state_") for d in deltas)

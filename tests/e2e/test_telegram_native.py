@@ -52,14 +52,17 @@ def test_swipes_off_and_the_chrome_follows_the_theme(browser: Browser, app_url: 
     wait_until(lambda: posted(page, "web_app_setup_swipe_behavior"), what="swipe behaviour")
     assert posted(page, "web_app_setup_swipe_behavior") == [{"allow_vertical_swipe": False}]
     # The page background is secondary_bg; the bottom bar matches the navigation's card colour.
-    wait_until(lambda: _last(page, "web_app_set_bottom_bar_color") == {"color": LIGHT["section_bg_color"]},
-               what="bottom bar colour")
+    wait_until(
+        lambda: _last(page, "web_app_set_bottom_bar_color") == {"color": LIGHT["section_bg_color"]}, what="bottom bar colour"
+    )
     assert _last(page, "web_app_set_header_color") == {"color": LIGHT["secondary_bg_color"]}
     assert _last(page, "web_app_set_background_color") == {"color": LIGHT["secondary_bg_color"]}
 
     telegram_sends(page, "theme_changed", {"theme_params": DARK})
-    wait_until(lambda: _last(page, "web_app_set_header_color") == {"color": DARK["secondary_bg_color"]},
-               what="header colour after themeChanged")
+    wait_until(
+        lambda: _last(page, "web_app_set_header_color") == {"color": DARK["secondary_bg_color"]},
+        what="header colour after themeChanged",
+    )
     assert _last(page, "web_app_set_background_color") == {"color": DARK["secondary_bg_color"]}
     assert _last(page, "web_app_set_bottom_bar_color") == {"color": DARK["section_bg_color"]}
     expect(page.locator("html")).to_have_attribute("data-theme", "dark")
@@ -69,8 +72,9 @@ def test_swipes_off_and_the_chrome_follows_the_theme(browser: Browser, app_url: 
 
 def test_an_older_client_is_not_asked_for_what_it_cannot_do(browser: Browser, app_url: str):
     page = _open(browser, app_url, version="7.0")
-    wait_until(lambda: _last(page, "web_app_set_header_color") == {"color": LIGHT["secondary_bg_color"]},
-               what="header colour")  # 6.9+: the app has wired itself up
+    wait_until(
+        lambda: _last(page, "web_app_set_header_color") == {"color": LIGHT["secondary_bg_color"]}, what="header colour"
+    )  # 6.9+: the app has wired itself up
     assert posted(page, "web_app_setup_swipe_behavior") == []  # 7.7+
     # Only the script's own start-up colour (bottom_bar_bg_color's fallback); setBottomBarColor is 7.10+.
     assert posted(page, "web_app_set_bottom_bar_color") == [{"color": LIGHT["secondary_bg_color"]}]
@@ -144,8 +148,10 @@ def test_respond_confirms_closing_while_sending_and_is_felt(browser: Browser, ap
     expect(page.get_by_test_id("respond-status")).to_contain_text("Отправ")
 
     # The dispatcher rejects it: the open app changes the badge and the driver feels it.
-    [message] = wait_until(lambda: [m for m in telegram.chat(DISPATCHERS)["messages"]
-                                    if cargo_id in m["text"] and "Пётр" in m["text"]], what="dispatcher message")
+    [message] = wait_until(
+        lambda: [m for m in telegram.chat(DISPATCHERS)["messages"] if cargo_id in m["text"] and "Пётр" in m["text"]],
+        what="dispatcher message",
+    )
     expect(page.get_by_test_id("respond-status")).to_contain_text("Отправлен")
     haptics_before = len(posted(page, HAPTIC))
     reject = message["buttons"][0][1]

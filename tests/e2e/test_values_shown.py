@@ -24,8 +24,9 @@ LONG_NOTE = ("Погрузка с торца, ручная выгрузка, п�
 
 def _upstream(sandbox_url: str, params: dict) -> list[dict]:
     with httpx.Client(base_url=sandbox_url, timeout=10) as http:
-        token = http.post("/v1/auth/login", json={"phone": "+79111111111", "password": "sandbox-password"}
-                          ).json()["data"]["token"]
+        token = http.post("/v1/auth/login", json={"phone": "+79111111111", "password": "sandbox-password"}).json()["data"][
+            "token"
+        ]
         body = http.get("/v2/cargos/views", params=params, headers={"Authorization": f"Bearer {token}"}).json()
     return body["data"]
 
@@ -59,21 +60,28 @@ def _row(page: Page, label: str):
 
 
 def test_detail_shows_each_value_as_a_driver_reads_it(browser: Browser, app_url: str, sandbox_url: str):
-    cargo_id, remove = _staged(sandbox_url, 21, {
-        # 74 800 ₽ to the carrier for 1 538 km: 49 ₽/км (CargoTech's 52 is of the shipper's 80 000 ₽).
-        "price": 8_000_000, "price_carrier": 7_480_000, "price_per_km": 5_201, "distance": 1_538,
-        "weight": 500,
-        "points": {
-            "start": {"first_date": "2026-12-03T04:30:00.000000Z", "last_date": "2026-12-03T07:30:00+03:00"},
-            "finish": {"first_date": "2026-12-05T10:00:00+05:00", "last_date": "2026-12-05T10:00:00+05:00"},
+    cargo_id, remove = _staged(
+        sandbox_url,
+        21,
+        {
+            # 74 800 ₽ to the carrier for 1 538 km: 49 ₽/км (CargoTech's 52 is of the shipper's 80 000 ₽).
+            "price": 8_000_000,
+            "price_carrier": 7_480_000,
+            "price_per_km": 5_201,
+            "distance": 1_538,
+            "weight": 500,
+            "points": {
+                "start": {"first_date": "2026-12-03T04:30:00.000000Z", "last_date": "2026-12-03T07:30:00+03:00"},
+                "finish": {"first_date": "2026-12-05T10:00:00+05:00", "last_date": "2026-12-05T10:00:00+05:00"},
+            },
+            "contacts": [
+                {"type": "company", "name": "ООО «Волга-Транзит»", "phone": "84957654321"},
+                {"type": "broker", "name": "Ольга Смирнова", "email": "olga@volga-tranzit.ru"},
+                {"type": "dispatcher", "name": "Пётр Иванов", "phones": []},
+            ],
+            "extra": {"note": LONG_NOTE},
         },
-        "contacts": [
-            {"type": "company", "name": "ООО «Волга-Транзит»", "phone": "84957654321"},
-            {"type": "broker", "name": "Ольга Смирнова", "email": "olga@volga-tranzit.ru"},
-            {"type": "dispatcher", "name": "Пётр Иванов", "phones": []},
-        ],
-        "extra": {"note": LONG_NOTE},
-    })
+    )
     try:
         page, errors = _open(browser, launch_url(app_url, user=DRIVER, start_param=f"cargo_{cargo_id}"))
         expect(page).to_have_url(f"{app_url}/cargo/{cargo_id}", timeout=30_000)
@@ -97,8 +105,7 @@ def test_detail_shows_each_value_as_a_driver_reads_it(browser: Browser, app_url:
         assert contacts.filter(has_text="Волга-Транзит").get_attribute("href") == "tel:+74957654321"
 
         # The long note starts collapsed, so «Откликнуться» stays near; the toggle shows all of it.
-        note, toggle, respond = page.get_by_test_id("extranote"), page.get_by_test_id("note-toggle"), page.locator(
-            "#respond-btn")
+        note, toggle, respond = page.get_by_test_id("extranote"), page.get_by_test_id("note-toggle"), page.locator("#respond-btn")
         expect(toggle).to_have_text("Показать полностью")
         assert "mono" not in note.evaluate("n => getComputedStyle(n).fontFamily").lower()
         collapsed_height, collapsed_respond = note.bounding_box()["height"], respond.bounding_box()["y"]
@@ -118,10 +125,10 @@ def test_detail_shows_each_value_as_a_driver_reads_it(browser: Browser, app_url:
         _control(sandbox_url, remove)
 
 
-def test_a_price_of_zero_asks_for_a_bid_and_half_a_kilo_is_not_zero_tonnes(
-        browser: Browser, app_url: str, sandbox_url: str):
-    cargo_id, remove = _staged(sandbox_url, 23, {"price": 0, "price_carrier": None, "price_per_km": 0,
-                                                 "weight": 0.5, "volume": 0.01})
+def test_a_price_of_zero_asks_for_a_bid_and_half_a_kilo_is_not_zero_tonnes(browser: Browser, app_url: str, sandbox_url: str):
+    cargo_id, remove = _staged(
+        sandbox_url, 23, {"price": 0, "price_carrier": None, "price_per_km": 0, "weight": 0.5, "volume": 0.01}
+    )
     try:
         page, errors = _open(browser, launch_url(app_url, user=DRIVER, start_param=f"cargo_{cargo_id}"))
         expect(page).to_have_url(f"{app_url}/cargo/{cargo_id}", timeout=30_000)
@@ -150,8 +157,7 @@ def _per_km_figures(page: Page) -> list[tuple[str, float, float | None, float | 
             continue
         km = re.search(r"([\d\s\u00a0]+)\u00a0км(?!/)", meta)
         rate = re.search(r"([\d,]+)\u00a0₽/км", meta)
-        figures.append((cargo_id, _number(price), _number(km.group(1)) if km else None,
-                        _number(rate.group(1)) if rate else None))
+        figures.append((cargo_id, _number(price), _number(km.group(1)) if km else None, _number(rate.group(1)) if rate else None))
     return figures
 
 
@@ -190,14 +196,23 @@ def test_weight_chips_offer_every_production_preset_with_m3(browser: Browser, ap
     chips = page.get_by_test_id("weight-chip")
     expect(chips.first).to_be_visible(timeout=30_000)
     labels = [re.sub(r"\s+", " ", text) for text in chips.all_inner_texts()]
-    assert labels == ["Любой", "1,5 т · 9 м³", "1–3 т · 16 м³", "3–5 т · 36 м³", "7,5 т · 45 м³", "5–10 т · 54 м³",
-                      "10–15 т · 65 м³", "15–20 т · 83 м³", "20+ т · 120 м³", "Свой"]
+    assert labels == [
+        "Любой",
+        "1,5 т · 9 м³",
+        "1–3 т · 16 м³",
+        "3–5 т · 36 м³",
+        "7,5 т · 45 м³",
+        "5–10 т · 54 м³",
+        "10–15 т · 65 м³",
+        "15–20 т · 83 м³",
+        "20+ т · 120 м³",
+        "Свой",
+    ]
     try:
         for label, wv in (("7,5 т", "7.5-45"), ("1,5 т", "1.5-9")):
             chips.filter(has_text=label).click()
             expect(chips.filter(has_text=label)).to_have_class(re.compile("active"))
-            expected = [str(item["id"]) for item in _upstream(sandbox_url, {**BASE_QUERY, "limit": "20",
-                                                                           "filter[wv]": wv})]
+            expected = [str(item["id"]) for item in _upstream(sandbox_url, {**BASE_QUERY, "limit": "20", "filter[wv]": wv})]
             page.wait_for_function(FIRST_IDS, arg=expected, timeout=30_000)
     finally:
         chips.filter(has_text="Любой").click()  # this driver's saved filters back to none

@@ -63,7 +63,7 @@ def _dockerfile_runtime_env() -> dict[str, str]:
 
 
 def _dockerfile_command() -> list[str]:
-    [command] = re.findall(r'^CMD \[(.+)\]$', DOCKERFILE, flags=re.MULTILINE)
+    [command] = re.findall(r"^CMD \[(.+)\]$", DOCKERFILE, flags=re.MULTILINE)
     return [part.strip().strip('"') for part in command.split(",")]
 
 
@@ -83,17 +83,23 @@ def _run_step(step: str, app: Path, env: dict[str, str], log_path: Path) -> None
     with open(log_path, "ab") as log:
         log.write(f"\n=== deploy/image-steps.sh {step}\n".encode())
         log.flush()
-        done = subprocess.run(["deploy/image-steps.sh", step], cwd=app, env=env, stdout=log,
-                              stderr=subprocess.STDOUT, timeout=900)
+        done = subprocess.run(
+            ["deploy/image-steps.sh", step], cwd=app, env=env, stdout=log, stderr=subprocess.STDOUT, timeout=900
+        )
     assert done.returncode == 0, f"image step {step!r} failed, see {log_path}"
 
 
 @contextlib.contextmanager
 def _started(command: list[str], app: Path, env: dict[str, str], log_path: Path) -> Iterator[subprocess.Popen]:
     with open(log_path, "ab") as log:
-        process = subprocess.Popen(["runuser", "-u", APP_USER, "--", "env", "-i", *[f"{k}={v}" for k, v in env.items()],
-                                    *command], cwd=app, stdout=log, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL, start_new_session=True)
+        process = subprocess.Popen(
+            ["runuser", "-u", APP_USER, "--", "env", "-i", *[f"{k}={v}" for k, v in env.items()], *command],
+            cwd=app,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         try:
             yield process
         finally:
@@ -127,12 +133,16 @@ def test_the_image_steps_build_and_start_a_working_app(workdir: Path):
 
     # The machine's environment (npm and pip need its certificate settings), but nothing of
     # this checkout's: no venv, no bun, no Reflex or app settings.
-    inherited = {name: value for name, value in os.environ.items()
-                 if not name.startswith(("REFLEX_", "VIRTUAL_ENV", "APP_", "CARGOTECH_", "TELEGRAM_", "DATABASE_"))}
-    inherited["PATH"] = os.pathsep.join(part for part in os.environ["PATH"].split(os.pathsep)
-                                        if not part.startswith(str(ROOT)))
+    inherited = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("REFLEX_", "VIRTUAL_ENV", "APP_", "CARGOTECH_", "TELEGRAM_", "DATABASE_"))
+    }
+    inherited["PATH"] = os.pathsep.join(part for part in os.environ["PATH"].split(os.pathsep) if not part.startswith(str(ROOT)))
     build_env = inherited | {
-        "VENV": str(workdir / "venv"), "TOOLS": str(workdir / "tools"), "APP_USER": APP_USER,
+        "VENV": str(workdir / "venv"),
+        "TOOLS": str(workdir / "tools"),
+        "APP_USER": APP_USER,
         "REFLEX_API_URL": public_url,
         # The image's Python 3.11 is readable by its user; this machine's own interpreter may
         # sit in root's home, so the venv is made from Debian's 3.11, as public as the image's.
@@ -152,15 +162,21 @@ def test_the_image_steps_build_and_start_a_working_app(workdir: Path):
         assert sandbox.url.startswith("https://") and telegram.url.startswith("https://")
         run_env = _dockerfile_runtime_env() | {
             "SSL_CERT_FILE": certificate,
-            "HOME": str(app), "VENV": str(workdir / "venv"), "PATH": "/usr/bin:/bin",
-            "HOST": "127.0.0.1", "PORT": str(port),
-            "CARGOTECH_BASE_URL": sandbox.url, "CARGOTECH_PHONE": sandbox.phone,
+            "HOME": str(app),
+            "VENV": str(workdir / "venv"),
+            "PATH": "/usr/bin:/bin",
+            "HOST": "127.0.0.1",
+            "PORT": str(port),
+            "CARGOTECH_BASE_URL": sandbox.url,
+            "CARGOTECH_PHONE": sandbox.phone,
             "CARGOTECH_PASSWORD": sandbox.password,
             "TOKEN_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
-            "TELEGRAM_BOT_TOKEN": BOT_TOKEN, "TELEGRAM_API_BASE_URL": telegram.url,
+            "TELEGRAM_BOT_TOKEN": BOT_TOKEN,
+            "TELEGRAM_API_BASE_URL": telegram.url,
             "TELEGRAM_WEBHOOK_SECRET": secrets.token_urlsafe(32),
             "BOT_WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram/webhook",
-            "DISPATCHER_CHAT_ID": str(DISPATCHERS), "ADMIN_CHAT_ID": str(ADMINS),
+            "DISPATCHER_CHAT_ID": str(DISPATCHERS),
+            "ADMIN_CHAT_ID": str(ADMINS),
             "PUBLIC_URL": public_url,
         }
         assert run_env["APP_ENV"] == "prod"
@@ -172,10 +188,12 @@ def test_the_image_steps_build_and_start_a_working_app(workdir: Path):
 
             with TlsProxy(port, (certificate, key), public_port), sync_playwright() as playwright:
                 # The proxy's certificate is self-signed: trusted for the page and its websocket.
-                browser = playwright.chromium.launch(executable_path=CHROMIUM,
-                                                     args=[*CHROMIUM_ARGS, "--ignore-certificate-errors"])
-                context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ru-RU",
-                                              is_mobile=True, ignore_https_errors=True)
+                browser = playwright.chromium.launch(
+                    executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, "--ignore-certificate-errors"]
+                )
+                context = browser.new_context(
+                    viewport={"width": 390, "height": 844}, locale="ru-RU", is_mobile=True, ignore_https_errors=True
+                )
                 serve_telegram_script(context)
                 page = context.new_page()
                 console: list[str] = []
@@ -188,8 +206,7 @@ def test_the_image_steps_build_and_start_a_working_app(workdir: Path):
                 browser.close()
 
             deadline = time.monotonic() + 60
-            while (ready := httpx.get(f"{url}/health/ready", timeout=10)).status_code != 200 \
-                    and time.monotonic() < deadline:
+            while (ready := httpx.get(f"{url}/health/ready", timeout=10)).status_code != 200 and time.monotonic() < deadline:
                 time.sleep(1)
             assert ready.status_code == 200, ready.text
     log = log_path.read_text(errors="replace")

@@ -58,9 +58,19 @@ async def signed_in_tree(driver_id: int = DEV_ADMIN_ID) -> State:
     the admin handlers run in full)."""
     root = State(_reflex_internal_init=True)
     session = await root.get_state(SessionState)
-    user = TelegramUser(id=driver_id, first_name="Пётр", last_name="Водитель", username="petr", language_code="ru",
-                        photo_url=None, is_premium=False, allows_write_to_pm=True, auth_date=0,
-                        start_param=None, query_id=None)
+    user = TelegramUser(
+        id=driver_id,
+        first_name="Пётр",
+        last_name="Водитель",
+        username="petr",
+        language_code="ru",
+        photo_url=None,
+        is_premium=False,
+        allows_write_to_pm=True,
+        auth_date=0,
+        start_param=None,
+        query_id=None,
+    )
     session.session_id = await runtime_module.get_runtime().sessions.create(user)
     session._set_driver(driver_id, "Пётр Водитель", "petr")
     return root

@@ -32,7 +32,6 @@ async def test_one_forced_login_per_interval_across_admins(make_runtime):
     assert await _outcomes(runtime) == ["ok", "throttled", "ok"]
 
 
-
 async def test_two_workers_pressing_at_once_make_one_login(make_runtime):
     """Two workers on one Redis: the check and the mark are one step, so only one login goes out."""
     with RedisServer() as redis_server:

@@ -57,9 +57,13 @@ async def start_app(make_runtime, telegram, sandbox):
     async def start(*, bot: bool = True, **overrides):
         port = free_port()
         values = {
-            "telegram_api_base_url": telegram.url, "telegram_webhook_secret": WEBHOOK_SECRET,
-            "bot_webhook_url": f"http://127.0.0.1:{port}/telegram/webhook", "dispatcher_chat_id": DISPATCHERS,
-            "outbox_max_backoff_s": 1.0, "outbox_max_attempts": 30, "list_cache_fresh_s": WINDOW,
+            "telegram_api_base_url": telegram.url,
+            "telegram_webhook_secret": WEBHOOK_SECRET,
+            "bot_webhook_url": f"http://127.0.0.1:{port}/telegram/webhook",
+            "dispatcher_chat_id": DISPATCHERS,
+            "outbox_max_backoff_s": 1.0,
+            "outbox_max_attempts": 30,
+            "list_cache_fresh_s": WINDOW,
         }
         runtime = make_runtime(**{**values, **overrides})
         if bot:
@@ -101,8 +105,9 @@ async def ledger(runtime) -> list[AlertDelivery]:
 
 
 async def outbox_rows(runtime) -> list[OutboxMessage]:
-    return await run_db(runtime.searches._engine, lambda s: list(
-        s.exec(select(OutboxMessage).where(OutboxMessage.kind == "cargo_alert")).all()))
+    return await run_db(
+        runtime.searches._engine, lambda s: list(s.exec(select(OutboxMessage).where(OutboxMessage.kind == "cargo_alert")).all())
+    )
 
 
 async def test_cargo_appearing_alerts_each_driver_once(start_app, sandbox, telegram):
@@ -193,8 +198,7 @@ async def test_quiet_hours_hold_alerts_then_one_digest(start_app, sandbox, teleg
     now = QUIET_CLOCK_AT
     runtime.alerts.now = lambda: now
     await runtime.searches.create(DRIVER, "Ночные", {}, alerts=True)
-    await runtime.searches.set_quiet_hours(DRIVER, _hhmm(now - dt.timedelta(hours=1)),
-                                           _hhmm(now + dt.timedelta(hours=1)))
+    await runtime.searches.set_quiet_hours(DRIVER, _hhmm(now - dt.timedelta(hours=1)), _hhmm(now + dt.timedelta(hours=1)))
     await runtime.alerts.poll_once()
     advance(sandbox, 40)
     await next_window()
@@ -208,8 +212,7 @@ async def test_quiet_hours_hold_alerts_then_one_digest(start_app, sandbox, teleg
     assert driver_messages(telegram) == []  # nothing during quiet hours
 
     # Quiet hours end (the driver moves them; the clock reaching 07:00 works the same way).
-    await runtime.searches.set_quiet_hours(DRIVER, _hhmm(now + dt.timedelta(hours=2)),
-                                           _hhmm(now + dt.timedelta(hours=3)))
+    await runtime.searches.set_quiet_hours(DRIVER, _hhmm(now + dt.timedelta(hours=2)), _hhmm(now + dt.timedelta(hours=3)))
     released = await runtime.alerts.poll_once()
     total = held.held + more.held
     assert released.released == total and released.messages == 1
@@ -249,16 +252,14 @@ async def test_switch_off_button(start_app, sandbox, telegram):
     data = message["buttons"][1][0]["callback_data"]
 
     # Someone else's press (a forwarded message) changes nothing.
-    stranger = await asyncio.to_thread(telegram.press_button, DRIVER, message["message_id"], data,
-                                       from_user=STRANGER)
+    stranger = await asyncio.to_thread(telegram.press_button, DRIVER, message["message_id"], data, from_user=STRANGER)
     assert stranger["status"] == 200
     assert (await runtime.searches.get(DRIVER, search.id)).alerts_on
 
     report = await asyncio.to_thread(telegram.press_button, DRIVER, message["message_id"], data, from_user=DRIVER)
     assert report["status"] == 200
     answers = [c["params"].get("text", "") for c in telegram.calls("answerCallbackQuery") if c["ok"]]
-    assert answers[-1] == ("Уведомления по поиску «Казань и всё» отключены. "
-                           "Включить снова — в приложении, «Мои поиски».")
+    assert answers[-1] == ("Уведомления по поиску «Казань и всё» отключены. Включить снова — в приложении, «Мои поиски».")
     assert not (await runtime.searches.get(DRIVER, search.id)).alerts_on
     edited = driver_messages(telegram)[0]
     assert buttons_of(edited) == ["Открыть груз", "🔕 Уведомления отключены"]
@@ -299,8 +300,7 @@ async def test_two_workers_without_shared_locks_still_alert_once(start_app, sand
     assert len(set(zip([m.chat_id for m in await outbox_rows(first)], cargo_ids, strict=True))) == len(rows)
 
 
-async def test_two_workers_on_redis_poll_each_query_once_per_window(start_app, sandbox, telegram, redis_server,
-                                                                     redis_client):
+async def test_two_workers_on_redis_poll_each_query_once_per_window(start_app, sandbox, telegram, redis_server, redis_client):
     """200 drivers, 30 distinct searches, two workers sharing one Redis: one upstream list call
     per query per window, and exactly one alert per driver per cargo."""
     # A window long enough that polling 30 queries on a busy 2-core CI box fits inside it:

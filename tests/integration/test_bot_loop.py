@@ -61,9 +61,12 @@ async def start_bot(make_runtime, telegram: FakeTelegramServer):
     async def start(**overrides) -> Runtime:
         port = free_port()  # each "process" has its own address; starting registers it as the webhook
         values = {
-            "telegram_api_base_url": telegram.url, "telegram_webhook_secret": WEBHOOK_SECRET,
-            "bot_webhook_url": f"http://127.0.0.1:{port}/telegram/webhook", "dispatcher_chat_id": DISPATCHERS,
-            "outbox_max_backoff_s": 1.0, "outbox_max_attempts": 30,
+            "telegram_api_base_url": telegram.url,
+            "telegram_webhook_secret": WEBHOOK_SECRET,
+            "bot_webhook_url": f"http://127.0.0.1:{port}/telegram/webhook",
+            "dispatcher_chat_id": DISPATCHERS,
+            "outbox_max_backoff_s": 1.0,
+            "outbox_max_attempts": 30,
         }
         runtime = make_runtime(**{**values, **overrides})
         await runtime.bot.start()
@@ -76,8 +79,13 @@ async def start_bot(make_runtime, telegram: FakeTelegramServer):
 
 async def respond(runtime: Runtime, cargo_id: str = "2648937001", driver_id: int = DRIVER):
     view, _ = await runtime.responses.respond(
-        driver_id=driver_id, cargo_id=cargo_id, phone="8 916 123-45-67", driver_name="Пётр Водитель",
-        username="petr_driver", route="Москва → Казань", price="85 000 ₽",
+        driver_id=driver_id,
+        cargo_id=cargo_id,
+        phone="8 916 123-45-67",
+        driver_name="Пётр Водитель",
+        username="petr_driver",
+        route="Москва → Казань",
+        price="85 000 ₽",
     )
     return view
 
@@ -121,8 +129,7 @@ async def test_response_to_dispatcher_and_decision_back_to_driver(start_bot, tel
 
     # 3. A dispatcher accepts.
     data = message["buttons"][0][0]["callback_data"]
-    report = await asyncio.to_thread(telegram.press_button, DISPATCHERS, message["message_id"], data,
-                                     from_user=DISPATCHER)
+    report = await asyncio.to_thread(telegram.press_button, DISPATCHERS, message["message_id"], data, from_user=DISPATCHER)
     assert report["status"] == 200
     edited = sent_messages(telegram, DISPATCHERS)[0]
     assert "✅ Принят — Анна Диспетчер" in edited["text"]
@@ -134,8 +141,9 @@ async def test_response_to_dispatcher_and_decision_back_to_driver(start_bot, tel
     assert seen[-1] == (DRIVER, "2648937001", ResponseStatus.ACCEPTED)
 
     # Pressing a stale button changes nothing; «Выполнено» completes.
-    again = await asyncio.to_thread(telegram.press_button, DISPATCHERS, message["message_id"], data,
-                                    from_user=DISPATCHER, require_button=False)
+    again = await asyncio.to_thread(
+        telegram.press_button, DISPATCHERS, message["message_id"], data, from_user=DISPATCHER, require_button=False
+    )
     assert again["status"] == 200
     done = sent_messages(telegram, DISPATCHERS)[0]["buttons"][0][0]["callback_data"]
     await asyncio.to_thread(telegram.press_button, DISPATCHERS, message["message_id"], done, from_user=DISPATCHER)
@@ -148,8 +156,7 @@ async def test_only_dispatchers_decide(start_bot, telegram):
     await respond(runtime)
     message = (await eventually(lambda: sent_messages(telegram, DISPATCHERS)))[0]
     data = message["buttons"][0][0]["callback_data"]
-    report = await asyncio.to_thread(telegram.press_button, DISPATCHERS, message["message_id"], data,
-                                     from_user=STRANGER)
+    report = await asyncio.to_thread(telegram.press_button, DISPATCHERS, message["message_id"], data, from_user=STRANGER)
     assert report["status"] == 200
     answers = [c for c in telegram.calls("answerCallbackQuery") if c["ok"]]
     assert "Только диспетчеры" in answers[-1]["params"]["text"]
@@ -161,8 +168,14 @@ async def test_forged_webhook_is_refused_and_changes_nothing(start_bot, telegram
     runtime = await start_bot()
     await respond(runtime)
     message = (await eventually(lambda: sent_messages(telegram, DISPATCHERS)))[0]
-    forged = {"callback_query": {"id": "1", "chat_instance": "1", "data": message["buttons"][0][0]["callback_data"],
-                                 "from": {**DISPATCHER, "is_bot": False}}}
+    forged = {
+        "callback_query": {
+            "id": "1",
+            "chat_instance": "1",
+            "data": message["buttons"][0][0]["callback_data"],
+            "from": {**DISPATCHER, "is_bot": False},
+        }
+    }
     for secret in (None, "guessed-secret"):
         report = await asyncio.to_thread(telegram.post_update, forged, secret=secret)
         assert report["status"] == 401
@@ -186,11 +199,15 @@ async def test_bot_api_down_for_a_minute_then_delivered_once_in_order(start_bot,
     await asyncio.sleep(5)
     assert sent_messages(telegram, DISPATCHERS) == []
     assert {r.status for r in await runtime.responses.list_for(DRIVER)} == {ResponseStatus.QUEUED}
-    messages = await eventually(lambda: len(sent_messages(telegram, DISPATCHERS)) == 3
-                                and sent_messages(telegram, DISPATCHERS), timeout_s=75)
+    messages = await eventually(
+        lambda: len(sent_messages(telegram, DISPATCHERS)) == 3 and sent_messages(telegram, DISPATCHERS), timeout_s=75
+    )
     assert [m["text"].count("№26489371") for m in messages] == [1, 1, 1]
-    assert ["2648937100" in messages[0]["text"], "2648937101" in messages[1]["text"],
-            "2648937102" in messages[2]["text"]] == [True, True, True]
+    assert ["2648937100" in messages[0]["text"], "2648937101" in messages[1]["text"], "2648937102" in messages[2]["text"]] == [
+        True,
+        True,
+        True,
+    ]
     assert len([c for c in telegram.calls("sendMessage") if c["ok"]]) == 3
     assert [c for c in telegram.calls("sendMessage") if c["faulted"]]
 

@@ -55,7 +55,7 @@ async def test_new_cargos_wait_behind_the_pill_and_a_tap_merges_them_in_front(mo
     await run_handler(root, FeedState, "recheck", {})
     assert [c["id"] for c in feed._cards] == before, "the list moved under the driver's thumb"
     head = _head(sandbox)
-    arrived = head[:head.index(before[0])]  # the exchange's new head (three or four, by the slot phase)
+    arrived = head[: head.index(before[0])]  # the exchange's new head (three or four, by the slot phase)
     assert len(arrived) in (3, 4)
     assert feed.new_count == len(arrived) and feed.new_label == f"{len(arrived)} новых груза"
     assert feed.recheck_in == HEAD_CHECK_S
@@ -103,8 +103,7 @@ async def test_a_detail_answering_withdrawn_marks_the_card_in_the_list(moving, s
     sandbox._control("POST", f"/cargo/{victim}/remove")
     detail = await root.get_state(DetailState)
     path = f"/cargo/{victim}"
-    detail.router = RouterData.from_router_data({"pathname": path, "asPath": path,
-                                                 "headers": {"origin": "http://localhost"}})
+    detail.router = RouterData.from_router_data({"pathname": path, "asPath": path, "headers": {"origin": "http://localhost"}})
     await run_handler(root, DetailState, "load", {})
     assert detail.gone
     assert [c["id"] for c in feed._cards if c["gone"] is True] == [victim]

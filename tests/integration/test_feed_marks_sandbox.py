@@ -79,8 +79,7 @@ async def test_price_change_in_the_sandbox_shows_the_old_price(sandbox, make_run
     new_rub = int(target["sort_price"]) // 100 + 7_700
     _control(sandbox, f"/cargo/{target['id']}/price", {"price_rub": new_rub})
 
-    changed = await _until(load, lambda page: any(c["id"] == target["id"] and c["price"] != old_price
-                                                  for c in page.cards))
+    changed = await _until(load, lambda page: any(c["id"] == target["id"] and c["price"] != old_price for c in page.cards))
     card = next(c for c in changed.cards if c["id"] == target["id"])
     assert card["old_price"] == old_price
     assert card["sort_price"] == str(new_rub * 100)
@@ -100,7 +99,7 @@ async def test_reposts_in_the_sandbox_fold_into_one_card(sandbox, make_runtime):
 
     page = await _until(load, lambda page: dup_ids[-1] in {c["id"] for c in page.cards})
     raw_ids = [c["id"] for c in page.cards]
-    assert raw_ids[raw_ids.index(original["id"]) + 1: raw_ids.index(original["id"]) + 3] == dup_ids
+    assert raw_ids[raw_ids.index(original["id"]) + 1 : raw_ids.index(original["id"]) + 3] == dup_ids
     folded = fold_duplicates(page.cards)
     assert len(folded) == len(page.cards) - 2
     card = next(c for c in folded if c["id"] == original["id"])
@@ -121,7 +120,6 @@ async def test_price_per_km_is_shown_and_sorts_dearest_first(sandbox, make_runti
     assert sorted(c["id"] for c in ranked) == sorted(c["id"] for c in page.cards)
 
 
-
 async def test_generated_reposts_fold_across_loaded_pages(sandbox, make_runtime):
     sandbox.set_clock(0, frozen=True)
     _control(sandbox, "/reposts", {"share": 0.3})
@@ -140,7 +138,8 @@ async def test_generated_reposts_fold_across_loaded_pages(sandbox, make_runtime)
     assert folded_ids(shown) == set(loaded)  # nothing lost
     # The original stays, its reposts fold in; a repost heads its group only when the original was
     # not usable (the drifted spelling serves about one item in 40 without a route).
-    assert all(int(c["id"]) < 4_000_000_000 or not any(int(d) < 4_000_000_000 for d in c["dup_ids"].split(",") if d)
-               for c in shown)
+    assert all(
+        int(c["id"]) < 4_000_000_000 or not any(int(d) < 4_000_000_000 for d in c["dup_ids"].split(",") if d) for c in shown
+    )
     assert sum(int(c["id"]) < 4_000_000_000 for c in shown) >= len(shown) * 0.9
     assert sum(bool(c["dup_hint"]) for c in shown) >= 5

@@ -70,8 +70,7 @@ async def test_scrolling_under_churn_has_no_duplicates_no_gaps_and_no_stall(chur
             removed.add(victim)
         clock.now += 5
         assert offset is not None
-        page = await load_next_feed_page(runtime.cargos, DriverFilters(), offset=offset, shown=set(shown),
-                                         generation=generation)
+        page = await load_next_feed_page(runtime.cargos, DriverFilters(), offset=offset, shown=set(shown), generation=generation)
         assert page.cards, "a «Показать ещё» that adds nothing: the feed would stall"
         shown += [c["id"] for c in page.cards]
         offset = page.next_offset
@@ -82,7 +81,7 @@ async def test_scrolling_under_churn_has_no_duplicates_no_gaps_and_no_stall(chur
     # No gaps: every cargo of the exchange at first-page time, down to the deepest one shown,
     # is on screen unless it was withdrawn (or expired) since.
     deepest = max(reference.index(i) for i in shown if i in reference)
-    missing = [i for i in reference[:deepest + 1] if i not in shown and i in final]
+    missing = [i for i in reference[: deepest + 1] if i not in shown and i in final]
     assert missing == []
     # Newest first: the cards keep the exchange's order.
     position = {cargo_id: n for n, cargo_id in enumerate(final)}
@@ -90,7 +89,7 @@ async def test_scrolling_under_churn_has_no_duplicates_no_gaps_and_no_stall(chur
     assert still_listed == sorted(still_listed, key=position.__getitem__)
     # Nothing from a newer moment slipped in between: what the driver sees beyond the first
     # page is exactly the reference list (minus withdrawals), in order.
-    assert [i for i in shown if i in reference] == [i for i in reference[:deepest + 1] if i in shown]
+    assert [i for i in shown if i in reference] == [i for i in reference[: deepest + 1] if i in shown]
 
 
 async def test_a_page_holding_only_shown_cards_continues_to_the_next_by_itself(churn, sandbox):
@@ -102,9 +101,10 @@ async def test_a_page_holding_only_shown_cards_continues_to_the_next_by_itself(c
     sandbox.set_clock(25 * SLOT_S, frozen=True)
     clock.now += 61
     calls = sandbox.stats()["list"]
-    page = await load_next_feed_page(runtime.cargos, DriverFilters(), offset=first.next_offset, shown=set(shown),
-                                     generation=first.fetched_at)
+    page = await load_next_feed_page(
+        runtime.cargos, DriverFilters(), offset=first.next_offset, shown=set(shown), generation=first.fetched_at
+    )
     assert page.cards and not set(c["id"] for c in page.cards) & set(shown)
     assert sandbox.stats()["list"] - calls == 2  # the page of repeats, then the next one
     reference = _exchange(sandbox, 100)
-    assert [c["id"] for c in page.cards] == reference[reference.index(shown[-1]) + 1:][: len(page.cards)]
+    assert [c["id"] for c in page.cards] == reference[reference.index(shown[-1]) + 1 :][: len(page.cards)]

@@ -79,7 +79,11 @@ async def test_ready_reports_the_bot_but_does_not_depend_on_it(served):
     assert response.status_code == 200  # Telegram down must not take the Mini App offline
     checks = response.json()["checks"]
     assert {name: check["ok"] for name, check in checks.items()} == {
-        "database": True, "cache": True, "cargotech_token": True, "bot": False, "cargotech_schema": True,
+        "database": True,
+        "cache": True,
+        "cargotech_token": True,
+        "bot": False,
+        "cargotech_schema": True,
     }
     assert response.json()["status"] == "degraded"  # in rotation, with the bot reported down
     assert checks["cache"]["detail"] == "in-process"

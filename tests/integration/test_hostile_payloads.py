@@ -61,18 +61,48 @@ assert {SessionState, FeedState, DetailState, ResponsesState, SavedSearchesState
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 # Public vars that carry a message for the driver: when set, it must be Russian.
 MESSAGE_VARS = ("error", "notice", "auth_error", "phone_error", "save_error", "quiet_error", "message")
-TRICKY_TEXT = st.sampled_from([
-    "²", "①", "٣", "१२", "５", "1²", "-1", "+1", "1e3", "0x10", "1_000", " 12 ", "12\n", "9" * 30, "9" * 5000,
-    "", " ", "null", "<script>", "'; DROP TABLE", "../../etc", "%00", "\x00", "Москва", "a" * 5000,
-])
+TRICKY_TEXT = st.sampled_from(
+    [
+        "²",
+        "①",
+        "٣",
+        "१२",
+        "５",
+        "1²",
+        "-1",
+        "+1",
+        "1e3",
+        "0x10",
+        "1_000",
+        " 12 ",
+        "12\n",
+        "9" * 30,
+        "9" * 5000,
+        "",
+        " ",
+        "null",
+        "<script>",
+        "'; DROP TABLE",
+        "../../etc",
+        "%00",
+        "\x00",
+        "Москва",
+        "a" * 5000,
+    ]
+)
 SCALARS = st.one_of(
-    st.none(), st.booleans(), st.integers(min_value=-(10**30), max_value=10**30),
-    st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=60), TRICKY_TEXT,
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=60),
+    TRICKY_TEXT,
 )
 JSON = st.recursive(
     SCALARS,
-    lambda inner: st.one_of(st.lists(inner, max_size=4),
-                            st.dictionaries(st.one_of(st.text(max_size=10), TRICKY_TEXT), inner, max_size=4)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4), st.dictionaries(st.one_of(st.text(max_size=10), TRICKY_TEXT), inner, max_size=4)
+    ),
     max_leaves=12,
 )
 FILTER_KEYS = sorted(set(FIELD_LABELS) | {"from_name", "to_name", "mode"})
@@ -80,16 +110,23 @@ FILTER_LIKE = st.dictionaries(st.sampled_from(FILTER_KEYS), st.one_of(JSON, TRIC
 # Arguments named like these get filter-shaped values as well as arbitrary ones.
 SHAPED = {
     "raw": st.one_of(JSON, FILTER_LIKE.map(lambda d: json.dumps(d, ensure_ascii=False))),
-    "form": st.one_of(JSON, st.dictionaries(st.sampled_from(["start", "end", "quiet_start", "quiet_end"]),
-                                            st.one_of(JSON, TRICKY_TEXT.map(lambda t: f"{t}:{t}")))),
+    "form": st.one_of(
+        JSON,
+        st.dictionaries(
+            st.sampled_from(["start", "end", "quiet_start", "quiet_end"]), st.one_of(JSON, TRICKY_TEXT.map(lambda t: f"{t}:{t}"))
+        ),
+    ),
     "point": st.one_of(JSON, st.fixed_dictionaries({"id": JSON, "type": JSON, "name": JSON})),
     "name": st.one_of(JSON, st.sampled_from(FILTER_KEYS)),
 }
 
 
 def handlers(state_class) -> list[tuple[str, list[str]]]:
-    return [(name, list(inspect.signature(handler.fn).parameters)[1:])
-            for name, handler in state_class.event_handlers.items() if name != "setvar"]
+    return [
+        (name, list(inspect.signature(handler.fn).parameters)[1:])
+        for name, handler in state_class.event_handlers.items()
+        if name != "setvar"
+    ]
 
 
 HANDLERS = [(cls, name, params) for cls in STATES for name, params in handlers(cls)]
@@ -106,8 +143,7 @@ async def assert_messages_are_russian(root: State) -> None:
             assert CYRILLIC.search(text), f"{state_class.__name__}.errors[{field}] = {text!r}"
 
 
-@pytest.mark.parametrize(("state_class", "name", "params"), HANDLERS,
-                         ids=[f"{cls.__name__}.{name}" for cls, name, _ in HANDLERS])
+@pytest.mark.parametrize(("state_class", "name", "params"), HANDLERS, ids=[f"{cls.__name__}.{name}" for cls, name, _ in HANDLERS])
 async def test_any_payload_to_any_handler_is_a_clean_answer_or_nothing(wired, state_class, name, params, caplog):
     _runtime, requests = wired
     caplog.set_level(logging.ERROR)
@@ -115,8 +151,9 @@ async def test_any_payload_to_any_handler_is_a_clean_answer_or_nothing(wired, st
     # hypothesis drives plain functions: draw the payloads first, then run each on this loop.
     payloads: list[dict] = []
 
-    @settings(derandomize=True, max_examples=25 if params else 3, deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        derandomize=True, max_examples=25 if params else 3, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
     @given(st.fixed_dictionaries({param: SHAPED.get(param, JSON) for param in params}))
     def draw(payload: dict) -> None:
         payloads.append(payload)
@@ -151,8 +188,9 @@ async def test_a_fuzzed_setvar_cannot_sign_anyone_in_or_touch_backend_vars(wired
 
 
 @settings(derandomize=True, max_examples=300, deadline=None, database=None)
-@given(st.one_of(st.text(max_size=80), TRICKY_TEXT.map(lambda t: f"resp:{t}:accept"),
-                 TRICKY_TEXT.map(lambda t: f"alert_off:{t}")))
+@given(
+    st.one_of(st.text(max_size=80), TRICKY_TEXT.map(lambda t: f"resp:{t}:accept"), TRICKY_TEXT.map(lambda t: f"alert_off:{t}"))
+)
 def test_bot_callback_parsers_take_only_bounded_ascii_ids(data):
     parsed = parse_callback(data)
     if parsed is not None:
@@ -163,8 +201,7 @@ def test_bot_callback_parsers_take_only_bounded_ascii_ids(data):
         assert data == f"alert_off:{off}" and 0 < off < 10**18
 
 
-FEED_STEPS = [(name, params) for name, params in handlers(FeedState)
-              if name not in ("load_first", "reload", "load_more")]
+FEED_STEPS = [(name, params) for name, params in handlers(FeedState) if name not in ("load_first", "reload", "load_more")]
 
 
 async def test_any_sequence_of_filter_edits_then_apply_is_a_field_error_or_a_feed(wired, caplog):
@@ -172,13 +209,13 @@ async def test_any_sequence_of_filter_edits_then_apply_is_a_field_error_or_a_fee
     _runtime, requests = wired
     caplog.set_level(logging.ERROR)
     runs: list[list[tuple[str, dict]]] = []
-    step = st.sampled_from(FEED_STEPS).flatmap(lambda item: st.tuples(
-        st.just(item[0]), st.fixed_dictionaries({p: SHAPED.get(p, JSON) for p in item[1]})))
+    step = st.sampled_from(FEED_STEPS).flatmap(
+        lambda item: st.tuples(st.just(item[0]), st.fixed_dictionaries({p: SHAPED.get(p, JSON) for p in item[1]}))
+    )
     edit = st.tuples(st.sampled_from(FILTER_KEYS), st.one_of(TRICKY_TEXT, st.text(max_size=12)))
 
     @settings(derandomize=True, max_examples=60, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-    @given(st.lists(st.one_of(step, edit.map(lambda e: ("set_field", {"name": e[0], "value": e[1]}))),
-                    max_size=6))
+    @given(st.lists(st.one_of(step, edit.map(lambda e: ("set_field", {"name": e[0], "value": e[1]}))), max_size=6))
     def draw(steps):
         runs.append([*steps, ("apply", {})])
 
@@ -228,8 +265,9 @@ async def test_any_button_data_gets_a_russian_answer_or_nothing(start_bot, teleg
 
     draw()
     for data, user in datas:
-        report = await asyncio.to_thread(telegram.press_button, DISPATCHERS, message["message_id"], data,
-                                         from_user=user, require_button=False)
+        report = await asyncio.to_thread(
+            telegram.press_button, DISPATCHERS, message["message_id"], data, from_user=user, require_button=False
+        )
         assert report["status"] == 200 and not report.get("error"), (data, report)
         for answer in report["answers"]:
             assert CYRILLIC.search(answer.get("text", "Ё")), (data, answer)

@@ -41,8 +41,9 @@ def _revision(url: str) -> str | None:
 def test_reflex_db_migrate_builds_the_whole_schema_on_postgresql(postgres_url: str):
     url = fresh_database(postgres_url, "migrate_cli")
     env = {**os.environ, "APP_ENV": "dev", "DATABASE_URL": url, "REFLEX_USE_SYSTEM_BUN": "1"}
-    done = subprocess.run([sys.executable, "-m", "reflex", "db", "migrate"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=180)
+    done = subprocess.run(
+        [sys.executable, "-m", "reflex", "db", "migrate"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=180
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert _revision(url) == HEAD
     # Nothing in the code that the migrations lack, and nothing extra: a forgotten
@@ -59,10 +60,13 @@ def test_the_migrations_match_the_models_on_sqlite(tmp_path):
 
 def test_processes_starting_together_migrate_a_database_once(postgres_url: str):
     url = fresh_database(postgres_url, "migrate_race")
-    script = ("import sys; from services.infra.db import make_engine, upgrade_to_head; "
-              "print(upgrade_to_head(make_engine(sys.argv[1])))")
-    workers = [subprocess.Popen([sys.executable, "-c", script, url], cwd=ROOT, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    script = (
+        "import sys; from services.infra.db import make_engine, upgrade_to_head; print(upgrade_to_head(make_engine(sys.argv[1])))"
+    )
+    workers = [
+        subprocess.Popen([sys.executable, "-c", script, url], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(4)
+    ]
     outputs = [worker.communicate(timeout=120) for worker in workers]
     assert [worker.returncode for worker in workers] == [0] * 4, outputs
     assert {out.strip() for out, _ in outputs} == {HEAD}
@@ -77,8 +81,12 @@ def test_a_database_made_before_migrations_is_adopted_not_rebuilt(tmp_path):
     metadata = table_metadata()  # how the app made its tables before migrations existed:
     metadata.create_all(engine, tables=[metadata.tables[name] for name in sorted(BASELINE_TABLES)])
     with engine.begin() as connection:
-        connection.execute(text("INSERT INTO cargotech_token_audit (at, event, outcome, detail) "
-                                "VALUES ('2026-11-01 10:00:00', 'login', 'ok', 'kept')"))
+        connection.execute(
+            text(
+                "INSERT INTO cargotech_token_audit (at, event, outcome, detail) "
+                "VALUES ('2026-11-01 10:00:00', 'login', 'ok', 'kept')"
+            )
+        )
     assert upgrade_to_head(engine) == HEAD
     with engine.connect() as connection:
         assert connection.execute(text("SELECT detail FROM cargotech_token_audit")).scalar() == "kept"

@@ -22,13 +22,16 @@ from services.identity.telegram_auth import sign_init_data
 from tests.integration.state_harness import run_handler
 
 
-@pytest.mark.parametrize(("path", "loader"), [
-    ("/", FeedState.load_first),
-    ("/cargo/123456", DetailState.load),
-    ("/responses", ResponsesState.load),
-    ("/searches", SavedSearchesState.load),
-    ("/admin", AdminState.load),
-])
+@pytest.mark.parametrize(
+    ("path", "loader"),
+    [
+        ("/", FeedState.load_first),
+        ("/cargo/123456", DetailState.load),
+        ("/responses", ResponsesState.load),
+        ("/searches", SavedSearchesState.load),
+        ("/admin", AdminState.load),
+    ],
+)
 def test_every_page_opens_the_session_then_runs_its_own_loader(path, loader):
     assert RegistrationContext.get().app.get_load_events(path) == [SessionState.open, loader]
 

@@ -20,10 +20,17 @@ from tests.support.processes import ROOT
 def test_polling_mode_polls_and_never_prints_the_token(tmp_path):
     with FakeTelegramServer() as telegram:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "APP_", "BOT_"))}
-        env.update(APP_ENV="dev", TELEGRAM_API_BASE_URL=telegram.url, DATABASE_URL=f"sqlite:///{tmp_path / 'a.db'}",
-                   PYTHONUNBUFFERED="1")
-        process = subprocess.Popen([sys.executable, "-m", "services.bot.polling"], cwd=ROOT, env=env,
-                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        env.update(
+            APP_ENV="dev", TELEGRAM_API_BASE_URL=telegram.url, DATABASE_URL=f"sqlite:///{tmp_path / 'a.db'}", PYTHONUNBUFFERED="1"
+        )
+        process = subprocess.Popen(
+            [sys.executable, "-m", "services.bot.polling"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         try:
             deadline = time.monotonic() + 60
             while not telegram.calls("getUpdates") and time.monotonic() < deadline and process.poll() is None:

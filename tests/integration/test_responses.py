@@ -69,9 +69,7 @@ async def test_created_once_per_driver_and_cargo(backend):
     assert (stored[0].driver_id, stored[0].phone, stored[0].route) == (DRIVER_A, "+79161234567", "Москва → Казань")
     # The response and exactly one announcement were committed together.
     announced = await runtime.outbox.messages(stored[0].id)
-    assert [(m.kind, m.chat_id, m.status) for m in announced] == [
-        ("dispatcher", runtime.settings.dispatcher_chat_id, "pending")
-    ]
+    assert [(m.kind, m.chat_id, m.status) for m in announced] == [("dispatcher", runtime.settings.dispatcher_chat_id, "pending")]
     assert "+79161234567" in announced[0].payload and "Принять" in announced[0].payload
 
     # The same cargo for another driver, and another cargo for the same driver, are new responses.
@@ -100,21 +98,39 @@ async def test_large_telegram_ids_are_stored(backend):
     assert await runtime.responses.list_for(BIG_DRIVER) == [view]
 
 
-@pytest.mark.parametrize("spelling", [
-    "8 916 123-45-67", "+7 (916) 123-45-67", "916 123 45 67", "89161234567", "79161234567", "+7-916-123-45-67",
-    " 8(916)1234567 ",
-])
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "8 916 123-45-67",
+        "+7 (916) 123-45-67",
+        "916 123 45 67",
+        "89161234567",
+        "79161234567",
+        "+7-916-123-45-67",
+        " 8(916)1234567 ",
+    ],
+)
 async def test_phone_spellings_are_stored_normalised(make_runtime, spelling):
     runtime = make_runtime()
     await respond(runtime, phone=spelling)
     assert [row.phone for row in rows(runtime.settings.database_url)] == ["+79161234567"]
 
 
-@pytest.mark.parametrize("bad", [
-    "", "   ", "123", "8 916 123-45", "+1 212 555 0100", "+7 916 123 45 678", "8 916 123 45 67 89", "телефон",
-    "+44 20 7946 0958",
-    "+7９１６１２３４５６７",  # full-width digits are not a phone number a dispatcher can dial
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "",
+        "   ",
+        "123",
+        "8 916 123-45",
+        "+1 212 555 0100",
+        "+7 916 123 45 678",
+        "8 916 123 45 67 89",
+        "телефон",
+        "+44 20 7946 0958",
+        "+7９１６１２３４５６７",  # full-width digits are not a phone number a dispatcher can dial
+    ],
+)
 async def test_bad_phone_is_refused_in_russian(backend, bad):
     runtime, url = backend
     with pytest.raises(ResponseError) as caught:

@@ -31,8 +31,9 @@ TODAY = moscow_day(TEST_EPOCH)
 async def test_loads_back_fit_the_window_radius_and_class_and_come_from_the_shared_cache(sandbox, make_runtime):
     sandbox.set_clock(0, frozen=True)
     runtime = make_runtime()
-    page = await runtime.cargos.list_page({"include": "contacts", "limit": "100", "offset": "0",
-                                           "filter[mode]": "all", "filter[user_id]": "0"})
+    page = await runtime.cargos.list_page(
+        {"include": "contacts", "limit": "100", "offset": "0", "filter[mode]": "all", "filter[user_id]": "0"}
+    )
     found = None
     for item in page.value.data:
         detail = (await runtime.cargos.detail(item.id)).value
@@ -88,8 +89,9 @@ async def test_the_states_load_save_and_open_loads_back(sandbox, wired, monkeypa
     sandbox.set_clock(0, frozen=True)
     runtime, _requests = wired
     monkeypatch.setattr(runtime.lane_rates, "today", lambda: TODAY)
-    page = await runtime.cargos.list_page({"include": "contacts", "limit": "100", "offset": "0",
-                                           "filter[mode]": "all", "filter[user_id]": "0"})
+    page = await runtime.cargos.list_page(
+        {"include": "contacts", "limit": "100", "offset": "0", "filter[mode]": "all", "filter[user_id]": "0"}
+    )
     root = await signed_in_tree(DRIVER)
     state = await root.get_state(ReturnLoadsState)
     for item in page.value.data:

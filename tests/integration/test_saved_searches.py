@@ -35,8 +35,9 @@ async def test_create_list_rename_toggle_delete(runtime):
 
 async def test_equal_filters_share_one_query_key(runtime):
     first = await runtime.searches.create(DRIVER, "Первый", {**KAZAN_ROUTE, "price_min": ""})
-    second = await runtime.searches.create(OTHER, "Второй", {"weight_class": "20", "to_name": "Казань",
-                                                             "to_id": "2", "from_id": "1", "from_name": "Москва"})
+    second = await runtime.searches.create(
+        OTHER, "Второй", {"weight_class": "20", "to_name": "Казань", "to_id": "2", "from_id": "1", "from_name": "Москва"}
+    )
     third = await runtime.searches.create(OTHER, "Третий", {**KAZAN_ROUTE, "price_min": "50000"})
     rows = {row.id: row.query_key for row in await _all_rows(runtime)}
     assert rows[first.id] == rows[second.id] != rows[third.id]

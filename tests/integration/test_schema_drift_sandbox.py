@@ -33,13 +33,13 @@ def has_route(raw: dict) -> bool:
     if not isinstance(points, dict):
         return False
     ends = [points.get("start"), points.get("finish")]
-    return all(isinstance(end, dict) and isinstance(end.get("city"), dict) and end["city"].get("name")
-               for end in ends)
+    return all(isinstance(end, dict) and isinstance(end.get("city"), dict) and end["city"].get("name") for end in ends)
 
 
 async def alert_texts(runtime) -> list[str]:
-    rows = await run_db(runtime.searches._engine, lambda s: list(
-        s.exec(select(OutboxMessage).where(OutboxMessage.kind == "alert")).all()))
+    rows = await run_db(
+        runtime.searches._engine, lambda s: list(s.exec(select(OutboxMessage).where(OutboxMessage.kind == "alert")).all())
+    )
     return [json.loads(row.payload)["text"] for row in rows]
 
 
@@ -73,9 +73,11 @@ async def test_drift_shows_in_readiness_metrics_one_alert_and_the_admin_lines(sa
     assert schema["detail"].startswith("list: ") and "points." in schema["detail"]
     assert re.search(r", cargo \d{10}$", schema["detail"])
 
-    found = {(s.name, s.labels.get("endpoint")): s.value
-             for family in text_string_to_metric_families((await render_metrics(runtime)).decode())
-             for s in family.samples}
+    found = {
+        (s.name, s.labels.get("endpoint")): s.value
+        for family in text_string_to_metric_families((await render_metrics(runtime)).decode())
+        for s in family.samples
+    }
     assert found[("cargotech_items_skipped_total", "list")] >= 2
     assert found[("cargotech_fields_coerced_total", "list")] > 100
 
@@ -96,8 +98,9 @@ async def test_drift_shows_in_readiness_metrics_one_alert_and_the_admin_lines(sa
     await runtime.cargos.detail(losses[0]["cargo_id"])
     for offset in range(20 * PAGES, 20 * (PAGES + 3), 20):
         await load_feed_page(runtime.cargos, offset=offset)
-    assert len(await alert_texts(runtime)) == len({e["path"] + e["seen"] for e in await runtime.drift.examples()
-                                                     if e["kind"] == "skipped"})
+    assert len(await alert_texts(runtime)) == len(
+        {e["path"] + e["seen"] for e in await runtime.drift.examples() if e["kind"] == "skipped"}
+    )
 
 
 async def test_two_workers_on_redis_alert_once_per_signature(sandbox, make_runtime, redis_server, redis_client):

@@ -13,8 +13,11 @@ from services.infra.shared_figures import cache_snapshot, cache_totals, deltas
 
 
 def samples(body: bytes) -> dict[tuple[str, frozenset], float]:
-    return {(s.name, frozenset(s.labels.items())): s.value
-            for family in text_string_to_metric_families(body.decode()) for s in family.samples}
+    return {
+        (s.name, frozenset(s.labels.items())): s.value
+        for family in text_string_to_metric_families(body.decode())
+        for s in family.samples
+    }
 
 
 LIST_200 = ("cargotech_upstream_requests_total", frozenset({("endpoint", "list"), ("status", "200")}))

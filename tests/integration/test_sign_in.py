@@ -30,8 +30,7 @@ from services.identity.telegram_auth import sign_init_data
 from tests.support.redis_server import RedisServer
 
 CYRILLIC = re.compile(r"[а-яА-ЯёЁ]")
-DRIVER = {"id": 5_512_345_678, "first_name": "Пётр", "last_name": "Сидоров", "username": "petr_truck",
-          "language_code": "ru"}
+DRIVER = {"id": 5_512_345_678, "first_name": "Пётр", "last_name": "Сидоров", "username": "petr_truck", "language_code": "ru"}
 PROD_TOKEN = "7000000001:prod-bot-token-used-only-in-this-test"
 
 
@@ -40,8 +39,7 @@ def bot_token(runtime) -> str:
 
 
 def init_data_for(runtime, user=DRIVER, **fields) -> str:
-    return sign_init_data({"user": json.dumps(user, ensure_ascii=False), "query_id": "AAE1", **fields},
-                          bot_token(runtime))
+    return sign_init_data({"user": json.dumps(user, ensure_ascii=False), "query_id": "AAE1", **fields}, bot_token(runtime))
 
 
 def tampered(init_data: str, **changes: str) -> str:
@@ -74,12 +72,15 @@ def assert_refused_in_russian(caught: pytest.ExceptionInfo, message: str) -> Non
 
 async def test_signed_init_data_opens_a_session_that_resume_returns(runtime):
     session_id, user = await sign_in(runtime, init_data_for(runtime))
-    assert (user.id, user.first_name, user.last_name, user.username) == (
-        DRIVER["id"], "Пётр", "Сидоров", "petr_truck")
+    assert (user.id, user.first_name, user.last_name, user.username) == (DRIVER["id"], "Пётр", "Сидоров", "petr_truck")
     session = await resume(runtime, session_id)
     assert session is not None
     assert (session.driver_id, session.first_name, session.last_name, session.username) == (
-        DRIVER["id"], "Пётр", "Сидоров", "petr_truck")
+        DRIVER["id"],
+        "Пётр",
+        "Сидоров",
+        "petr_truck",
+    )
     assert session.last_seen >= session.created_at
 
 
@@ -91,15 +92,17 @@ async def test_a_new_sign_in_revokes_the_drivers_previous_session(runtime):
     assert (await resume(runtime, second)).driver_id == DRIVER["id"]
 
 
-@pytest.mark.parametrize("forge", [
-    pytest.param(lambda data: tampered(data, user=json.dumps({**DRIVER, "id": 1}, ensure_ascii=False)),
-                 id="other-user-id"),
-    pytest.param(lambda data: tampered(data, auth_date=str(int(time.time()) - 1)), id="changed-auth-date"),
-    pytest.param(lambda data: tampered(data, hash="0" * 64), id="zero-hash"),
-    pytest.param(lambda data: "&".join(p for p in data.split("&") if not p.startswith("hash=")), id="no-hash"),
-    pytest.param(lambda data: data + "&extra=1", id="added-field"),
-    pytest.param(lambda data: "garbage", id="garbage"),
-])
+@pytest.mark.parametrize(
+    "forge",
+    [
+        pytest.param(lambda data: tampered(data, user=json.dumps({**DRIVER, "id": 1}, ensure_ascii=False)), id="other-user-id"),
+        pytest.param(lambda data: tampered(data, auth_date=str(int(time.time()) - 1)), id="changed-auth-date"),
+        pytest.param(lambda data: tampered(data, hash="0" * 64), id="zero-hash"),
+        pytest.param(lambda data: "&".join(p for p in data.split("&") if not p.startswith("hash=")), id="no-hash"),
+        pytest.param(lambda data: data + "&extra=1", id="added-field"),
+        pytest.param(lambda data: "garbage", id="garbage"),
+    ],
+)
 async def test_tampered_init_data_is_refused(runtime, forge):
     with pytest.raises(SignInRefused) as caught:
         await sign_in(runtime, forge(init_data_for(runtime)))
@@ -177,9 +180,20 @@ async def test_init_data_that_is_not_text_is_refused(runtime, not_text):
     assert_refused_in_russian(caught, SIGN_IN_FAILED)
 
 
-@pytest.mark.parametrize("junk", [
-    "", "x", "x" * 19, "x" * 101, "x" * 10_000, "../../etc/passwd-but-long-enough", None, 12345, b"0" * 43,
-])
+@pytest.mark.parametrize(
+    "junk",
+    [
+        "",
+        "x",
+        "x" * 19,
+        "x" * 101,
+        "x" * 10_000,
+        "../../etc/passwd-but-long-enough",
+        None,
+        12345,
+        b"0" * 43,
+    ],
+)
 async def test_resume_with_junk_ids_is_none(runtime, junk):
     await sign_in(runtime, init_data_for(runtime))  # a live session exists; junk must not find it
     assert await resume(runtime, junk) is None

@@ -169,8 +169,13 @@ def test_rotate_command_re_encrypts_with_the_newest_key(sandbox, tmp_path):
         "asyncio.run(go())\n"
     )
     subprocess.run([sys.executable, "-c", login], cwd=ROOT, env={**env, "TOKEN_ENCRYPTION_KEYS": old}, check=True)
-    result = subprocess.run([sys.executable, "-m", "services.cargotech.rotate_keys"], cwd=ROOT,
-                            env={**env, "TOKEN_ENCRYPTION_KEYS": f"{new},{old}"}, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "services.cargotech.rotate_keys"],
+        cwd=ROOT,
+        env={**env, "TOKEN_ENCRYPTION_KEYS": f"{new},{old}"},
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0 and "Re-encrypted 1" in result.stdout
     ciphertext = sqlite3.connect(tmp_path / "ops.db").execute("select ciphertext from cargotech_token").fetchone()[0]
     assert Fernet(new).decrypt(ciphertext.encode())  # readable with the new key alone

@@ -23,21 +23,28 @@ ACCOUNT = 600
 def one_minute_budget(runtime, **limits) -> UpstreamBudget:
     """The runtime's budget with its clock stopped: everything below happens within one minute,
     so the counts do not depend on how fast this machine runs the test."""
+
     def frozen() -> float:
         return 1000.0
 
     lookup_share = ACCOUNT // 2
-    budget = UpstreamBudget(account_limit=ACCOUNT, clock=frozen, notifier=runtime.notifier,
-                            lookup_bucket=MemoryRateBucket(lookup_share, lookup_share - 1, clock=frozen), **limits)
+    budget = UpstreamBudget(
+        account_limit=ACCOUNT,
+        clock=frozen,
+        notifier=runtime.notifier,
+        lookup_bucket=MemoryRateBucket(lookup_share, lookup_share - 1, clock=frozen),
+        **limits,
+    )
     runtime.cargos.budget = budget
     return budget
 
 
 async def abuse(runtime, driver_id: int, tally: dict[str, int], attempts: int = ATTEMPTS) -> None:
     for n in range(attempts // 2):
-        for call in (lambda n=n: runtime.cargos.points(f"Город{driver_id}x{n}", caller=Caller.lookup(driver_id)),
-                     lambda n=n: runtime.cargos.detail(str(9_000_000_000 + driver_id * 1000 + n),
-                                                       caller=Caller.lookup(driver_id))):
+        for call in (
+            lambda n=n: runtime.cargos.points(f"Город{driver_id}x{n}", caller=Caller.lookup(driver_id)),
+            lambda n=n: runtime.cargos.detail(str(9_000_000_000 + driver_id * 1000 + n), caller=Caller.lookup(driver_id)),
+        ):
             try:
                 await call()
                 tally["served"] += 1
@@ -55,8 +62,9 @@ async def honest_feed(runtime, tally: dict[str, int]) -> None:
         offset = 0
         for _page in range(3):
             try:
-                page = await load_feed_page(runtime.cargos, filters, offset=offset,
-                                            caller=Caller(HONEST, Purpose.FEED, charged=offset == 0))
+                page = await load_feed_page(
+                    runtime.cargos, filters, offset=offset, caller=Caller(HONEST, Purpose.FEED, charged=offset == 0)
+                )
             except CargoTechError as exc:
                 tally["refused"] += 1
                 tally["errors"].append(repr(exc))
@@ -126,6 +134,7 @@ async def test_lookups_cannot_evict_the_shared_pages(make_runtime):
     shared = MemoryCache(max_entries=40)
     one_pool = CargoService(runtime.cargos.client, shared, runtime.locks)
     assert await evicted(one_pool)  # without a separate cache, 60 texts push the page out
-    separate = CargoService(runtime.cargos.client, MemoryCache(max_entries=40), runtime.locks,
-                            lookup_cache=MemoryCache(max_entries=20))
+    separate = CargoService(
+        runtime.cargos.client, MemoryCache(max_entries=40), runtime.locks, lookup_cache=MemoryCache(max_entries=20)
+    )
     assert not await evicted(separate)

@@ -27,8 +27,11 @@ def test_the_check_reads_a_reason():
 
 
 def test_every_suppression_says_what_and_why():
-    bare = [f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
-            for path in python_files() if ".web" not in path.parts and path.name != "test_suppressions.py"
-            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-            if SUPPRESSION.search(line) and not WITH_REASON.search(line)]
+    bare = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in python_files()
+        if ".web" not in path.parts and path.name != "test_suppressions.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if SUPPRESSION.search(line) and not WITH_REASON.search(line)
+    ]
     assert not bare, "\n".join(bare)

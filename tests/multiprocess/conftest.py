@@ -96,8 +96,7 @@ class Driver:
         self.driver_id = driver_id
         self.socket = ReflexSocket(app.url)
         user = {"id": driver_id, "first_name": name, "last_name": str(driver_id), "language_code": "ru"}
-        init_data = sign_init_data({"user": json.dumps(user, ensure_ascii=False), "query_id": "AAE-mp"},
-                                   DEV_BOT_TOKEN)
+        init_data = sign_init_data({"user": json.dumps(user, ensure_ascii=False), "query_id": "AAE-mp"}, DEV_BOT_TOKEN)
         self.socket.send(f"{SESSION}.exchange", {"init_data": init_data})
         self.socket.wait_for(lambda d: d.get(SESSION, {}).get("signed_in_rx_state_") is True)
         self.feed_result()  # signing in on "/" loads the feed: let that finish first

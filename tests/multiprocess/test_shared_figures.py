@@ -26,16 +26,16 @@ def scrape(url: str) -> dict[str, float]:
             if s.name == "cargotech_upstream_requests_total":
                 out["all_requests"] += s.value
                 out["list_requests"] += s.value if s.labels["endpoint"] == "list" else 0
-            elif s.name == "cargo_cache_lookups_total" and s.labels["kind"] == "list" \
-                    and s.labels["outcome"] in ("hits", "misses"):
+            elif (
+                s.name == "cargo_cache_lookups_total" and s.labels["kind"] == "list" and s.labels["outcome"] in ("hits", "misses")
+            ):
                 out["list_lookups"] += s.value
             elif s.name == "app_figures_deployment_wide":
                 out["whole"] = s.value
     return out
 
 
-@pytest.mark.parametrize("cluster", [{"GRANIAN_WORKERS": "2", "ADMIN_TELEGRAM_IDS": str(ADMIN_ID)}],
-                         indirect=True)
+@pytest.mark.parametrize("cluster", [{"GRANIAN_WORKERS": "2", "ADMIN_TELEGRAM_IDS": str(ADMIN_ID)}], indirect=True)
 def test_metrics_and_admin_figures_add_up_over_two_instances_of_two_workers(cluster: Cluster):
     apps = [cluster.a, cluster.b]
     with ThreadPoolExecutor(4) as pool:
@@ -59,8 +59,11 @@ def test_metrics_and_admin_figures_add_up_over_two_instances_of_two_workers(clus
     assert expected >= 8
 
     # Each worker sends its counts within a second; then every scrape shows the same totals.
-    wait_until(lambda: all(scrape(app.url)["list_requests"] == expected for app in apps), 30,
-               "both instances' /metrics count every list call")
+    wait_until(
+        lambda: all(scrape(app.url)["list_requests"] == expected for app in apps),
+        30,
+        "both instances' /metrics count every list call",
+    )
     scrapes = [scrape(app.url) for app in apps for _ in range(6)]
     assert {s["list_requests"] for s in scrapes} == {expected}
     assert len({s["all_requests"] for s in scrapes}) == 1

@@ -64,8 +64,7 @@ def test_both_instances_share_one_cargotech_budget(cluster: Cluster):
             driver.close()
     elapsed = time.monotonic() - started
     after = cluster.sandbox.stats()
-    data_calls = sum(after[k] - before[k] for k in ("list", "detail", "points", "me", "truck_types", "load_types")
-                     if k in after)
+    data_calls = sum(after[k] - before[k] for k in ("list", "detail", "points", "me", "truck_types", "load_types") if k in after)
     assert after["rate_limited"] == before["rate_limited"], "the sandbox had to refuse calls: budget overrun"
     # Burst 30, then (60 − 30)/60 per second, shared by both instances.
     assert data_calls <= 30 + 0.5 * elapsed + 1
@@ -75,7 +74,8 @@ def test_both_instances_share_one_cargotech_budget(cluster: Cluster):
     assert served and refused  # the budget ran out part-way, and drivers were told so
     # Each driver's query was a filter change, so the notice says that the new filters failed.
     assert {r["error_rx_state_"] for r in refused} == {
-        f"{NEW_FILTERS_FAILED}: Слишком много запросов к CargoTech — попробуйте через минуту."}
+        f"{NEW_FILTERS_FAILED}: Слишком много запросов к CargoTech — попробуйте через минуту."
+    }
 
 
 def _respond(driver: Driver, cargo_id: str, phone: str) -> dict:
@@ -89,8 +89,12 @@ def _respond(driver: Driver, cargo_id: str, phone: str) -> dict:
 
 def _some_cargo_id(cluster: Cluster, offset: int) -> str:
     token = cluster.sandbox.login()
-    listed = httpx.get(f"{cluster.sandbox.url}/v2/cargos/views", params={"limit": 1, "offset": offset},
-                       headers={"Authorization": f"Bearer {token}"}, timeout=10).json()
+    listed = httpx.get(
+        f"{cluster.sandbox.url}/v2/cargos/views",
+        params={"limit": 1, "offset": offset},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    ).json()
     return str(listed["data"][0]["id"])
 
 
@@ -109,8 +113,10 @@ def test_a_response_made_through_a_shows_its_status_on_b(cluster: Cluster):
         listed = on_b.socket.wait_for(lambda d: d.get(RESPONSES, {}).get("loaded_rx_state_") is True)
         assert [item["cargo_id"] for item in listed[RESPONSES]["items_rx_state_"]] == [cargo_id]
 
-        [message] = wait_until(lambda: [m for m in cluster.telegram.chat(DISPATCHERS)["messages"]
-                                       if cargo_id in m["text"]], what="dispatcher message")
+        [message] = wait_until(
+            lambda: [m for m in cluster.telegram.chat(DISPATCHERS)["messages"] if cargo_id in m["text"]],
+            what="dispatcher message",
+        )
         accept = message["buttons"][0][0]["callback_data"]
         report = cluster.telegram.press_button(DISPATCHERS, message["message_id"], accept, from_user=DISPATCHER)
         assert report["status"] == 200
@@ -120,8 +126,9 @@ def test_a_response_made_through_a_shows_its_status_on_b(cluster: Cluster):
             items = delta.get(RESPONSES, {}).get("items_rx_state_", [])
             # The feed publishes its cards in slot vars (cards_0, cards_1, …): the badge is in one.
             cards = [c for key, slot in delta.get(FEED, {}).items() if key.startswith("cards_") for c in slot]
-            return (any(i["cargo_id"] == cargo_id and i["status"] == "Принят" for i in items)
-                    and any(c["id"] == cargo_id and c["status"] == "Принят" for c in cards))
+            return any(i["cargo_id"] == cargo_id and i["status"] == "Принят" for i in items) and any(
+                c["id"] == cargo_id and c["status"] == "Принят" for c in cards
+            )
 
         assert on_b.socket.wait_for(accepted, timeout=30)
     finally:
@@ -144,8 +151,7 @@ def test_killing_an_instance_mid_delivery_loses_nothing(cluster: Cluster):
     driver = Driver(cluster.a, 640000001, name="Иван")
     try:
         _respond(driver, cargo_id, "+7 921 000-33-44")
-        wait_until(lambda: [row for row in _outbox(cluster.database_url) if row[1] == "sending"],
-                  what="A claims the message")
+        wait_until(lambda: [row for row in _outbox(cluster.database_url) if row[1] == "sending"], what="A claims the message")
     finally:
         driver.close()
     time.sleep(0.5)  # the request is on the wire, hanging in "Telegram"
@@ -153,8 +159,11 @@ def test_killing_an_instance_mid_delivery_loses_nothing(cluster: Cluster):
     assert [row[1] for row in _outbox(cluster.database_url)] == ["sending"]
 
     cluster.b.start()  # B takes the message over when A's lease runs out
-    [message] = wait_until(lambda: [m for m in cluster.telegram.chat(DISPATCHERS)["messages"]
-                                   if cargo_id in m["text"]], timeout_s=90, what="delivery by B")
+    [message] = wait_until(
+        lambda: [m for m in cluster.telegram.chat(DISPATCHERS)["messages"] if cargo_id in m["text"]],
+        timeout_s=90,
+        what="delivery by B",
+    )
     assert "+79210003344" in message["text"]
     wait_until(lambda: [row[1] for row in _outbox(cluster.database_url)] == ["sent"], what="marked sent")
     time.sleep(2)  # nothing else trickles in

@@ -16,7 +16,10 @@ def run_workers(*args: str, count: int = 2, timeout_s: float = 30) -> list:
     workers = [
         subprocess.Popen(
             [sys.executable, "-m", "tests.primitives.worker", *args],
-            cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
         )
         for _ in range(count)
     ]

@@ -29,8 +29,7 @@ def sandbox(sandbox_server: SandboxServer) -> SandboxServer:
 
 @pytest.fixture
 def anon(sandbox: SandboxServer) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=sandbox.url, timeout=10, trust_env=False,
-                      headers={"Accept": "application/json"}) as client:
+    with httpx.Client(base_url=sandbox.url, timeout=10, trust_env=False, headers={"Accept": "application/json"}) as client:
         yield client
 
 

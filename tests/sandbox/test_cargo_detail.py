@@ -20,8 +20,15 @@ def test_detail_is_the_list_item_plus_what_the_list_lacks(api):
         for point in ("start", "finish"):
             assert detail["points"][point].pop("address").startswith("г. ")
         assert {k: v for k, v in detail.items() if k not in ("extra", "cargo_type", "shipper")} == item
-        assert set(detail["extra"]) >= {"note", "note_valid", "url", "external_inn", "custom_cargo_type",
-                                        "partial_load", "krugoreis"}
+        assert set(detail["extra"]) >= {
+            "note",
+            "note_valid",
+            "url",
+            "external_inn",
+            "custom_cargo_type",
+            "partial_load",
+            "krugoreis",
+        }
         assert detail["cargo_type"]["id"] and detail["cargo_type"]["name"]
         assert set(detail["shipper"]) == {"id", "inn", "name", "type", "security_status"}
 

@@ -21,10 +21,25 @@ def test_cli_serves_the_seed_shape():
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     process = subprocess.Popen(
-        [sys.executable, "-m", "sandbox", "--port", str(port), "--seed", "3", "--auth-shape", "seed",
-         "--rate-limit", "50", "--log-level", "warning"],
-        cwd=ROOT, env={"PATH": "/usr/bin:/bin", "SANDBOX_PASSWORD": "cli-secret"},
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "sandbox",
+            "--port",
+            str(port),
+            "--seed",
+            "3",
+            "--auth-shape",
+            "seed",
+            "--rate-limit",
+            "50",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "SANDBOX_PASSWORD": "cli-secret"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 20
@@ -35,11 +50,9 @@ def test_cli_serves_the_seed_shape():
             except httpx.TransportError:
                 assert time.monotonic() < deadline and process.poll() is None, "the sandbox did not start"
                 time.sleep(0.1)
-        login = httpx.post(f"{url}/v1/auth/login", json={"phone": "89111111111", "password": "cli-secret"},
-                           trust_env=False)
+        login = httpx.post(f"{url}/v1/auth/login", json={"phone": "89111111111", "password": "cli-secret"}, trust_env=False)
         assert login.status_code == 200 and login.json()["expires_in"] == 3600
-        me = httpx.get(f"{url}/v1/me", headers={"Authorization": f"Bearer {login.json()['access_token']}"},
-                       trust_env=False)
+        me = httpx.get(f"{url}/v1/me", headers={"Authorization": f"Bearer {login.json()['access_token']}"}, trust_env=False)
         assert me.status_code == 200 and me.headers["X-RateLimit-Limit"] == "50"
     finally:
         process.terminate()

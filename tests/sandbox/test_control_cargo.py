@@ -55,8 +55,9 @@ def test_price_change_shows_in_list_and_detail_with_its_per_km(sandbox, api):
     detail = _detail(api, item["id"]).json()["data"]
     assert (detail.get("price_carrier") or detail["price"]) == 12_340_000
     # Everything but the price stays as it was.
-    assert {k: v for k, v in listed.items() if not k.startswith("price")} == \
-        {k: v for k, v in item.items() if not k.startswith("price")}
+    assert {k: v for k, v in listed.items() if not k.startswith("price")} == {
+        k: v for k, v in item.items() if not k.startswith("price")
+    }
 
 
 def test_filter_by_price_sees_the_new_price(sandbox, api):
@@ -148,7 +149,11 @@ def test_generated_reposts_follow_their_original_and_fold_back(sandbox, api):
 def test_fields_set_by_a_test_are_served_in_list_and_detail(sandbox, api):
     item = _first_page(api)[2]
     fields = {
-        "weight": 0.5, "volume": 1, "price": 0, "price_carrier": None, "price_per_km": 0,
+        "weight": 0.5,
+        "volume": 1,
+        "price": 0,
+        "price_carrier": None,
+        "price_per_km": 0,
         "points": {"start": {"first_date": "2026-12-03T04:30:00Z", "last_date": "2026-12-03T07:30:00+03:00"}},
         "contacts": [{"type": "broker", "name": "Ольга Смирнова", "email": "olga@example.ru"}],
         "extra": {"note": "длинное примечание"},
@@ -167,8 +172,16 @@ def test_fields_set_by_a_test_are_served_in_list_and_detail(sandbox, api):
     assert detail["points"]["start"]["address"] and detail["weight"] == 0.5
     # The list filters see the new size: half a kilogram in 1 m³ fits the smallest truck.
     city = item["points"]["start"]["city"]["id"]
-    small = api.get(LIST, params={**BASE_PARAMS, "filter[wv]": "0.001-1", "filter[start_point_id]": city,
-                                  "filter[start_point_type]": 2, "filter[start_point_radius]": 0}).json()["data"]
+    small = api.get(
+        LIST,
+        params={
+            **BASE_PARAMS,
+            "filter[wv]": "0.001-1",
+            "filter[start_point_id]": city,
+            "filter[start_point_type]": 2,
+            "filter[start_point_radius]": 0,
+        },
+    ).json()["data"]
     assert [i["id"] for i in small] == [item["id"]]
 
 

@@ -16,8 +16,7 @@ INN12 = ((7, 2, 4, 10, 3, 5, 9, 4, 6, 8), (3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8))
 def _valid_inn(inn):
     if len(inn) == 10:
         return inn[9] == inn_check_digit(inn[:9], INN10)
-    return (len(inn) == 12 and inn[10] == inn_check_digit(inn[:10], INN12[0])
-            and inn[11] == inn_check_digit(inn[:11], INN12[1]))
+    return len(inn) == 12 and inn[10] == inn_check_digit(inn[:10], INN12[0]) and inn[11] == inn_check_digit(inn[:11], INN12[1])
 
 
 def test_ids_are_ten_digit_int64(everything):

@@ -9,14 +9,17 @@ def _points(api, **params):
     return answer.json()
 
 
-@pytest.mark.parametrize("text, first", [
-    ("Каз", "Казань, Республика Татарстан"),
-    ("моск", "Москва, Московская обл."),
-    ("САНКТ", "Санкт-Петербург, Ленинградская обл."),
-    ("ростов", "Ростов-на-Дону, Ростовская обл."),
-    ("орёл", "Орёл, Орловская обл."),
-    ("КОРОЛЁВ", "Королёв, Московская обл."),
-])
+@pytest.mark.parametrize(
+    "text, first",
+    [
+        ("Каз", "Казань, Республика Татарстан"),
+        ("моск", "Москва, Московская обл."),
+        ("САНКТ", "Санкт-Петербург, Ленинградская обл."),
+        ("ростов", "Ростов-на-Дону, Ростовская обл."),
+        ("орёл", "Орёл, Орловская обл."),
+        ("КОРОЛЁВ", "Королёв, Московская обл."),
+    ],
+)
 def test_prefix_search_is_case_insensitive(api, text, first):
     assert _points(api, **{"filter[name]": text})["data"][0]["name"] == first
 
@@ -44,8 +47,11 @@ def test_paging_and_meta(api):
     everything = _points(api, **{"limit": 100})
     assert everything["meta"]["size"] >= 60 + 40  # cities and regions
     second = _points(api, **{"limit": 10, "offset": 10})
-    assert second["data"] == everything["data"][10:20] and second["meta"] == {"limit": 10, "offset": 10,
-                                                                            "size": everything["meta"]["size"]}
+    assert second["data"] == everything["data"][10:20] and second["meta"] == {
+        "limit": 10,
+        "offset": 10,
+        "size": everything["meta"]["size"],
+    }
     assert _points(api, **{"filter[name]": "Zzz"}) == {"data": [], "meta": {"limit": 10, "offset": 0, "size": 0}}
 
 
@@ -54,10 +60,13 @@ def test_bad_points_parameters(api):
     assert answer.status_code == 422 and set(answer.json()["errors"]) == {"limit", "filter.type"}
 
 
-@pytest.mark.parametrize("path, names", [
-    ("/v1/dictionaries/truck_types", {"тент", "рефрижератор", "изотермический", "бортовой", "цистерна"}),
-    ("/v1/dictionaries/load_types", {"верхняя", "боковая", "задняя", "с полной растентовкой"}),
-])
+@pytest.mark.parametrize(
+    "path, names",
+    [
+        ("/v1/dictionaries/truck_types", {"тент", "рефрижератор", "изотермический", "бортовой", "цистерна"}),
+        ("/v1/dictionaries/load_types", {"верхняя", "боковая", "задняя", "с полной растентовкой"}),
+    ],
+)
 def test_type_dictionaries(api, path, names):
     data = api.get(path).json()["data"]
     assert names <= {kind["name"] for kind in data}

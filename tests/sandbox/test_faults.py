@@ -108,8 +108,7 @@ def test_clearing_faults_releases_hung_calls(api, sandbox):
 
 def test_shutdown_releases_hung_calls():
     with SandboxServer() as server:
-        client = httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {server.login()}"},
-                              trust_env=False)
+        client = httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {server.login()}"}, trust_env=False)
         server.fault(kind="hang", count=1)
         thread, result = _hang_in_background(client)
         _wait_for(lambda: server.stats()["hanging"] == 1)
@@ -137,15 +136,18 @@ def test_pending_faults_are_listed_and_reset_drops_them(anon, sandbox):
     assert sandbox.stats()["faults_pending"] == 0
 
 
-@pytest.mark.parametrize("spec", [
-    {"kind": "explode"},
-    {"kind": "status"},
-    {"kind": "status", "status": 200},
-    {"kind": "latency"},
-    {"kind": "status", "status": 503, "count": 0},
-    {"kind": "hang", "path_prefix": "v2"},
-    {"kind": "hang", "colour": "red"},
-])
+@pytest.mark.parametrize(
+    "spec",
+    [
+        {"kind": "explode"},
+        {"kind": "status"},
+        {"kind": "status", "status": 200},
+        {"kind": "latency"},
+        {"kind": "status", "status": 503, "count": 0},
+        {"kind": "hang", "path_prefix": "v2"},
+        {"kind": "hang", "colour": "red"},
+    ],
+)
 def test_bad_fault_specs_are_refused(sandbox, spec):
     with pytest.raises(ValueError):
         sandbox.fault(**spec)

@@ -36,8 +36,9 @@ def test_the_switch_serves_the_same_cargos_in_drifted_spellings(sandbox, api):
     unusable = [item for item in drifted["data"] if is_unusable(sandbox.config.seed, int(item["id"]))]
     for item in unusable:
         points = item["points"]
-        assert points == [] or not all(isinstance(points.get(end), dict) and (points[end].get("city") or {}).get("name")
-                                       for end in ("start", "finish"))
+        assert points == [] or not all(
+            isinstance(points.get(end), dict) and (points[end].get("city") or {}).get("name") for end in ("start", "finish")
+        )
 
 
 def test_details_and_dictionaries_drift_too(sandbox, api):
@@ -65,9 +66,13 @@ def test_reset_restores_plain_and_bad_values_are_refused(sandbox, anon):
 def test_cli_flag_and_environment(args, env):
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen([sys.executable, "-m", "sandbox", "--port", str(port), "--log-level", "warning", *args],
-                               cwd=ROOT, env={"PATH": "/usr/bin:/bin", **env},
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "sandbox", "--port", str(port), "--log-level", "warning", *args],
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 20
         while True:

@@ -28,19 +28,21 @@ def test_going_back_in_time_hides_newer_cargos(sandbox, fetch_all):
 
 
 def _first_page_and_details(server):
-    with httpx.Client(base_url=server.url, trust_env=False,
-                      headers={"Authorization": f"Bearer {server.login()}"}) as client:
+    with httpx.Client(base_url=server.url, trust_env=False, headers={"Authorization": f"Bearer {server.login()}"}) as client:
         page = client.get(LIST, params={**BASE_PARAMS, "limit": 100}).json()
-        details = [client.get(f"/v1/carrier/cargos/{item['id']}", params={"include": "contacts"}).json()
-                   for item in page["data"][:20]]
+        details = [
+            client.get(f"/v1/carrier/cargos/{item['id']}", params={"include": "contacts"}).json() for item in page["data"][:20]
+        ]
     return page, details
 
 
 def test_same_seed_same_data_other_seed_other_data(sandbox_server):
     sandbox_server.reset()
     pinned = sandbox_server.pinned_at
-    with (SandboxServer(seed=sandbox_server.config.seed, pinned_at=pinned) as twin,
-          SandboxServer(seed=7, pinned_at=pinned) as other):
+    with (
+        SandboxServer(seed=sandbox_server.config.seed, pinned_at=pinned) as twin,
+        SandboxServer(seed=7, pinned_at=pinned) as other,
+    ):
         for server in (sandbox_server, twin, other):
             server.set_clock(0, frozen=True)  # the same instant on all three
         ours, twins = _first_page_and_details(sandbox_server), _first_page_and_details(twin)

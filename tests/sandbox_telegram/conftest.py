@@ -16,8 +16,9 @@ from tests.sandbox_telegram.support import DISPATCHER, DISPATCHER_CHAT, WebhookR
 @pytest.fixture(scope="session")
 def fake_server() -> Iterator[FakeTelegramServer]:
     # A short long-poll cap keeps the getUpdates tests quick.
-    with FakeTelegramServer(dispatcher_chat=DISPATCHER_CHAT, dispatcher_user=DISPATCHER,
-                            long_poll_cap_s=1.0, webhook_timeout_s=3.0) as server:
+    with FakeTelegramServer(
+        dispatcher_chat=DISPATCHER_CHAT, dispatcher_user=DISPATCHER, long_poll_cap_s=1.0, webhook_timeout_s=3.0
+    ) as server:
         yield server
 
 

@@ -18,9 +18,12 @@ DISPATCHER_CHAT = -1000000000001
 DISPATCHER = 900000001
 DRIVER = 500000001
 SECRET = "webhook-secret_42"
-ACCEPT_KEYBOARD = {"inline_keyboard": [[{"text": "Принять", "callback_data": "accept:7"},
-                                        {"text": "Отклонить", "callback_data": "reject:7"}],
-                                       [{"text": "Выполнено", "callback_data": "done:7"}]]}
+ACCEPT_KEYBOARD = {
+    "inline_keyboard": [
+        [{"text": "Принять", "callback_data": "accept:7"}, {"text": "Отклонить", "callback_data": "reject:7"}],
+        [{"text": "Выполнено", "callback_data": "done:7"}],
+    ]
+}
 
 
 def make_bot(base_url: str, *, read_timeout: float = 5.0) -> Bot:

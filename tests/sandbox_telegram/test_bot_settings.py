@@ -24,7 +24,10 @@ async def test_menu_button_web_app(bot, fake):
     assert await bot.get_chat_menu_button() == button
     assert await bot.get_chat_menu_button(chat_id=DRIVER) == button  # a chat without its own gets the default
     assert fake.calls("setChatMenuButton")[0]["params"]["menu_button"] == {
-        "type": "web_app", "text": "Грузы", "web_app": {"url": "https://example.org/app"}}
+        "type": "web_app",
+        "text": "Грузы",
+        "web_app": {"url": "https://example.org/app"},
+    }
 
 
 async def test_chat_member_status_comes_from_control(bot, fake):
@@ -60,17 +63,18 @@ async def test_a_garbled_token_is_unauthorized(fake):
         answer = client.get("/botabc:def/getMe")
         assert answer.status_code == 401
         assert answer.json() == {"ok": False, "error_code": 401, "description": "Unauthorized"}
-        assert client.get(f"/bot{TOKEN}/sendPigeon").json() == {"ok": False, "error_code": 404,
-                                                                 "description": "Not Found"}
+        assert client.get(f"/bot{TOKEN}/sendPigeon").json() == {"ok": False, "error_code": 404, "description": "Not Found"}
 
 
 def test_any_body_encoding_and_method_spelling(fake):
     with httpx.Client(base_url=f"{fake.base_url}{TOKEN}", trust_env=False) as client:
         by_query = client.get("/SENDMESSAGE", params={"chat_id": DRIVER, "text": "true"})
-        by_json = client.post("/sendMessage", json={"chat_id": str(DRIVER), "text": 42,
-                                                    "reply_markup": '{"remove_keyboard": true}'})
-        by_multipart = client.post("/sendmessage", data={"chat_id": str(DRIVER), "text": "файл"},
-                                   files={"document": ("a.txt", b"not stored")})
+        by_json = client.post(
+            "/sendMessage", json={"chat_id": str(DRIVER), "text": 42, "reply_markup": '{"remove_keyboard": true}'}
+        )
+        by_multipart = client.post(
+            "/sendmessage", data={"chat_id": str(DRIVER), "text": "файл"}, files={"document": ("a.txt", b"not stored")}
+        )
         broken = client.post("/sendMessage", content=b"{nope", headers={"Content-Type": "application/json"})
     assert by_query.json()["result"]["text"] == "true"  # a text stays a string whatever it looks like
     assert by_json.json()["result"]["text"] == "42"

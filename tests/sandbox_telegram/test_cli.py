@@ -21,9 +21,25 @@ def test_cli_serves_with_the_dispatcher_as_a_member():
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     process = subprocess.Popen(
-        [sys.executable, "-m", "sandbox.telegram", "--port", str(port), "--dispatcher-chat", "-1000000000777",
-         "--dispatcher-user", "900000777", "--bot-username", "cli_bot", "--log-level", "warning"],
-        cwd=ROOT, env={"PATH": "/usr/bin:/bin"}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "sandbox.telegram",
+            "--port",
+            str(port),
+            "--dispatcher-chat",
+            "-1000000000777",
+            "--dispatcher-user",
+            "900000777",
+            "--bot-username",
+            "cli_bot",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 20
@@ -34,8 +50,9 @@ def test_cli_serves_with_the_dispatcher_as_a_member():
             except httpx.TransportError:
                 assert time.monotonic() < deadline and process.poll() is None, "the fake Telegram did not start"
                 time.sleep(0.1)
-        member = httpx.post(f"{url}/bot42:token/getChatMember",
-                            data={"chat_id": "-1000000000777", "user_id": "900000777"}, trust_env=False).json()
+        member = httpx.post(
+            f"{url}/bot42:token/getChatMember", data={"chat_id": "-1000000000777", "user_id": "900000777"}, trust_env=False
+        ).json()
         assert member["result"]["status"] == "member"
         assert httpx.get(f"{url}/bot42:token/getMe", trust_env=False).json()["result"]["username"] == "cli_bot"
     finally:

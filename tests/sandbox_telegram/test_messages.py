@@ -8,11 +8,12 @@ from telegram.error import BadRequest
 
 from tests.sandbox_telegram.support import ACCEPT_KEYBOARD, BOT_ID, DISPATCHER_CHAT, DRIVER, TOKEN
 
-KEYBOARD = InlineKeyboardMarkup([
-    [InlineKeyboardButton("Принять", callback_data="accept:7"),
-     InlineKeyboardButton("Отклонить", callback_data="reject:7")],
-    [InlineKeyboardButton("Выполнено", callback_data="done:7")],
-])
+KEYBOARD = InlineKeyboardMarkup(
+    [
+        [InlineKeyboardButton("Принять", callback_data="accept:7"), InlineKeyboardButton("Отклонить", callback_data="reject:7")],
+        [InlineKeyboardButton("Выполнено", callback_data="done:7")],
+    ]
+)
 
 
 async def test_get_me_is_the_bot_of_the_token(bot):
@@ -21,9 +22,13 @@ async def test_get_me_is_the_bot_of_the_token(bot):
 
 
 async def test_send_message_with_a_keyboard_round_trips(bot, fake):
-    sent = await bot.send_message(DISPATCHER_CHAT, "<b>Отклик</b> на груз 7\nВодитель: Иван",
-                                  parse_mode=ParseMode.HTML, reply_markup=KEYBOARD,
-                                  link_preview_options=LinkPreviewOptions(is_disabled=True))
+    sent = await bot.send_message(
+        DISPATCHER_CHAT,
+        "<b>Отклик</b> на груз 7\nВодитель: Иван",
+        parse_mode=ParseMode.HTML,
+        reply_markup=KEYBOARD,
+        link_preview_options=LinkPreviewOptions(is_disabled=True),
+    )
     assert sent.chat.id == DISPATCHER_CHAT and sent.chat.type == "supergroup"
     assert sent.from_user.id == BOT_ID and sent.date.timestamp() > 0
     assert sent.text == "Отклик на груз 7\nВодитель: Иван"  # the tags became an entity
@@ -56,8 +61,7 @@ async def test_message_ids_keep_growing_after_a_reset(bot, fake):
 
 async def test_edit_message_text_changes_what_the_chat_shows(bot, fake):
     sent = await bot.send_message(DISPATCHER_CHAT, "Отклик на груз 7", reply_markup=KEYBOARD)
-    edited = await bot.edit_message_text("Отклик на груз 7\n✅ Принят", chat_id=DISPATCHER_CHAT,
-                                         message_id=sent.message_id)
+    edited = await bot.edit_message_text("Отклик на груз 7\n✅ Принят", chat_id=DISPATCHER_CHAT, message_id=sent.message_id)
     assert edited.text.endswith("✅ Принят") and edited.edit_date is not None
     shown = fake.chat(DISPATCHER_CHAT)["messages"][0]
     assert shown["text"] == "Отклик на груз 7\n✅ Принят"
@@ -86,17 +90,36 @@ async def test_a_users_message_cannot_be_edited(bot, fake):
         await bot.edit_message_text("x", chat_id=DRIVER, message_id=typed["message_id"])
 
 
-@pytest.mark.parametrize(("kwargs", "wording"), [
-    ({"chat_id": DISPATCHER_CHAT, "text": "   "}, "message text is empty"),
-    ({"chat_id": "@dispatchers", "text": "x"}, "chat not found"),
-    ({"chat_id": DISPATCHER_CHAT, "text": "x" * 4097}, "message is too long"),
-    ({"chat_id": DISPATCHER_CHAT, "text": "вес <5 т", "parse_mode": ParseMode.HTML},
-     'can\'t parse entities: Unsupported start tag "5" at byte offset 7'),
-    ({"chat_id": DISPATCHER_CHAT, "text": "x", "reply_markup": InlineKeyboardMarkup(
-        [[InlineKeyboardButton("x", callback_data="d" * 65)]])}, "BUTTON_DATA_INVALID"),
-    ({"chat_id": DISPATCHER_CHAT, "text": "x", "reply_markup": InlineKeyboardMarkup(
-        [[InlineKeyboardButton("Открыть", web_app=WebAppInfo("https://example.org/app"))]])}, "BUTTON_TYPE_INVALID"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "wording"),
+    [
+        ({"chat_id": DISPATCHER_CHAT, "text": "   "}, "message text is empty"),
+        ({"chat_id": "@dispatchers", "text": "x"}, "chat not found"),
+        ({"chat_id": DISPATCHER_CHAT, "text": "x" * 4097}, "message is too long"),
+        (
+            {"chat_id": DISPATCHER_CHAT, "text": "вес <5 т", "parse_mode": ParseMode.HTML},
+            'can\'t parse entities: Unsupported start tag "5" at byte offset 7',
+        ),
+        (
+            {
+                "chat_id": DISPATCHER_CHAT,
+                "text": "x",
+                "reply_markup": InlineKeyboardMarkup([[InlineKeyboardButton("x", callback_data="d" * 65)]]),
+            },
+            "BUTTON_DATA_INVALID",
+        ),
+        (
+            {
+                "chat_id": DISPATCHER_CHAT,
+                "text": "x",
+                "reply_markup": InlineKeyboardMarkup(
+                    [[InlineKeyboardButton("Открыть", web_app=WebAppInfo("https://example.org/app"))]]
+                ),
+            },
+            "BUTTON_TYPE_INVALID",
+        ),
+    ],
+)
 async def test_bad_messages_are_refused_with_telegrams_words(bot, fake, kwargs, wording):
     with pytest.raises(BadRequest) as refused:
         await bot.send_message(**kwargs)
@@ -116,8 +139,7 @@ async def test_answer_callback_query_needs_a_real_query(bot, fake):
     sent = await bot.send_message(DISPATCHER_CHAT, "Отклик", reply_markup=KEYBOARD)
     press = fake.press_button(DISPATCHER_CHAT, sent.message_id, "accept:7")  # no webhook: queued
     assert await bot.answer_callback_query(press["callback_query_id"], text="Принято") is True
-    assert fake.calls("answerCallbackQuery")[0]["params"] == {"callback_query_id": press["callback_query_id"],
-                                                              "text": "Принято"}
+    assert fake.calls("answerCallbackQuery")[0]["params"] == {"callback_query_id": press["callback_query_id"], "text": "Принято"}
     with pytest.raises(BadRequest, match=r"(?i)query ID is invalid"):
         await bot.answer_callback_query("12345")
 
@@ -126,5 +148,4 @@ async def test_send_chat_action(bot, fake):
     assert await bot.send_chat_action(DRIVER, ChatAction.TYPING) is True
     with httpx.Client(base_url=f"{fake.base_url}{TOKEN}", trust_env=False) as client:
         refused = client.post("/sendChatAction", json={"chat_id": DRIVER, "action": "dancing"})
-    assert refused.json() == {"ok": False, "error_code": 400,
-                              "description": "Bad Request: wrong parameter action in request"}
+    assert refused.json() == {"ok": False, "error_code": 400, "description": "Bad Request: wrong parameter action in request"}

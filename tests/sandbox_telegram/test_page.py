@@ -4,9 +4,12 @@ import httpx
 
 from tests.sandbox_telegram.support import DISPATCHER, DISPATCHER_CHAT, DRIVER
 
-KEYBOARD = {"inline_keyboard": [[{"text": "Принять", "callback_data": "accept:7"},
-                                 {"text": "Отклонить", "callback_data": "reject:7"}],
-                                [{"text": "Карточка груза", "url": "https://example.org/cargo/7"}]]}
+KEYBOARD = {
+    "inline_keyboard": [
+        [{"text": "Принять", "callback_data": "accept:7"}, {"text": "Отклонить", "callback_data": "reject:7"}],
+        [{"text": "Карточка груза", "url": "https://example.org/cargo/7"}],
+    ]
+}
 
 
 def get(fake, path: str) -> httpx.Response:
@@ -15,16 +18,19 @@ def get(fake, path: str) -> httpx.Response:
 
 
 async def test_the_page_shows_chats_as_telegram_would(bot, fake):
-    sent = await bot.send_message(DISPATCHER_CHAT, "<b>Отклик</b> на груз 7\nВодитель: <i>Иван</i> &lt;tag&gt;",
-                                  parse_mode="HTML", reply_markup=KEYBOARD)
+    sent = await bot.send_message(
+        DISPATCHER_CHAT, "<b>Отклик</b> на груз 7\nВодитель: <i>Иван</i> &lt;tag&gt;", parse_mode="HTML", reply_markup=KEYBOARD
+    )
     await bot.send_message(DRIVER, "Ваш отклик отправлен")
     page = get(fake, "/")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     body = page.text
     assert '<html lang="ru">' in body and "Диспетчерская" in body and "Пользователь 500000001" in body
     assert "<b>Отклик</b> на груз 7\nВодитель: <i>Иван</i> &lt;tag&gt;" in body  # formatted, line break kept
-    assert f'data-chat="{DISPATCHER_CHAT}" data-message="{sent.message_id}" data-callback="accept:7">Принять</button>' \
-        in body and ">Отклонить</button>" in body
+    assert (
+        f'data-chat="{DISPATCHER_CHAT}" data-message="{sent.message_id}" data-callback="accept:7">Принять</button>' in body
+        and ">Отклонить</button>" in body
+    )
     assert 'href="https://example.org/cargo/7"' in body
     assert f'id="presser" type="number" value="{DISPATCHER}"' in body  # presses as the dispatcher
     assert "setInterval(refresh, 2000)" in body and "Вебхук не задан" in body

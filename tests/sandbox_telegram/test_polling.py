@@ -25,8 +25,9 @@ async def test_updates_queue_until_confirmed(bot, fake):
 
 
 async def test_a_press_is_queued_as_a_callback_query(bot, fake):
-    sent = await bot.send_message(DISPATCHER_CHAT, "Отклик", reply_markup={"inline_keyboard": [
-        [{"text": "Принять", "callback_data": "accept:7"}]]})
+    sent = await bot.send_message(
+        DISPATCHER_CHAT, "Отклик", reply_markup={"inline_keyboard": [[{"text": "Принять", "callback_data": "accept:7"}]]}
+    )
     report = fake.press_button(DISPATCHER_CHAT, sent.message_id, "accept:7")
     [update] = await bot.get_updates()
     assert update.callback_query.id == report["callback_query_id"] and update.callback_query.from_user.id == DISPATCHER

@@ -12,8 +12,9 @@ SECRET_HEADER = "x-telegram-bot-api-secret-token"
 async def test_set_webhook_and_read_it_back(bot, fake, webhook_url):
     info = await bot.get_webhook_info()
     assert info.url == "" and info.pending_update_count == 0
-    assert await bot.set_webhook(webhook_url, secret_token=SECRET, allowed_updates=["message", "callback_query"],
-                                 max_connections=10)
+    assert await bot.set_webhook(
+        webhook_url, secret_token=SECRET, allowed_updates=["message", "callback_query"], max_connections=10
+    )
     info = await bot.get_webhook_info()
     assert (info.url, info.max_connections, info.allowed_updates) == (webhook_url, 10, ("message", "callback_query"))
     assert fake.webhook()["secret_token"] == SECRET
@@ -37,8 +38,7 @@ async def test_press_button_posts_a_callback_query_with_the_secret(bot, fake, re
     assert query.chat_instance and query.message.message_id == sent.message_id
     assert query.message.chat.id == DISPATCHER_CHAT and query.message.reply_markup == KEYBOARD
 
-    again = fake.press_button(DISPATCHER_CHAT, sent.message_id, "accept:7",
-                              from_user={"id": DRIVER, "first_name": "Иван"})
+    again = fake.press_button(DISPATCHER_CHAT, sent.message_id, "accept:7", from_user={"id": DRIVER, "first_name": "Иван"})
     assert again["update_id"] > report["update_id"]
     second = Update.de_json(receiver.requests[1]["update"], bot).callback_query
     assert second.from_user.first_name == "Иван" and second.chat_instance == query.chat_instance

@@ -24,11 +24,23 @@ class AppProcess:
 
     def start(self, *, timeout_s: float = 120) -> AppProcess:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        cmd = [sys.executable, "-m", "reflex", "run", "--env", "prod", "--backend-only",
-               "--backend-host", "127.0.0.1", "--backend-port", str(self.port)]
+        cmd = [
+            sys.executable,
+            "-m",
+            "reflex",
+            "run",
+            "--env",
+            "prod",
+            "--backend-only",
+            "--backend-host",
+            "127.0.0.1",
+            "--backend-port",
+            str(self.port),
+        ]
         with open(self.log_path, "ab") as log:
-            self._process = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **self.env}, stdout=log,
-                                             stderr=subprocess.STDOUT, start_new_session=True)
+            self._process = subprocess.Popen(
+                cmd, cwd=ROOT, env={**os.environ, **self.env}, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
         wait_for_http(f"{self.url}/ping", timeout_s=timeout_s, process=self._process)
         return self
 

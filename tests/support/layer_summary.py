@@ -59,8 +59,10 @@ def summarise(directory: Path, layers: list[str]) -> tuple[list[str], bool]:
         total.failed += counts.failed
         total.skipped += counts.skipped
         total.seconds += counts.seconds
-        lines.append(f"{layer:>13}: {counts.passed} passed, {counts.failed} failed, {counts.skipped} skipped"
-                     f" in {counts.seconds:.0f} s{problem}")
+        lines.append(
+            f"{layer:>13}: {counts.passed} passed, {counts.failed} failed, {counts.skipped} skipped"
+            f" in {counts.seconds:.0f} s{problem}"
+        )
     lines.append(f"total: {total.passed} passed, {total.failed} failed, {total.skipped} skipped")
     return lines, ok
 

@@ -66,12 +66,24 @@ class PostgresServer:
         if owner is not None:
             os.chown(self._dir, owner.pw_uid, owner.pw_gid)
         try:
-            self._run("initdb", "-D", str(self._data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
-                      "--no-locale", "--no-sync")
-            options = (f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self._dir} -c fsync=off "
-                       "-c synchronous_commit=off -c full_page_writes=off -c max_connections=50")
-            self._run("pg_ctl", "-D", str(self._data), "-o", options, "-l", str(self._log), "-w",
-                      "-t", str(self._start_timeout_s), "start")
+            self._run("initdb", "-D", str(self._data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync")
+            options = (
+                f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self._dir} -c fsync=off "
+                "-c synchronous_commit=off -c full_page_writes=off -c max_connections=50"
+            )
+            self._run(
+                "pg_ctl",
+                "-D",
+                str(self._data),
+                "-o",
+                options,
+                "-l",
+                str(self._log),
+                "-w",
+                "-t",
+                str(self._start_timeout_s),
+                "start",
+            )
         except BaseException:
             self.__exit__()
             raise
@@ -81,8 +93,12 @@ class PostgresServer:
         if self._dir is None:
             return
         if (self._data / "postmaster.pid").exists():
-            subprocess.run([*self._as_user, str(self._bin / "pg_ctl"), "-D", str(self._data), "-m", "immediate",
-                            "-w", "stop"], capture_output=True, timeout=30, check=False)
+            subprocess.run(
+                [*self._as_user, str(self._bin / "pg_ctl"), "-D", str(self._data), "-m", "immediate", "-w", "stop"],
+                capture_output=True,
+                timeout=30,
+                check=False,
+            )
         shutil.rmtree(self._dir, ignore_errors=True)
         self._dir = None
 
@@ -98,8 +114,9 @@ class PostgresServer:
 
     def _run(self, program: str, *args: str) -> None:
         assert self._bin is not None
-        done = subprocess.run([*self._as_user, str(self._bin / program), *args], capture_output=True, text=True,
-                              timeout=60, check=False)
+        done = subprocess.run(
+            [*self._as_user, str(self._bin / program), *args], capture_output=True, text=True, timeout=60, check=False
+        )
         if done.returncode != 0:
             log = self._log.read_text(errors="replace")[-2000:] if self._log.exists() else ""
             raise RuntimeError(f"{program} failed ({done.returncode}):\n{done.stdout}{done.stderr}\n{log}")

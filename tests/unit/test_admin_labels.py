@@ -24,7 +24,11 @@ def test_words_for_events_and_outcomes():
     assert audit_event("admin_force_login") == "админ: вход заново"
     assert audit_event("revoked") == "отозван"
     assert [outcome(code) for code in ("ok", "error", "critical", "throttled")] == [
-        "успешно", "ошибка", "критично", "слишком часто"]
+        "успешно",
+        "ошибка",
+        "критично",
+        "слишком часто",
+    ]
     assert outcome("http_401") == "ответ HTTP 401"
     assert set(OUTCOMES.values()).isdisjoint(OUTCOMES)  # no word is itself a code name
 

@@ -14,10 +14,18 @@ def msk(hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime(2026, 11, 27, hour, minute, tzinfo=MSK)
 
 
-@pytest.mark.parametrize(("moment", "quiet"), [
-    (msk(21, 59), False), (msk(22, 0), True), (msk(23, 30), True), (msk(0, 0), True),
-    (msk(6, 59), True), (msk(7, 0), False), (msk(12, 0), False),
-])
+@pytest.mark.parametrize(
+    ("moment", "quiet"),
+    [
+        (msk(21, 59), False),
+        (msk(22, 0), True),
+        (msk(23, 30), True),
+        (msk(0, 0), True),
+        (msk(6, 59), True),
+        (msk(7, 0), False),
+        (msk(12, 0), False),
+    ],
+)
 def test_overnight_window(moment, quiet):
     assert is_quiet(QuietHours("22:00", "07:00"), moment) is quiet
 

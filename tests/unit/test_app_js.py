@@ -15,7 +15,7 @@ APP_JS = (ROOT / "assets" / "app.js").read_text(encoding="utf-8")
 
 
 def test_every_function_python_calls_is_defined_in_app_js():
-    block = APP_JS[APP_JS.index("window.cargoApp = "):]
+    block = APP_JS[APP_JS.index("window.cargoApp = ") :]
     defined = set(re.findall(r"^ {4}(\w+): function", block, flags=re.MULTILINE))
     assert defined == FUNCTIONS
 

@@ -19,7 +19,8 @@ async def test_alerts_once_per_outage_longer_than_five_minutes(caplog):
                 breaker.record_failure()
             await watch.check()
         assert [r.getMessage() for r in caplog.records].count(
-            "ALERT [breaker_open] CargoTech недоступен уже 6 мин: предохранитель разомкнут") == 1
+            "ALERT [breaker_open] CargoTech недоступен уже 6 мин: предохранитель разомкнут"
+        ) == 1
         breaker.record_success()
         await watch.check()
         breaker.record_failure()

@@ -26,28 +26,45 @@ DETAIL = {
     "price_carrier": 1_280_000,
     "price_per_km": 5018,  # CargoTech's, from `price`: the card computes its own from the price it shows
     "points": {
-        "start": {"type": 1, "position": 1, "first_date": "2026-12-01T12:00:00+03:00",
-                  "last_date": "2026-12-02T19:00:00+03:00", "city": {"id": 1021, "name": "Барнаул"},
-                  "address": "г. Барнаул, ул. Промышленная, д. 123"},
-        "finish": {"type": 2, "position": 2, "first_date": "2026-12-02T09:00:00.000000Z", "last_date": None,
-                   "city": {"id": 1031, "name": "Новокузнецк"},
-                   "address": "г. Новокузнецк, склад № 9, ул. Складская, д. 50"},
+        "start": {
+            "type": 1,
+            "position": 1,
+            "first_date": "2026-12-01T12:00:00+03:00",
+            "last_date": "2026-12-02T19:00:00+03:00",
+            "city": {"id": 1021, "name": "Барнаул"},
+            "address": "г. Барнаул, ул. Промышленная, д. 123",
+        },
+        "finish": {
+            "type": 2,
+            "position": 2,
+            "first_date": "2026-12-02T09:00:00.000000Z",
+            "last_date": None,
+            "city": {"id": 1031, "name": "Новокузнецк"},
+            "address": "г. Новокузнецк, склад № 9, ул. Складская, д. 50",
+        },
     },
     "load_types": [{"id": 3, "name": "задняя", "short_name": "зад"}, {"id": 2, "name": "боковая", "short_name": "бок"}],
-    "truck_types": [{"id": 1, "name": "тент", "short_name": "тент"},
-                    {"id": 3, "name": "изотермический", "short_name": "изотерм"}],
-    "company": {"id": 81052, "inn": 3650642057, "name": "ООО «Грузологистик»", "type": "legal",
-                "security_status": "verified"},
+    "truck_types": [
+        {"id": 1, "name": "тент", "short_name": "тент"},
+        {"id": 3, "name": "изотермический", "short_name": "изотерм"},
+    ],
+    "company": {"id": 81052, "inn": 3650642057, "name": "ООО «Грузологистик»", "type": "legal", "security_status": "verified"},
     "contacts": [
         {"type": "dispatcher", "name": "Ольга Диспетчер", "phone": "+7 (903) 111-22-33"},
         {"type": "company", "name": "ООО «Грузологистик»", "phone": "8 (495) 765-43-21"},
         {"id": 17, "type": "broker", "name": "Кирилл Рябов", "phones": ["89229856538", "+79908823814"]},
     ],
-    "extra": {"note": "догруз, ручная выгрузка, оплата на карту", "note_valid": True,
-              "url": "https://cargotech.pro/cargos/2648937594", "external_inn": None, "custom_cargo_type": None,
-              "partial_load": True, "krugoreis": False, "something_new": 1},
-    "shipper": {"id": 91197, "inn": "6605042769", "name": "ООО «Альфахолод»", "type": "legal",
-                "security_status": "verified"},
+    "extra": {
+        "note": "догруз, ручная выгрузка, оплата на карту",
+        "note_valid": True,
+        "url": "https://cargotech.pro/cargos/2648937594",
+        "external_inn": None,
+        "custom_cargo_type": None,
+        "partial_load": True,
+        "krugoreis": False,
+        "something_new": 1,
+    },
+    "shipper": {"id": 91197, "inn": "6605042769", "name": "ООО «Альфахолод»", "type": "legal", "security_status": "verified"},
     "cargo_type": {"id": 8, "name": "ТНП"},
     "created_by_new_api_version": {"x": 1},
 }
@@ -65,42 +82,72 @@ def contacts(*raw: dict) -> list[Contact]:
 
 # ---- tel() and phone_display() ------------------------------------------------------------------
 
-@pytest.mark.parametrize("raw", [
-    "89161234567", "8 916 123-45-67", "8 (916) 123-45-67", "8-916-123-45-67", "+79161234567",
-    "+7 916 123 45 67", "+7 (916) 123-45-67", "79161234567", "9161234567", "916 123 45 67", " +7 916 1234567 ",
-])
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "89161234567",
+        "8 916 123-45-67",
+        "8 (916) 123-45-67",
+        "8-916-123-45-67",
+        "+79161234567",
+        "+7 916 123 45 67",
+        "+7 (916) 123-45-67",
+        "79161234567",
+        "9161234567",
+        "916 123 45 67",
+        " +7 916 1234567 ",
+    ],
+)
 def test_russian_mobile_spellings_become_one_tel_number(raw):
     assert tel(raw) == "+79161234567"
 
 
-@pytest.mark.parametrize(("raw", "number"), [
-    ("84957654321", "+74957654321"),
-    ("8 (812) 555-01-02", "+78125550102"),
-    ("+7 495 765-43-21", "+74957654321"),
-    # Ten national digits without 8 or +7: a Moscow or Petersburg landline is as Russian as a mobile.
-    ("(495) 765-43-21", "+74957654321"),
-    ("812 555 01 02", "+78125550102"),
-    ("800 100-00-00", "+78001000000"),
-])
+@pytest.mark.parametrize(
+    ("raw", "number"),
+    [
+        ("84957654321", "+74957654321"),
+        ("8 (812) 555-01-02", "+78125550102"),
+        ("+7 495 765-43-21", "+74957654321"),
+        # Ten national digits without 8 or +7: a Moscow or Petersburg landline is as Russian as a mobile.
+        ("(495) 765-43-21", "+74957654321"),
+        ("812 555 01 02", "+78125550102"),
+        ("800 100-00-00", "+78001000000"),
+    ],
+)
 def test_russian_landlines_become_plus_seven(raw, number):
     assert tel(raw) == number
 
 
-@pytest.mark.parametrize(("raw", "number"), [
-    ("+375 29 123-45-67", "+375291234567"),  # Belarus
-    ("+998 90 123 45 67", "+998901234567"),  # Uzbekistan
-])
+@pytest.mark.parametrize(
+    ("raw", "number"),
+    [
+        ("+375 29 123-45-67", "+375291234567"),  # Belarus
+        ("+998 90 123 45 67", "+998901234567"),  # Uzbekistan
+    ],
+)
 def test_foreign_numbers_keep_their_country_code(raw, number):
     assert tel(raw) == number
 
 
-@pytest.mark.parametrize("junk", [
-    "", "   ", "—", "не указан", "123", "8 916 123", "+7 916 123 45",  # too short
-    "00000000000", "0 495 123 45 67",  # no country code starts with 0
-    "+7 8 916 123-45-67", "7916123456",  # +7 numbers have exactly 11 digits; 10 digits starting 7 is no number
-    "8 916 123 45 67, 8 495 765 43 21",  # two numbers run together: no single number to dial
-    "1234567890123456",  # longer than E.164 allows
-])
+@pytest.mark.parametrize(
+    "junk",
+    [
+        "",
+        "   ",
+        "—",
+        "не указан",
+        "123",
+        "8 916 123",
+        "+7 916 123 45",  # too short
+        "00000000000",
+        "0 495 123 45 67",  # no country code starts with 0
+        "+7 8 916 123-45-67",
+        "7916123456",  # +7 numbers have exactly 11 digits; 10 digits starting 7 is no number
+        "8 916 123 45 67, 8 495 765 43 21",  # two numbers run together: no single number to dial
+        "1234567890123456",  # longer than E.164 allows
+    ],
+)
 def test_junk_is_no_tel_number(junk):
     assert tel(junk) is None
 
@@ -113,29 +160,28 @@ def test_phone_display():
 
 # ---- contacts_view() ----------------------------------------------------------------------------
 
+
 def test_broker_and_company_come_first_with_every_phone():
     rows = contacts_view(detail().contacts)
     assert rows == [
-        {"name": "Кирилл Рябов", "role": "Экспедитор", "phone": "+7 922 985-65-38", "email": "",
-         "href": "tel:+79229856538"},
-        {"name": "Кирилл Рябов", "role": "Экспедитор", "phone": "+7 990 882-38-14", "email": "",
-         "href": "tel:+79908823814"},
-        {"name": "ООО «Грузологистик»", "role": "Компания", "phone": "+7 495 765-43-21", "email": "",
-         "href": "tel:+74957654321"},
-        {"name": "Ольга Диспетчер", "role": "Диспетчер", "phone": "+7 903 111-22-33", "email": "",
-         "href": "tel:+79031112233"},
+        {"name": "Кирилл Рябов", "role": "Экспедитор", "phone": "+7 922 985-65-38", "email": "", "href": "tel:+79229856538"},
+        {"name": "Кирилл Рябов", "role": "Экспедитор", "phone": "+7 990 882-38-14", "email": "", "href": "tel:+79908823814"},
+        {"name": "ООО «Грузологистик»", "role": "Компания", "phone": "+7 495 765-43-21", "email": "", "href": "tel:+74957654321"},
+        {"name": "Ольга Диспетчер", "role": "Диспетчер", "phone": "+7 903 111-22-33", "email": "", "href": "tel:+79031112233"},
     ]
 
 
 def test_other_contacts_keep_their_order_after_broker_and_company():
-    rows = contacts_view(contacts(
-        {"type": "shipper", "name": "Склад", "phone": "89000000001"},
-        {"type": None, "name": None, "phone": "89000000002"},
-        {"type": "company", "name": "Компания", "phone": "89000000003"},
-        {"type": "dispatcher", "name": "Дисп", "phone": "89000000004"},
-        {"type": "broker", "name": "Брокер", "phone": "89000000005"},
-        {"type": "unknown-new-type", "name": "Кто-то", "phone": "89000000006"},
-    ))
+    rows = contacts_view(
+        contacts(
+            {"type": "shipper", "name": "Склад", "phone": "89000000001"},
+            {"type": None, "name": None, "phone": "89000000002"},
+            {"type": "company", "name": "Компания", "phone": "89000000003"},
+            {"type": "dispatcher", "name": "Дисп", "phone": "89000000004"},
+            {"type": "broker", "name": "Брокер", "phone": "89000000005"},
+            {"type": "unknown-new-type", "name": "Кто-то", "phone": "89000000006"},
+        )
+    )
     assert [row["href"][-1] for row in rows] == ["5", "3", "1", "2", "4", "6"]
     assert [row["role"] for row in rows] == ["Экспедитор", "Компания", "Грузоотправитель", "", "Диспетчер", ""]
     assert rows[3]["name"] == ""  # no name: an empty string, never "None"
@@ -148,34 +194,51 @@ def test_both_phone_shapes():
     assert [row["href"] for row in contacts_view(single)] == ["tel:+79161234567"]
     assert [row["href"] for row in contacts_view(many)] == ["tel:+79161234567", "tel:+74957654321"]
     # No phone at all, in either shape: nothing to call, but the contacts are still listed by name.
-    empty = contacts({"type": "broker", "name": "А", "phone": None}, {"type": "company", "name": "Б", "phones": []},
-                     {"type": "company", "name": "В", "phone": ""}, {"type": "company", "name": "Г"})
+    empty = contacts(
+        {"type": "broker", "name": "А", "phone": None},
+        {"type": "company", "name": "Б", "phones": []},
+        {"type": "company", "name": "В", "phone": ""},
+        {"type": "company", "name": "Г"},
+    )
     assert [c.phones for c in empty] == [[], [], [], []]
     assert [(row["name"], row["phone"], row["href"]) for row in contacts_view(empty)] == [
-        ("А", "", ""), ("Б", "", ""), ("В", "", ""), ("Г", "", "")]
+        ("А", "", ""),
+        ("Б", "", ""),
+        ("В", "", ""),
+        ("Г", "", ""),
+    ]
 
 
 def test_a_contact_with_a_name_but_no_phone_is_listed_with_role_and_email():
-    rows = contacts_view(contacts(
-        {"type": "company", "name": "ООО Альфа", "phone": "84957654321"},
-        {"type": "broker", "name": "Ольга Смирнова", "email": "olga@alfa-log.ru"},
-        {"type": "dispatcher", "name": "Пётр", "phones": []},
-    ))
+    rows = contacts_view(
+        contacts(
+            {"type": "company", "name": "ООО Альфа", "phone": "84957654321"},
+            {"type": "broker", "name": "Ольга Смирнова", "email": "olga@alfa-log.ru"},
+            {"type": "dispatcher", "name": "Пётр", "phones": []},
+        )
+    )
     assert rows == [
-        {"name": "Ольга Смирнова", "role": "Экспедитор", "phone": "", "email": "olga@alfa-log.ru",
-         "href": "mailto:olga@alfa-log.ru"},
+        {
+            "name": "Ольга Смирнова",
+            "role": "Экспедитор",
+            "phone": "",
+            "email": "olga@alfa-log.ru",
+            "href": "mailto:olga@alfa-log.ru",
+        },
         {"name": "ООО Альфа", "role": "Компания", "phone": "+7 495 765-43-21", "email": "", "href": "tel:+74957654321"},
         {"name": "Пётр", "role": "Диспетчер", "phone": "", "email": "", "href": ""},
     ]
 
 
 def test_an_email_next_to_a_phone_gets_its_own_row_and_junk_emails_none():
-    rows = contacts_view(contacts(
-        {"type": "broker", "name": "А", "phone": "89161234567", "email": " a@b.ru "},
-        {"type": "company", "name": "Б", "email": "javascript:alert(1)"},
-        {"type": "company", "email": "a@b.ru"},  # the same address again
-        {"type": "company", "name": None, "phones": []},  # nothing to show at all
-    ))
+    rows = contacts_view(
+        contacts(
+            {"type": "broker", "name": "А", "phone": "89161234567", "email": " a@b.ru "},
+            {"type": "company", "name": "Б", "email": "javascript:alert(1)"},
+            {"type": "company", "email": "a@b.ru"},  # the same address again
+            {"type": "company", "name": None, "phones": []},  # nothing to show at all
+        )
+    )
     assert [(row["name"], row["phone"], row["email"], row["href"]) for row in rows] == [
         ("А", "+7 916 123-45-67", "", "tel:+79161234567"),
         ("А", "", "a@b.ru", "mailto:a@b.ru"),
@@ -184,10 +247,12 @@ def test_an_email_next_to_a_phone_gets_its_own_row_and_junk_emails_none():
 
 
 def test_junk_numbers_are_dropped_and_good_ones_kept():
-    rows = contacts_view(contacts(
-        {"type": "broker", "name": "А", "phones": ["нет", "123", "89161234567", "00000000000"]},
-        {"type": "company", "name": "Б", "phone": "уточняйте"},
-    ))
+    rows = contacts_view(
+        contacts(
+            {"type": "broker", "name": "А", "phones": ["нет", "123", "89161234567", "00000000000"]},
+            {"type": "company", "name": "Б", "phone": "уточняйте"},
+        )
+    )
     assert rows == [
         {"name": "А", "role": "Экспедитор", "phone": "+7 916 123-45-67", "email": "", "href": "tel:+79161234567"},
         {"name": "Б", "role": "Компания", "phone": "", "email": "", "href": ""},  # listed, with nothing to dial
@@ -195,6 +260,7 @@ def test_junk_numbers_are_dropped_and_good_ones_kept():
 
 
 # ---- detail_view() ------------------------------------------------------------------------------
+
 
 def test_detail_view_of_a_real_shaped_detail():
     view = detail_view(detail())
@@ -228,9 +294,17 @@ def test_custom_cargo_type_wins_over_the_dictionary_name():
 def test_missing_note_and_the_seed_extranote():
     assert detail_view(detail(extra={}))["note"] == ""
     assert detail_view(detail(extra={"note": None}))["note"] == ""
-    seed = CargoDetail.model_validate({"id": 5, "pickup_city": "Москва", "delivery_city": "Тверь",
-                                       "pickup_address": "ул. Ленина, 1", "extranote": "<b>ДОПОГ</b> & медкнижка",
-                                       "cargo_type": "Химия", "shipper_name": "ООО Груз"})
+    seed = CargoDetail.model_validate(
+        {
+            "id": 5,
+            "pickup_city": "Москва",
+            "delivery_city": "Тверь",
+            "pickup_address": "ул. Ленина, 1",
+            "extranote": "<b>ДОПОГ</b> & медкнижка",
+            "cargo_type": "Химия",
+            "shipper_name": "ООО Груз",
+        }
+    )
     view = detail_view(seed)
     assert view["note"] == "<b>ДОПОГ</b> & медкнижка"  # kept verbatim: the UI renders it as text
     assert view["cargo_type"] == "Химия"
@@ -240,7 +314,8 @@ def test_missing_note_and_the_seed_extranote():
 
 def test_shipper_and_company_text():
     assert detail_view(detail(shipper={"name": "ИП Иванов И.И.", "inn": 770123456789}))["shipper"] == (
-        "ИП Иванов И.И., ИНН 770123456789")
+        "ИП Иванов И.И., ИНН 770123456789"
+    )
     assert detail_view(detail(shipper={"name": "ООО Без ИНН"}))["shipper"] == "ООО Без ИНН"
     assert detail_view(detail(shipper={"name": "", "inn": "7701234567"}))["shipper"] == ""
     assert detail_view(detail(shipper=None))["shipper"] == ""

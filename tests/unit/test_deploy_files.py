@@ -28,8 +28,7 @@ def test_two_app_instances_share_one_redis_and_one_postgresql():
         assert env["APP_ENV"] == "prod"
         assert env["REDIS_URL"] == "redis://redis:6379/0"
         assert env["DATABASE_URL"].startswith("postgresql+psycopg2://") and "@postgres:5432/" in env["DATABASE_URL"]
-        assert spec["depends_on"] == {"redis": {"condition": "service_healthy"},
-                                      "postgres": {"condition": "service_healthy"}}
+        assert spec["depends_on"] == {"redis": {"condition": "service_healthy"}, "postgres": {"condition": "service_healthy"}}
         assert spec["build"]["dockerfile"] == "Dockerfile" and spec["env_file"] == ".env"
     assert len({repr(spec) for spec in apps.values()}) == 1  # one definition, two instances
     for backing in ("redis", "postgres"):

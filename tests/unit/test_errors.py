@@ -36,8 +36,11 @@ def test_cargotech_errors_show_their_class_text_and_log_the_detail():
 def test_sign_in_refusal():
     error = SignInRefused("Откройте приложение из бота в Telegram")
     assert isinstance(error, UserFacingError)
-    assert (error.user_message, error.field_errors, str(error)) == ("Откройте приложение из бота в Telegram", {},
-                                                                   "Откройте приложение из бота в Telegram")
+    assert (error.user_message, error.field_errors, str(error)) == (
+        "Откройте приложение из бота в Telegram",
+        {},
+        "Откройте приложение из бота в Telegram",
+    )
 
 
 def test_a_bad_phone_names_its_field():

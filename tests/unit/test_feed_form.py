@@ -10,11 +10,17 @@ TODAY = dt.date(2026, 11, 27)
 
 
 def test_saved_filters_come_back_as_the_form_the_sheet_shows():
-    saved = {"from_id": "1", "from_name": "Москва", "to_name": "Казань", "price_min": "50000",
-             "truck_types": ["2", "17"], "load_types": ["3"]}
+    saved = {
+        "from_id": "1",
+        "from_name": "Москва",
+        "to_name": "Казань",
+        "price_min": "50000",
+        "truck_types": ["2", "17"],
+        "load_types": ["3"],
+    }
     assert form_of(saved, today=TODAY) == FeedForm(
-        {"from_id": "1", "from_name": "Москва", "to_name": "Казань", "price_min": "50000", **EMPTY_FORM},
-        ["2", "17"], ["3"])
+        {"from_id": "1", "from_name": "Москва", "to_name": "Казань", "price_min": "50000", **EMPTY_FORM}, ["2", "17"], ["3"]
+    )
 
 
 def test_a_form_round_trips_through_its_saved_document():

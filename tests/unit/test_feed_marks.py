@@ -111,8 +111,7 @@ async def test_a_detail_is_remembered_but_its_price_never_counts_as_a_change():
     seen = await marks.sighting(detail.id)
     assert seen.to_name == detail.points.finish.city.name and seen.old_price is None
     clock.now += 60
-    await marks.remember(CargoDetail.model_validate(json.loads(with_price(cargo, 100_000).encoded(detail=True,
-                                                                                                   contacts=True))))
+    await marks.remember(CargoDetail.model_validate(json.loads(with_price(cargo, 100_000).encoded(detail=True, contacts=True))))
     assert (await marks.sighting(detail.id)).price == detail.shown_price
 
 

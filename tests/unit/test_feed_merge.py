@@ -54,4 +54,4 @@ def test_the_drivers_sort_applies_to_the_merged_list():
     merged = merge_page(shown, more, 20, "price")
     prices = [int(c["sort_price"]) for c in merged if c["sort_price"]]
     assert prices == sorted(prices, reverse=True) and len(merged) == 8
-    assert [c for c in merged if not c["sort_price"]] == merged[len(prices):]  # no price: last
+    assert [c for c in merged if not c["sort_price"]] == merged[len(prices) :]  # no price: last

@@ -10,8 +10,7 @@ from services.feed.sort import SORTS, sort_cards
 
 
 def card(card_id: str, *, price="", per_km="", distance="", date="") -> dict[str, str]:
-    return {"id": card_id, "sort_price": price, "sort_price_per_km": per_km, "sort_distance": distance,
-            "sort_date": date}
+    return {"id": card_id, "sort_price": price, "sort_price_per_km": per_km, "sort_distance": distance, "sort_date": date}
 
 
 def ids(cards: list[dict[str, str]]) -> list[str]:
@@ -105,10 +104,21 @@ def test_sorting_does_not_change_the_given_list():
 def test_sorts_real_cards():
     base = {"points": {"start": {"city": {"name": "Москва"}}, "finish": {"city": {"name": "Тверь"}}}}
     items = [
-        {**base, "id": 1, "price": 5_000_000, "distance": 180, "points": {
-            "start": {"first_date": "2026-11-28T09:00:00Z", "city": {"name": "Москва"}}}},  # 12:00 Moscow
-        {**base, "id": 2, "price_carrier": 9_000_000, "price": 1, "distance": 700, "points": {
-            "start": {"first_date": "2026-11-28T10:00:00+03:00", "city": {"name": "Москва"}}}},
+        {
+            **base,
+            "id": 1,
+            "price": 5_000_000,
+            "distance": 180,
+            "points": {"start": {"first_date": "2026-11-28T09:00:00Z", "city": {"name": "Москва"}}},
+        },  # 12:00 Moscow
+        {
+            **base,
+            "id": 2,
+            "price_carrier": 9_000_000,
+            "price": 1,
+            "distance": 700,
+            "points": {"start": {"first_date": "2026-11-28T10:00:00+03:00", "city": {"name": "Москва"}}},
+        },
         {**base, "id": 3},  # no price, distance or date
         {**base, "id": 4, "price": 2_000_000, "price_per_km": 50_000, "distance": 40},
     ]
@@ -124,9 +134,21 @@ def test_the_date_sort_follows_the_times_the_driver_reads():
     # sorted by date, the shown times must read in order.
     from services.formatting import date_time
 
-    dates = ["2026-12-03T07:00:00Z", "2026-12-03T09:30:00+03:00", "2026-12-03T09:45:00", "2026-12-03T05:00:00Z",
-             "2026-12-02T22:30:00.000000Z", "2026-12-03"]
+    dates = [
+        "2026-12-03T07:00:00Z",
+        "2026-12-03T09:30:00+03:00",
+        "2026-12-03T09:45:00",
+        "2026-12-03T05:00:00Z",
+        "2026-12-02T22:30:00.000000Z",
+        "2026-12-03",
+    ]
     cards = [card(str(n), date=date) for n, date in enumerate(dates)]
     shown = [date_time(c["sort_date"]) for c in sort_cards(cards, "date")]
-    assert shown == ["3\u00a0дек", "3\u00a0дек, 01:30", "3\u00a0дек, 08:00", "3\u00a0дек, 09:30",
-                     "3\u00a0дек, 09:45", "3\u00a0дек, 10:00"]
+    assert shown == [
+        "3\u00a0дек",
+        "3\u00a0дек, 01:30",
+        "3\u00a0дек, 08:00",
+        "3\u00a0дек, 09:30",
+        "3\u00a0дек, 09:45",
+        "3\u00a0дек, 10:00",
+    ]

@@ -28,12 +28,18 @@ def query(raw, **kw):
     [
         ({}, {}),
         ({"mode": "my"}, {"filter[mode]": "my"}),
-        ({"from_id": "101", "from_type": "2"},
-         {"filter[start_point_id]": "101", "filter[start_point_type]": "2", "filter[start_point_radius]": "50"}),
-        ({"from_id": "7", "from_type": "1", "from_radius": "0"},
-         {"filter[start_point_id]": "7", "filter[start_point_type]": "1", "filter[start_point_radius]": "0"}),
-        ({"to_id": "55", "to_radius": "150"},  # type defaults to 2: never an id without a type
-         {"filter[finish_point_id]": "55", "filter[finish_point_type]": "2", "filter[finish_point_radius]": "150"}),
+        (
+            {"from_id": "101", "from_type": "2"},
+            {"filter[start_point_id]": "101", "filter[start_point_type]": "2", "filter[start_point_radius]": "50"},
+        ),
+        (
+            {"from_id": "7", "from_type": "1", "from_radius": "0"},
+            {"filter[start_point_id]": "7", "filter[start_point_type]": "1", "filter[start_point_radius]": "0"},
+        ),
+        (
+            {"to_id": "55", "to_radius": "150"},  # type defaults to 2: never an id without a type
+            {"filter[finish_point_id]": "55", "filter[finish_point_type]": "2", "filter[finish_point_radius]": "150"},
+        ),
         ({"start_date": "2026-12-01"}, {"filter[start_date]": "2026-12-01"}),
         ({"weight_class": "1.5"}, {"filter[wv]": "1.5-9"}),
         ({"weight_class": "1_3"}, {"filter[wv]": "3-16"}),
@@ -79,8 +85,18 @@ def test_weight_classes_go_from_the_smallest_truck_up():
 
 def test_weight_chips_show_tonnes_and_cubic_metres():
     chips = [weight_chip_label(name) for name in WEIGHT_CLASS_LABELS]
-    assert chips == ["Любой", "1,5 т · 9\u00a0м³", "1–3 т · 16\u00a0м³", "3–5 т · 36\u00a0м³", "7,5 т · 45\u00a0м³",
-                     "5–10 т · 54\u00a0м³", "10–15 т · 65\u00a0м³", "15–20 т · 83\u00a0м³", "20+ т · 120\u00a0м³", "Свой"]
+    assert chips == [
+        "Любой",
+        "1,5 т · 9\u00a0м³",
+        "1–3 т · 16\u00a0м³",
+        "3–5 т · 36\u00a0м³",
+        "7,5 т · 45\u00a0м³",
+        "5–10 т · 54\u00a0м³",
+        "10–15 т · 65\u00a0м³",
+        "15–20 т · 83\u00a0м³",
+        "20+ т · 120\u00a0м³",
+        "Свой",
+    ]
 
 
 def test_a_custom_pair_equal_to_a_new_preset_is_that_class():
@@ -119,8 +135,16 @@ def test_all_errors_reported_at_once():
 
 def test_equal_filters_share_one_cache_key():
     a = query({"truck_types": [3, 1], "weight_class": "custom", "custom_wv": "20.0-83", "from_id": "5"})
-    b = query({"truck_types": "1,3", "weight_class": "15_20", "from_id": "5", "from_type": "2", "from_radius": "50",
-               "from_name": "Казань"})
+    b = query(
+        {
+            "truck_types": "1,3",
+            "weight_class": "15_20",
+            "from_id": "5",
+            "from_type": "2",
+            "from_radius": "50",
+            "from_name": "Казань",
+        }
+    )
     assert a == b and query_key(a) == query_key(b)
     assert query_key(a) != query_key(query({"truck_types": "1"}))
     assert query_key(dict(reversed(list(a.items())))) == query_key(a)

@@ -9,9 +9,14 @@ NB = "\u00a0"
 
 @pytest.mark.parametrize(
     ("kopecks", "shown"),
-    [(4_500_000, f"45{NB}000{NB}₽"), (123_456_789, f"1{NB}234{NB}568{NB}₽"), (99_900, f"999{NB}₽"),
-     (None, "цена не указана"), (-100, "цена не указана"),
-     (0, "запрос ставки")],  # the shipper asks carriers for their price
+    [
+        (4_500_000, f"45{NB}000{NB}₽"),
+        (123_456_789, f"1{NB}234{NB}568{NB}₽"),
+        (99_900, f"999{NB}₽"),
+        (None, "цена не указана"),
+        (-100, "цена не указана"),
+        (0, "запрос ставки"),
+    ],  # the shipper asks carriers for their price
 )
 def test_rub(kopecks, shown):
     assert fmt.rub(kopecks) == shown
@@ -19,10 +24,20 @@ def test_rub(kopecks, shown):
 
 @pytest.mark.parametrize(
     ("kg", "shown"),
-    [(20_000, f"20{NB}т"), (1_500, f"1,5{NB}т"), (1_000, f"1{NB}т"), (1_234, f"1,23{NB}т"),
-     # Under a tonne in kilograms: never «0 т».
-     (850, f"850{NB}кг"), (500, f"500{NB}кг"), (12.5, f"12,5{NB}кг"), (0.5, f"0,5{NB}кг"), (0.05, f"0,05{NB}кг"),
-     (None, ""), (0, "")],
+    [
+        (20_000, f"20{NB}т"),
+        (1_500, f"1,5{NB}т"),
+        (1_000, f"1{NB}т"),
+        (1_234, f"1,23{NB}т"),
+        # Under a tonne in kilograms: never «0 т».
+        (850, f"850{NB}кг"),
+        (500, f"500{NB}кг"),
+        (12.5, f"12,5{NB}кг"),
+        (0.5, f"0,5{NB}кг"),
+        (0.05, f"0,05{NB}кг"),
+        (None, ""),
+        (0, ""),
+    ],
 )
 def test_tonnes(kg, shown):
     assert fmt.tonnes(kg) == shown
@@ -46,8 +61,9 @@ def test_an_offset_is_shown_as_that_places_wall_clock():
     assert fmt.date_time("2026-11-28T09:30:00+05:00") == f"28{NB}ноя, 09:30"  # Екатеринбург's own clock
 
 
-@pytest.mark.parametrize("utc", ["2026-12-03T04:30:00Z", "2026-12-03T04:30:00.000000Z", "2026-12-03T04:30:00+00:00",
-                                 "2026-12-03T04:30:00.123Z"])
+@pytest.mark.parametrize(
+    "utc", ["2026-12-03T04:30:00Z", "2026-12-03T04:30:00.000000Z", "2026-12-03T04:30:00+00:00", "2026-12-03T04:30:00.123Z"]
+)
 def test_utc_is_converted_to_moscow_time(utc):
     assert fmt.date_time(utc) == f"3{NB}дек, 07:30"
 
@@ -87,8 +103,7 @@ def test_a_time_range_with_equal_ends_is_shown_once():
 
 def test_time_ranges_within_a_day_and_across_days():
     assert fmt.date_time_range("2026-12-03T07:30:00+03:00", "2026-12-03T15:00:00Z") == f"3{NB}дек, 07:30 – 18:00"
-    assert fmt.date_time_range("2026-12-03T07:30:00+03:00", "2026-12-04T12:00:00+03:00") == (
-        f"3{NB}дек, 07:30 – 4{NB}дек, 12:00")
+    assert fmt.date_time_range("2026-12-03T07:30:00+03:00", "2026-12-04T12:00:00+03:00") == (f"3{NB}дек, 07:30 – 4{NB}дек, 12:00")
     assert fmt.date_time_range("2026-12-03", "2026-12-04") == f"3{NB}дек – 4{NB}дек"
 
 

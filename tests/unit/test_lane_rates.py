@@ -28,15 +28,30 @@ from services.market.lane_rates import (
 NOW = dt.datetime(2026, 11, 30, 21, 30, tzinfo=dt.UTC).timestamp()
 
 
-def cargo(cargo_id: str, per_km_rub: float, *, start: int = 1, finish: int = 2, weight: float = 19_000,
-          volume: float = 80, loading: str = "2026-12-02T09:00:00+03:00") -> CargoItem:
+def cargo(
+    cargo_id: str,
+    per_km_rub: float,
+    *,
+    start: int = 1,
+    finish: int = 2,
+    weight: float = 19_000,
+    volume: float = 80,
+    loading: str = "2026-12-02T09:00:00+03:00",
+) -> CargoItem:
     distance = 1000
-    return CargoItem.model_validate({
-        "id": cargo_id, "weight": weight, "volume": volume, "distance": distance,
-        "price": round(per_km_rub * 100 * distance),
-        "points": {"start": {"city": {"id": start, "name": "Москва"}, "first_date": loading},
-                   "finish": {"city": {"id": finish, "name": "Казань"}}},
-    })
+    return CargoItem.model_validate(
+        {
+            "id": cargo_id,
+            "weight": weight,
+            "volume": volume,
+            "distance": distance,
+            "price": round(per_km_rub * 100 * distance),
+            "points": {
+                "start": {"city": {"id": start, "name": "Москва"}, "first_date": loading},
+                "finish": {"city": {"id": finish, "name": "Казань"}},
+            },
+        }
+    )
 
 
 # --- statistics ---------------------------------------------------------------------------------
@@ -72,11 +87,14 @@ def test_ties_give_a_spread_of_zero():
     assert stats == LaneStats(7, 5000.0, 5000.0, 5000.0)
 
 
-@pytest.mark.parametrize(("per_km", "text", "tone"), [
-    (11_200, "на\u00a012\u00a0% выше рынка", "above"),
-    (9_200, "на\u00a08\u00a0% ниже рынка", "below"),
-    (10_400, "на\u00a04\u00a0% выше рынка", "above"),
-])
+@pytest.mark.parametrize(
+    ("per_km", "text", "tone"),
+    [
+        (11_200, "на\u00a012\u00a0% выше рынка", "above"),
+        (9_200, "на\u00a08\u00a0% ниже рынка", "below"),
+        (10_400, "на\u00a04\u00a0% выше рынка", "above"),
+    ],
+)
 def test_badge_above_and_below_the_median(per_km, text, tone):
     badge = market_badge(per_km, LaneStats(9, 10_000, 9_000, 11_000))
     assert badge is not None
@@ -94,8 +112,12 @@ def test_no_badge_without_stats_or_price():
 
 
 def test_a_cargo_seen_on_many_days_counts_once_at_its_latest_price():
-    rows = [("a", dt.date(2026, 11, 28), 5000), ("a", dt.date(2026, 11, 30), 6000), ("a", dt.date(2026, 11, 29), 5500),
-            ("b", dt.date(2026, 11, 29), 7000)]
+    rows = [
+        ("a", dt.date(2026, 11, 28), 5000),
+        ("a", dt.date(2026, 11, 30), 6000),
+        ("a", dt.date(2026, 11, 29), 5500),
+        ("b", dt.date(2026, 11, 29), 7000),
+    ]
     assert latest_per_cargo(rows) == {"a": (dt.date(2026, 11, 30), 6000), "b": (dt.date(2026, 11, 29), 7000)}
 
 
@@ -123,9 +145,14 @@ def test_the_day_is_moscow_day():
 
 def test_a_cargo_without_city_ids_or_price_is_not_observed():
     assert observation(cargo("1", 0), NOW) is None
-    no_ids = CargoItem.model_validate({"id": "2", "price": 100_000, "distance": 10,
-                                       "points": {"start": {"city": {"name": "Москва"}},
-                                                  "finish": {"city": {"name": "Казань"}}}})
+    no_ids = CargoItem.model_validate(
+        {
+            "id": "2",
+            "price": 100_000,
+            "distance": 10,
+            "points": {"start": {"city": {"name": "Москва"}}, "finish": {"city": {"name": "Казань"}}},
+        }
+    )
     assert observation(no_ids, NOW) is None
 
 
@@ -187,11 +214,17 @@ def test_stats_cover_the_last_fourteen_days_of_the_lane_and_class(engine):
     day = 24 * 3600
 
     async def scenario() -> dict:
-        for n, (age_days, per_km, start) in enumerate([
-            (0, 50, 1), (1, 52, 1), (3, 54, 1), (13, 56, 1),  # in the window
-            (14, 500, 1), (20, 500, 1),  # too old
-            (0, 900, 7),  # another lane
-        ]):
+        for n, (age_days, per_km, start) in enumerate(
+            [
+                (0, 50, 1),
+                (1, 52, 1),
+                (3, 54, 1),
+                (13, 56, 1),  # in the window
+                (14, 500, 1),
+                (20, 500, 1),  # too old
+                (0, 900, 7),  # another lane
+            ]
+        ):
             recorder = LaneRecorder(engine, clock=lambda age=age_days: NOW - age * day, flush_delay_s=3600)
             recorder.observe([cargo(str(n), per_km, start=start)])
             await recorder.flush()
@@ -222,15 +255,21 @@ def test_badge_cards_fills_the_market_keys(engine):
 
     cards = asyncio.run(scenario())
     assert [(c["market"], c["market_tone"]) for c in cards] == [
-        ("на\u00a012\u00a0% выше рынка", "above"), ("на\u00a08\u00a0% ниже рынка", "below"), ("", ""), ("", "")]
+        ("на\u00a012\u00a0% выше рынка", "above"),
+        ("на\u00a08\u00a0% ниже рынка", "below"),
+        ("", ""),
+        ("", ""),
+    ]
 
 
 def test_chart_bars_scale_around_the_weeks_spread_and_mark_empty_weeks():
     from services.market.lane_chart import chart_bars
     from services.market.lane_rates import WeekRates
 
-    weeks = [WeekRates(dt.date(2026, 11, 23), "23–29\u00a0ноя", None),
-             WeekRates(dt.date(2026, 11, 30), "30\u00a0ноя – 6\u00a0дек", LaneStats(6, 5000, 4000, 8000))]
+    weeks = [
+        WeekRates(dt.date(2026, 11, 23), "23–29\u00a0ноя", None),
+        WeekRates(dt.date(2026, 11, 30), "30\u00a0ноя – 6\u00a0дек", LaneStats(6, 5000, 4000, 8000)),
+    ]
     empty, full = chart_bars(weeks)
     assert empty["empty"] == "1" and empty["median"] == "—"
     # The scale runs from 0.8 × 4000 = 3200 to 1.05 × 8000 = 8400.

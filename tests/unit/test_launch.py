@@ -21,16 +21,19 @@ def launch(start_param: str | None = None, *, auth_date: int = AUTH_DATE, token:
     return sign_init_data(fields, token)
 
 
-@pytest.mark.parametrize(("start_param", "path"), [
-    ("cargo_2200000123", "/cargo/2200000123"),
-    ("cargo_", None),
-    ("cargo_12a", None),
-    ("cargo_１２", None),  # other scripts' digits never enter a URL
-    ("cargo_12\n", None),
-    ("search_5", None),
-    ("", None),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    ("start_param", "path"),
+    [
+        ("cargo_2200000123", "/cargo/2200000123"),
+        ("cargo_", None),
+        ("cargo_12a", None),
+        ("cargo_１２", None),  # other scripts' digits never enter a URL
+        ("cargo_12\n", None),
+        ("search_5", None),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_cargo_path(start_param, path):
     assert cargo_path(start_param) == path
 

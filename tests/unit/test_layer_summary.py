@@ -7,11 +7,13 @@ from pathlib import Path
 from tests.support.layer_summary import main, summarise
 
 
-def _report(directory: Path, layer: str, *, tests: int, failures: int = 0, errors: int = 0, skipped: int = 0,
-            rc: int = 0) -> None:
+def _report(
+    directory: Path, layer: str, *, tests: int, failures: int = 0, errors: int = 0, skipped: int = 0, rc: int = 0
+) -> None:
     (directory / f"{layer}.xml").write_text(
         f'<?xml version="1.0"?><testsuites><testsuite name="{layer}" tests="{tests}" failures="{failures}" '
-        f'errors="{errors}" skipped="{skipped}" time="12.5"/></testsuites>')
+        f'errors="{errors}" skipped="{skipped}" time="12.5"/></testsuites>'
+    )
     (directory / f"{layer}.rc").write_text(f"{rc}\n")
 
 

@@ -11,11 +11,14 @@ def rec(action: str, latency_ms: float, sent: int, frames: int = 1, outcome: str
 
 
 def test_round_trips_count_the_events_of_each_successful_action():
-    records = [rec("filter_change", 100, 4, 3), rec("filter_change", 120, 2, 2),
-               rec("filter_change", 5000, 9, 0, outcome="error"), rec("detail", 50, 1, 2)]
+    records = [
+        rec("filter_change", 100, 4, 3),
+        rec("filter_change", 120, 2, 2),
+        rec("filter_change", 5000, 9, 0, outcome="error"),
+        rec("detail", 50, 1, 2),
+    ]
     trips = round_trips(records)
-    assert trips["filter_change"] == {"count": 2, "events_mean": 3.0, "events_max": 4, "events_p95": 4,
-                                      "frames_mean": 2.5}
+    assert trips["filter_change"] == {"count": 2, "events_mean": 3.0, "events_max": 4, "events_p95": 4, "frames_mean": 2.5}
     assert trips["detail"]["events_mean"] == 1.0
 
 
@@ -26,8 +29,7 @@ def test_cpu_per_event_divides_cpu_seconds_by_events_sent():
 
 
 def test_compare_gives_multiples_of_the_floor():
-    product_records = [rec("feed_page", ms, 1) for ms in (40, 60, 80)] + [rec("filter_change", ms, 2)
-                                                                          for ms in (90, 100, 120)]
+    product_records = [rec("feed_page", ms, 1) for ms in (40, 60, 80)] + [rec("filter_change", ms, 2) for ms in (90, 100, 120)]
     floor_records = [rec("floor", ms, 1, outcome="ok") for ms in (10, 15, 20)]
     product = side(product_records, 0.018, summarize(product_records))  # 9 events, 2 ms each
     floor = side(floor_records, 0.0015, summarize(floor_records))  # 3 events, 0.5 ms each
@@ -56,6 +58,5 @@ def test_compare_without_a_floor_figure_says_nothing_rather_than_dividing_by_zer
 def test_actions_riding_on_another_actions_events_count_as_one_event():
     product_records = [rec("sign_in", 30, 0)]
     floor_records = [rec("floor", 10, 1, outcome="ok")]
-    c = compare(side(product_records, 1.0, summarize(product_records)),
-                side(floor_records, 1.0, summarize(floor_records)))
+    c = compare(side(product_records, 1.0, summarize(product_records)), side(floor_records, 1.0, summarize(floor_records)))
     assert c["actions"]["sign_in"]["p95_x_floor_per_event"] == 3.0

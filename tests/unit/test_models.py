@@ -16,8 +16,13 @@ REAL_ITEM = {
     "price_carrier": 8_500_000,
     "price_per_km": 10_366,
     "points": {
-        "start": {"type": 1, "position": 0, "first_date": "2026-11-28T09:00:00Z", "last_date": "2026-11-29T18:00:00Z",
-                  "city": {"id": 1, "name": "Москва"}},
+        "start": {
+            "type": 1,
+            "position": 0,
+            "first_date": "2026-11-28T09:00:00Z",
+            "last_date": "2026-11-29T18:00:00Z",
+            "city": {"id": 1, "name": "Москва"},
+        },
         "finish": {"type": 2, "position": 1, "first_date": None, "last_date": None, "city": {"id": 2, "name": "Казань"}},
     },
     "load_types": [{"id": 1, "name": "задняя", "short_name": "зад"}, {"id": 3, "name": "боковая", "short_name": "бок"}],
@@ -42,15 +47,38 @@ def test_real_item_and_card():
 
 
 def test_seed_shape_item_and_page():
-    page = CargoPage.model_validate({
-        "data": [{"id": "12345", "title": "Доставка", "weight": 5000, "volume": 25, "pickup_city": "Москва",
-                  "delivery_city": "СПб", "price": 50000, "extranote": "ДОПОГ", "shipper_contact": "+7 999 888 77 66"}],
-        "total": 150, "limit": 20, "offset": 0,
-    })
+    page = CargoPage.model_validate(
+        {
+            "data": [
+                {
+                    "id": "12345",
+                    "title": "Доставка",
+                    "weight": 5000,
+                    "volume": 25,
+                    "pickup_city": "Москва",
+                    "delivery_city": "СПб",
+                    "price": 50000,
+                    "extranote": "ДОПОГ",
+                    "shipper_contact": "+7 999 888 77 66",
+                }
+            ],
+            "total": 150,
+            "limit": 20,
+            "offset": 0,
+        }
+    )
     assert page.total == 150 and page.next_offset() == 1
     assert card_view(page.data[0])["route"] == "Москва → СПб"
-    detail = CargoDetail.model_validate({"id": 1, "pickup_city": "А", "delivery_city": "Б", "extranote": "ДОПОГ",
-                                         "shipper_name": "ООО Груз", "cargo_type": "cargo"})
+    detail = CargoDetail.model_validate(
+        {
+            "id": 1,
+            "pickup_city": "А",
+            "delivery_city": "Б",
+            "extranote": "ДОПОГ",
+            "shipper_name": "ООО Груз",
+            "cargo_type": "cargo",
+        }
+    )
     assert detail.extra.note == "ДОПОГ" and detail.shipper.name == "ООО Груз" and detail.cargo_type_name == "cargo"
 
 
@@ -62,8 +90,12 @@ def test_ids_must_be_digits(bad):
 
 @pytest.mark.parametrize(
     ("meta", "count", "expected"),
-    [({"limit": 20, "offset": 0, "size": 45}, 20, 20), ({"limit": 20, "offset": 40, "size": 45}, 5, None),
-     ({"limit": 20, "offset": 0, "size": 0}, 20, 20), ({"limit": 20, "offset": 0}, 7, None)],
+    [
+        ({"limit": 20, "offset": 0, "size": 45}, 20, 20),
+        ({"limit": 20, "offset": 40, "size": 45}, 5, None),
+        ({"limit": 20, "offset": 0, "size": 0}, 20, 20),
+        ({"limit": 20, "offset": 0}, 7, None),
+    ],
 )
 def test_next_offset_rules(meta, count, expected):
     page = CargoPage.model_validate({"data": [{**REAL_ITEM, "id": i + 1} for i in range(count)], "meta": meta})

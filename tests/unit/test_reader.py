@@ -18,10 +18,20 @@ ITEM = {
     "price": 7_480_000,
     "price_per_km": 4_863,
     "points": {
-        "start": {"type": 1, "position": 1, "first_date": "2026-12-03T07:30:00+03:00",
-                  "last_date": "2026-12-03T12:00:00+03:00", "city": {"id": 1, "name": "Москва"}},
-        "finish": {"type": 2, "position": 2, "first_date": "2026-12-05T09:00:00+03:00",
-                   "last_date": None, "city": {"id": 2, "name": "Екатеринбург"}},
+        "start": {
+            "type": 1,
+            "position": 1,
+            "first_date": "2026-12-03T07:30:00+03:00",
+            "last_date": "2026-12-03T12:00:00+03:00",
+            "city": {"id": 1, "name": "Москва"},
+        },
+        "finish": {
+            "type": 2,
+            "position": 2,
+            "first_date": "2026-12-05T09:00:00+03:00",
+            "last_date": None,
+            "city": {"id": 2, "name": "Екатеринбург"},
+        },
     },
     "load_types": [{"id": 1, "name": "задняя", "short_name": "зад"}],
     "truck_types": [{"id": 2, "name": "тент", "short_name": "тент"}],
@@ -51,8 +61,15 @@ def test_fields_we_never_show_do_not_matter_whatever_their_type():
 
 def test_numbers_ids_and_enums_in_php_spellings_give_the_same_card():
     plain = card_view(read_page({"data": [item()], "meta": META})[0].data[0])
-    raw = item(id="2200000001", weight="20000.00", volume="82", distance=1538.0, price="7480000",
-               price_per_km="4863.00", price_carrier=None)
+    raw = item(
+        id="2200000001",
+        weight="20000.00",
+        volume="82",
+        distance=1538.0,
+        price="7480000",
+        price_per_km="4863.00",
+        price_carrier=None,
+    )
     raw["points"]["start"]["city"]["id"] = "1"
     raw["points"]["start"]["first_date"] = "2026-12-03T07:30:00.000000+03:00"
     raw["load_types"] = {"0": {"id": "1", "name": "задняя"}}
@@ -61,8 +78,16 @@ def test_numbers_ids_and_enums_in_php_spellings_give_the_same_card():
     assert card_view(page.data[0]) == plain
     assert page.total == 45 and page.next_offset() == 1
     coerced = {issue.path for issue in report.issues if issue.kind == "coerced"}
-    assert {"id", "weight", "price", "price_per_km", "points.start.city.id", "load_types", "load_types[].id",
-            "meta.size"} <= coerced
+    assert {
+        "id",
+        "weight",
+        "price",
+        "price_per_km",
+        "points.start.city.id",
+        "load_types",
+        "load_types[].id",
+        "meta.size",
+    } <= coerced
     assert report.count("skipped") == report.count("dropped") == 0
 
 
@@ -117,8 +142,13 @@ def test_points_as_a_plain_list_read_loading_first():
 
 
 def test_a_detail_with_unusable_optional_parts_shows_the_rest():
-    raw = item(extra="нет", shipper=[1, 2], cargo_type=5, contacts={"0": {"type": 1, "name": "Анна", "phone": 89161234567}},
-               points={"start": {"city": {"name": "Москва"}, "address": {"street": "Ленина"}}, "finish": None})
+    raw = item(
+        extra="нет",
+        shipper=[1, 2],
+        cargo_type=5,
+        contacts={"0": {"type": 1, "name": "Анна", "phone": 89161234567}},
+        points={"start": {"city": {"name": "Москва"}, "address": {"street": "Ленина"}}, "finish": None},
+    )
     detail, report = read_detail({"data": raw}, "2200000001")
     view = detail_view(detail)
     assert view["id"] == "2200000001" and view["from_address"] == "Москва" and view["note"] == ""
@@ -137,14 +167,23 @@ def test_a_detail_keeps_the_id_it_was_asked_for():
 
 
 def test_the_idealised_shape_still_reads():
-    page, _ = read_page({"data": [{"id": "12345", "weight": 5000, "pickup_city": "Москва", "delivery_city": "СПб",
-                                   "price": 50000}], "total": 150, "limit": 20, "offset": 0})
+    page, _ = read_page(
+        {
+            "data": [{"id": "12345", "weight": 5000, "pickup_city": "Москва", "delivery_city": "СПб", "price": 50000}],
+            "total": 150,
+            "limit": 20,
+            "offset": 0,
+        }
+    )
     assert page.total == 150 and card_view(page.data[0])["route"] == "Москва → СПб"
 
 
 def test_dictionaries_skip_entries_without_an_id_or_a_name():
-    points, report = read_dictionary({"data": [{"id": "77", "name": "Москва", "type": "2"},
-                                               {"id": None, "name": "?"}, {"id": 5, "name": ""}]}, "points", DictionaryPoint)
+    points, report = read_dictionary(
+        {"data": [{"id": "77", "name": "Москва", "type": "2"}, {"id": None, "name": "?"}, {"id": 5, "name": ""}]},
+        "points",
+        DictionaryPoint,
+    )
     assert [(p.id, p.name, p.type) for p in points] == [(77, "Москва", 2)]
     assert report.count("skipped") == 2
     types, _ = read_dictionary({"data": {"0": {"id": "2", "name": "тент", "short_name": None}}}, "truck_types", TypeRef)

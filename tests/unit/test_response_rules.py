@@ -15,11 +15,14 @@ from services.dispatch.messages import (
 from services.vocabulary import ResponseStatus as S
 
 
-@pytest.mark.parametrize(("status", "action", "after"), [
-    (S.SENT, "accept", S.ACCEPTED),
-    (S.SENT, "reject", S.REJECTED),
-    (S.ACCEPTED, "complete", S.COMPLETED),
-])
+@pytest.mark.parametrize(
+    ("status", "action", "after"),
+    [
+        (S.SENT, "accept", S.ACCEPTED),
+        (S.SENT, "reject", S.REJECTED),
+        (S.ACCEPTED, "complete", S.COMPLETED),
+    ],
+)
 def test_the_allowed_decisions(status, action, after):
     assert transition(status, action) == after
     assert transition(str(status), action) == after  # as read back from the database

@@ -50,7 +50,8 @@ async def test_one_alert_per_new_signature_across_workers_sharing_the_cache(capl
     # Each skipped item is logged once per process, with its id and path, however often its page is read.
     skipped_logs = [r.getMessage() for r in caplog.records if "skipped item" in r.getMessage()]
     assert skipped_logs == ["CargoTech list: skipped item 2200000007, field points.start.city.name is null"] * 2 + [
-        "CargoTech list: skipped item 2200000099, field points.start.city.name is null"]
+        "CargoTech list: skipped item 2200000099, field points.start.city.name is null"
+    ]
 
 
 async def test_examples_name_path_type_and_cargo_losses_first():
@@ -87,9 +88,12 @@ async def test_counters_per_endpoint():
     drift = build(MemoryCache(), ManualClock(1_795_000_000.0), metrics=metrics)
     await drift.parsed(report(SKIP, COERCE, COERCE, DROP))
     await drift.parsed(report(("coerced", "id", "string", "1"), endpoint="detail", received=1))
-    found = {(s.name, s.labels.get("endpoint")): s.value
-             for family in text_string_to_metric_families(generate_latest(metrics.registry).decode())
-             for s in family.samples if s.name.endswith("_total")}
+    found = {
+        (s.name, s.labels.get("endpoint")): s.value
+        for family in text_string_to_metric_families(generate_latest(metrics.registry).decode())
+        for s in family.samples
+        if s.name.endswith("_total")
+    }
     assert found[("cargotech_items_skipped_total", "list")] == 1
     assert found[("cargotech_fields_coerced_total", "list")] == 2
     assert found[("cargotech_fields_dropped_total", "list")] == 1

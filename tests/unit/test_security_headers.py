@@ -95,8 +95,7 @@ def test_cors_in_prod_allows_the_apps_own_origin_only(monkeypatch):
     assert own.headers["access-control-allow-origin"] == "https://driver.example.ru"
     other = api.get("/health/live", headers={"origin": "https://evil.example"})
     assert "access-control-allow-origin" not in other.headers
-    preflight = api.options("/health/live", headers={"origin": "https://evil.example",
-                                                     "access-control-request-method": "POST"})
+    preflight = api.options("/health/live", headers={"origin": "https://evil.example", "access-control-request-method": "POST"})
     assert preflight.status_code == 400
 
 
@@ -107,12 +106,23 @@ def test_a_local_run_keeps_reflexs_default_for_its_two_ports():
 def test_rxconfig_gives_reflex_the_prod_origin(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("APP_", "TELEGRAM_", "CARGOTECH_", "ADMIN_"))}
     env.update(
-        APP_ENV="prod", CARGOTECH_PHONE="+79990001122", CARGOTECH_PASSWORD="a-real-password",
+        APP_ENV="prod",
+        CARGOTECH_PHONE="+79990001122",
+        CARGOTECH_PASSWORD="a-real-password",
         TOKEN_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
         TELEGRAM_BOT_TOKEN="7000000001:AAH-prod-bot-token-secret-35-chars_",
-        TELEGRAM_WEBHOOK_SECRET="w" * 40, DISPATCHER_CHAT_ID="-100123", ADMIN_CHAT_ID="-100456",
-        PUBLIC_URL="https://driver.example.ru", DATABASE_URL=f"sqlite:///{tmp_path / 'x.db'}",
+        TELEGRAM_WEBHOOK_SECRET="w" * 40,
+        DISPATCHER_CHAT_ID="-100123",
+        ADMIN_CHAT_ID="-100456",
+        PUBLIC_URL="https://driver.example.ru",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'x.db'}",
     )
-    result = subprocess.run([sys.executable, "-c", "import rxconfig; print(tuple(rxconfig.config.cors_allowed_origins))"],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", "import rxconfig; print(tuple(rxconfig.config.cors_allowed_origins))"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.stdout.strip().splitlines()[-1] == "('https://driver.example.ru',)", result.stderr[-500:]

@@ -23,8 +23,14 @@ from services.infra.settings import (
 
 ROOT = Path(__file__).resolve().parents[2]
 ALL_VARS = [name.upper() for name in PROD_REQUIRED] + [
-    "APP_ENV", "CARGOTECH_BASE_URL", "REDIS_URL", "TELEGRAM_API_BASE_URL", "BOT_WEBHOOK_URL",
-    "ADMIN_CHAT_ID", "ADMIN_ALERTS_LOG_ONLY", "ADMIN_TELEGRAM_IDS",
+    "APP_ENV",
+    "CARGOTECH_BASE_URL",
+    "REDIS_URL",
+    "TELEGRAM_API_BASE_URL",
+    "BOT_WEBHOOK_URL",
+    "ADMIN_CHAT_ID",
+    "ADMIN_ALERTS_LOG_ONLY",
+    "ADMIN_TELEGRAM_IDS",
 ]
 PROD_TOKEN = "7000000001:AAH-prod-bot-token-secret-35-chars_"
 PROD_HOOK_SECRET = "prod-webhook-secret-0123456789abcdef"
@@ -139,7 +145,11 @@ def test_the_app_refuses_to_start_in_prod_without_secrets(tmp_path):
     env.update(APP_ENV="prod", CARGOTECH_PASSWORD="pa55-word-secret")
     result = subprocess.run(
         [sys.executable, "-m", "reflex", "run", "--env", "prod", "--backend-only"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode != 0
     assert "missing required variables: CARGOTECH_PHONE, TOKEN_ENCRYPTION_KEYS" in result.stderr
@@ -162,12 +172,15 @@ def test_a_valid_prod_token_and_secret_are_accepted_as_they_are(monkeypatch):
     assert settings.admin_chat_id == -100456
 
 
-@pytest.mark.parametrize(("name", "dev_value"), [
-    ("CARGOTECH_PHONE", DEV_CARGOTECH_PHONE),
-    ("CARGOTECH_PASSWORD", DEV_CARGOTECH_PASSWORD),
-    ("TELEGRAM_BOT_TOKEN", DEV_BOT_TOKEN),
-    ("TELEGRAM_WEBHOOK_SECRET", DEV_WEBHOOK_SECRET),
-])
+@pytest.mark.parametrize(
+    ("name", "dev_value"),
+    [
+        ("CARGOTECH_PHONE", DEV_CARGOTECH_PHONE),
+        ("CARGOTECH_PASSWORD", DEV_CARGOTECH_PASSWORD),
+        ("TELEGRAM_BOT_TOKEN", DEV_BOT_TOKEN),
+        ("TELEGRAM_WEBHOOK_SECRET", DEV_WEBHOOK_SECRET),
+    ],
+)
 def test_prod_refuses_each_public_dev_value(monkeypatch, name, dev_value):
     message = refusal(monkeypatch, **{name: dev_value})
     assert f"{name} (the public dev value)" in message
@@ -224,8 +237,7 @@ def test_prod_requires_an_admin_chat_or_an_explicit_opt_out(monkeypatch):
 def test_the_opt_out_is_logged_at_every_start(monkeypatch, caplog, tmp_path):
     from services.infra.runtime import build_runtime
 
-    prod_env(monkeypatch, ADMIN_CHAT_ID=None, ADMIN_ALERTS_LOG_ONLY="1",
-             DATABASE_URL=f"sqlite:///{tmp_path / 'app.db'}")
+    prod_env(monkeypatch, ADMIN_CHAT_ID=None, ADMIN_ALERTS_LOG_ONLY="1", DATABASE_URL=f"sqlite:///{tmp_path / 'app.db'}")
     settings = load_settings()
     for _ in range(2):
         build_runtime(settings)
@@ -235,13 +247,25 @@ def test_the_opt_out_is_logged_at_every_start(monkeypatch, caplog, tmp_path):
 
 def test_one_message_names_every_problem_and_echoes_no_value(monkeypatch):
     message = refusal(
-        monkeypatch, TELEGRAM_BOT_TOKEN="x", TELEGRAM_WEBHOOK_SECRET="a", PUBLIC_URL="http://driver.example.ru",
-        CARGOTECH_PASSWORD=DEV_CARGOTECH_PASSWORD, TOKEN_ENCRYPTION_KEYS=DEV_ENCRYPTION_KEY, ADMIN_CHAT_ID=None,
+        monkeypatch,
+        TELEGRAM_BOT_TOKEN="x",
+        TELEGRAM_WEBHOOK_SECRET="a",
+        PUBLIC_URL="http://driver.example.ru",
+        CARGOTECH_PASSWORD=DEV_CARGOTECH_PASSWORD,
+        TOKEN_ENCRYPTION_KEYS=DEV_ENCRYPTION_KEY,
+        ADMIN_CHAT_ID=None,
         CARGOTECH_PHONE=None,
     )
     assert message.count("\n") == 0
-    for name in ("CARGOTECH_PHONE", "TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET", "PUBLIC_URL",
-                 "CARGOTECH_PASSWORD", "TOKEN_ENCRYPTION_KEYS", "ADMIN_CHAT_ID"):
+    for name in (
+        "CARGOTECH_PHONE",
+        "TELEGRAM_BOT_TOKEN",
+        "TELEGRAM_WEBHOOK_SECRET",
+        "PUBLIC_URL",
+        "CARGOTECH_PASSWORD",
+        "TOKEN_ENCRYPTION_KEYS",
+        "ADMIN_CHAT_ID",
+    ):
         assert name in message, name
     for value in (DEV_CARGOTECH_PASSWORD, DEV_ENCRYPTION_KEY, "driver.example.ru"):
         assert value not in message
@@ -265,8 +289,9 @@ def test_an_app_env_typo_is_one_clean_line_without_the_value(monkeypatch):
 def test_an_app_env_typo_stops_the_real_entry_point_without_a_traceback():
     env = {k: v for k, v in os.environ.items() if k not in ALL_VARS}
     env.update(APP_ENV="production")
-    result = subprocess.run([sys.executable, "-m", "services.infra.settings"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "services.infra.settings"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode != 0
     assert result.stderr.strip().splitlines() == [result.stderr.strip()]
     assert "APP_ENV" in result.stderr and "Traceback" not in result.stderr

@@ -33,11 +33,10 @@ def answers(cargo, seed, *, detail):
 def test_cards_are_the_same_in_every_spelling_except_unusable_items(cargos):
     seed, built = cargos
     for start in range(0, len(built), 20):  # pages of 20, as the feed asks
-        page = built[start:start + 20]
+        page = built[start : start + 20]
         meta = {"limit": 20, "offset": start, "size": len(built)}
         plain, _ = read_page({"data": [answers(c, seed, detail=False)[0] for c in page], "meta": meta})
-        drifted, report = read_page({"data": [answers(c, seed, detail=False)[1] for c in page],
-                                     "meta": respell_meta(meta, seed)})
+        drifted, report = read_page({"data": [answers(c, seed, detail=False)[1] for c in page], "meta": respell_meta(meta, seed)})
         usable = {str(c.id) for c in page if not is_unusable(seed, c.id)}
         assert [card_view(i) for i in drifted.data] == [card_view(i) for i in plain.data if i.id in usable]
         assert (drifted.total, drifted.next_offset()) == (plain.total, plain.next_offset())
@@ -55,8 +54,17 @@ def test_the_drift_covers_every_category_and_about_one_in_forty_is_unusable(carg
         seen |= {("bool", type(drifted["extra"].get("partial_load")))}
         seen |= {("list", type(drifted["truck_types"]))}
         seen |= {("extra", "statistics" in drifted)}
-    assert {str, int, float, ("points", list), ("bool", int), ("bool", str), ("bool", bool), ("list", dict),
-            ("extra", True)} <= seen
+    assert {
+        str,
+        int,
+        float,
+        ("points", list),
+        ("bool", int),
+        ("bool", str),
+        ("bool", bool),
+        ("list", dict),
+        ("extra", True),
+    } <= seen
     unusable = sum(is_unusable(seed, c.id) for c in built)
     assert 2 <= unusable <= 25  # one in 40 of 400 is 10
     assert respell_meta({"limit": 20, "offset": 0, "size": 2345}, seed)["size"] == "2345"

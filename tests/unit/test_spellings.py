@@ -22,16 +22,26 @@ def read(reader, value):
     return reader(value, notes), notes.seen
 
 
-@pytest.mark.parametrize(("raw", "value", "noted"), [
-    (5000, 5000, []), (12.5, 12.5, []), ("5000", 5000, ["string"]), ("5000.00", 5000.0, ["string"]),
-    (" 82.5 ", 82.5, ["string"]), (None, None, []), (ABSENT, None, []), ("", None, ["string"]),
-])
+@pytest.mark.parametrize(
+    ("raw", "value", "noted"),
+    [
+        (5000, 5000, []),
+        (12.5, 12.5, []),
+        ("5000", 5000, ["string"]),
+        ("5000.00", 5000.0, ["string"]),
+        (" 82.5 ", 82.5, ["string"]),
+        (None, None, []),
+        (ABSENT, None, []),
+        ("", None, ["string"]),
+    ],
+)
 def test_numbers(raw, value, noted):
     assert read(sp.number, raw) == (value, noted)
 
 
-@pytest.mark.parametrize(("raw", "value"), [(7480000, 7480000), ("7480000", 7480000), ("7480000.00", 7480000),
-                                            (7480000.0, 7480000), (None, None)])
+@pytest.mark.parametrize(
+    ("raw", "value"), [(7480000, 7480000), ("7480000", 7480000), ("7480000.00", 7480000), (7480000.0, 7480000), (None, None)]
+)
 def test_whole_numbers_in_any_spelling(raw, value):
     result, _ = read(sp.integer, raw)
     assert result == value and (result is None or type(result) is int)
@@ -43,9 +53,14 @@ def test_what_is_not_a_number(raw):
         read(sp.number, raw)
 
 
-@pytest.mark.parametrize(("raw", "value", "noted"), [
-    (2200000001, "2200000001", []), ("2200000001", "2200000001", ["string"]), (2200000001.0, "2200000001", ["number"]),
-])
+@pytest.mark.parametrize(
+    ("raw", "value", "noted"),
+    [
+        (2200000001, "2200000001", []),
+        ("2200000001", "2200000001", ["string"]),
+        (2200000001.0, "2200000001", ["number"]),
+    ],
+)
 def test_ids_int_or_string(raw, value, noted):
     assert read(sp.identifier, raw) == (value, noted)
 
@@ -56,10 +71,19 @@ def test_ids_that_cannot_be(raw):
         read(sp.identifier, raw)
 
 
-@pytest.mark.parametrize(("raw", "value", "noted"), [
-    (True, True, []), (False, False, []), (1, True, ["number"]), (0, False, ["number"]),
-    ("1", True, ["string"]), ("0", False, ["string"]), ("true", True, ["string"]), (None, None, []),
-])
+@pytest.mark.parametrize(
+    ("raw", "value", "noted"),
+    [
+        (True, True, []),
+        (False, False, []),
+        (1, True, ["number"]),
+        (0, False, ["number"]),
+        ("1", True, ["string"]),
+        ("0", False, ["string"]),
+        ("true", True, ["string"]),
+        (None, None, []),
+    ],
+)
 def test_booleans(raw, value, noted):
     assert read(sp.boolean, raw) == (value, noted)
 
@@ -84,15 +108,18 @@ def test_text_takes_a_number_as_its_digits():
         read(sp.text, {"name": "x"})
 
 
-@pytest.mark.parametrize(("raw", "value"), [
-    ("2026-11-28T09:00:00+03:00", "2026-11-28T09:00:00+03:00"),
-    ("2026-11-28T09:00:00.000000+03:00", "2026-11-28T09:00:00+03:00"),
-    ("2026-11-28T06:00:00.000000Z", "2026-11-28T06:00:00Z"),
-    ("2026-11-28T06:00:00Z", "2026-11-28T06:00:00Z"),
-    ("2026-11-28T06:00:00.123456Z", "2026-11-28T06:00:00.123456Z"),
-    ("2026-11-28", "2026-11-28T00:00:00"),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        ("2026-11-28T09:00:00+03:00", "2026-11-28T09:00:00+03:00"),
+        ("2026-11-28T09:00:00.000000+03:00", "2026-11-28T09:00:00+03:00"),
+        ("2026-11-28T06:00:00.000000Z", "2026-11-28T06:00:00Z"),
+        ("2026-11-28T06:00:00Z", "2026-11-28T06:00:00Z"),
+        ("2026-11-28T06:00:00.123456Z", "2026-11-28T06:00:00.123456Z"),
+        ("2026-11-28", "2026-11-28T00:00:00"),
+        (None, None),
+    ],
+)
 def test_dates_with_offset_z_or_microseconds_read_alike(raw, value):
     assert read(sp.timestamp, raw)[0] == value
 
@@ -113,4 +140,12 @@ def test_lists_and_php_arrays_keyed_by_position():
 
 def test_seen_types_are_json_names():
     assert [sp.seen_type(v) for v in (ABSENT, None, True, 1, 1.5, "x", [], {})] == [
-        "absent", "null", "boolean", "number", "number", "string", "array", "object"]
+        "absent",
+        "null",
+        "boolean",
+        "number",
+        "number",
+        "string",
+        "array",
+        "object",
+    ]

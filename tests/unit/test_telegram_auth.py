@@ -261,9 +261,7 @@ def third_party_rejected(init_data: str, bot_id: int, key_hex: str, **kwargs: ob
 
 
 def test_third_party_published_vectors_verify_with_telegrams_production_key():
-    user = validate_third_party(
-        v.THIRD_PARTY, v.MODERN_BOT_ID, public_key_hex=TELEGRAM_PUBLIC_KEY_PROD, now=v.THIRD_PARTY_NOW
-    )
+    user = validate_third_party(v.THIRD_PARTY, v.MODERN_BOT_ID, public_key_hex=TELEGRAM_PUBLIC_KEY_PROD, now=v.THIRD_PARTY_NOW)
     assert (user.id, user.username) == (279058397, "vdkfrost")
     # The first-party vector carries Telegram's signature too.
     assert validate_third_party(v.MODERN, v.MODERN_BOT_ID, public_key_hex=TELEGRAM_PUBLIC_KEY_PROD, now=v.MODERN_NOW)

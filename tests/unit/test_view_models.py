@@ -20,14 +20,24 @@ from services.alerts.saved_searches import SearchView
 from services.dispatch.responses import ResponseView
 from services.vocabulary import ResponseStatus
 
-VIEW = ResponseView(cargo_id="2648937001", status=ResponseStatus.SENT, route="Москва → Казань", price="85 000 ₽",
-                    created_at=dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.UTC))
+VIEW = ResponseView(
+    cargo_id="2648937001",
+    status=ResponseStatus.SENT,
+    route="Москва → Казань",
+    price="85 000 ₽",
+    created_at=dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.UTC),
+)
 
 
 def test_a_response_item_carries_the_label_not_the_code():
     item = response_item(VIEW)
-    assert item == {"cargo_id": "2648937001", "route": "Москва → Казань", "price": "85 000 ₽",
-                    "status": "Отправлен", "at": item["at"]}
+    assert item == {
+        "cargo_id": "2648937001",
+        "route": "Москва → Казань",
+        "price": "85 000 ₽",
+        "status": "Отправлен",
+        "at": item["at"],
+    }
     assert "12:30" in item["at"]  # Moscow time
 
 
