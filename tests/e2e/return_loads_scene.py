@@ -17,9 +17,9 @@ import time
 from sqlmodel import Session
 
 from services.feed.cards import price_per_km
-from services.infra.db import engine_for
 from services.infra.runtime import build_runtime
 from services.infra.settings import load_settings
+from services.infra.tables import engine_for
 from services.market.lane_rates import LaneObservation, lane_of, moscow_day
 from services.market.return_loads import find_return_loads, return_query_for
 

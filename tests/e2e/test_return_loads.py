@@ -25,7 +25,7 @@ from sqlalchemy import delete as sa_delete
 from sqlmodel import Session, col
 
 from services.alerts.saved_searches import SavedSearchService
-from services.infra.db import engine_for
+from services.infra.tables import engine_for
 from services.market.lane_rates import LaneObservation
 from tests.e2e.conftest import AppServer
 from tests.e2e.telegram import DARK, LIGHT, launch_url, serve_telegram_script
