@@ -22,6 +22,14 @@ from tests.support.processes import ROOT, free_port, running
 ARTIFACTS = ROOT / "test-artifacts"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Modules that move the shared sandbox's exchange (its clock, withdrawn cargos) run after all
+    the others. They put the exchange back when done, but the app's shared cache may keep pages of
+    the moved exchange for up to two freshness windows, and a later test that compares the screen
+    with the sandbox would see those. The sort is stable: the order is otherwise unchanged."""
+    items.sort(key=lambda item: item.get_closest_marker("moves_exchange") is not None)
+
+
 @pytest.fixture(scope="session")
 def sandbox_url() -> Iterator[str]:
     port = free_port()

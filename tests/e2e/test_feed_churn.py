@@ -21,6 +21,8 @@ from services.feed.filters import build_query, validate_filters
 from services.feed.head import new_cargos_label
 from tests.e2e.telegram import launch_url, serve_telegram_script
 
+pytestmark = pytest.mark.moves_exchange  # moves the sandbox's clock: runs after the other browser tests
+
 SLOT_S = 12  # the sandbox publishes one cargo every 12 s
 ARRIVALS_PER_STEP = 30  # 30 s of the real exchange: 2 % of 1500 replaced
 WITHDRAWN_PER_STEP = 30

@@ -24,12 +24,15 @@ from playwright.sync_api import Browser, expect
 from sqlalchemy import delete as sa_delete
 from sqlmodel import Session, col
 
+from sandbox.testing import TEST_EPOCH
 from services.alerts.saved_searches import SavedSearchService
 from services.infra.tables import engine_for
 from services.market.lane_rates import LaneObservation
 from tests.e2e.conftest import AppServer
 from tests.e2e.telegram import DARK, LIGHT, launch_url, serve_telegram_script
 from tests.support.processes import ROOT
+
+pytestmark = pytest.mark.moves_exchange  # moves the sandbox's clock: runs after the other browser tests
 
 TARGET = ROOT / ("docs/screenshots" if os.environ.get("UPDATE_SCREENSHOTS") == "1" else "test-artifacts/screenshots")
 SEEDED = "88000000"  # tests/e2e/return_loads_scene.py: the seeded market rows' cargo ids start with this
@@ -58,6 +61,7 @@ def scene(sandbox_url: str, app_server: AppServer, tmp_path_factory) -> Iterator
     )
     assert done.returncode == 0, done.stdout + done.stderr
     yield Scene(**json.loads(done.stdout.strip().splitlines()[-1]))
+    httpx.post(f"{sandbox_url}/__control/clock", json={"at": TEST_EPOCH, "frozen": True}, timeout=10).raise_for_status()
     engine = engine_for(app_db)
     with Session(engine) as session:
         session.execute(sa_delete(LaneObservation).where(col(LaneObservation.cargo_id).startswith(SEEDED)))
