@@ -31,7 +31,6 @@ HYDRATE = f"{ROOT}.hydrate_and_load"
 ON_LOAD = f"{ROOT}.reflex___state____on_load_internal_state.on_load_internal"
 SESSION_VAR = f"{SESSION}.session_id_rx_state_"
 SUFFIX = "_rx_state_"
-FEED_SLOTS = 25  # FeedState publishes its cards in this many slot vars, cards_0 … cards_24
 _CALLBACK = re.compile(r'ReflexEvent\("([^"]+)", \{(\w+):_result\}')
 
 
@@ -137,7 +136,7 @@ class ReflexClient:
             delta = update.get("delta") or {}
             if self.boot_seq is None and ROOT in delta and "is_hydrated_rx_state_" in delta[ROOT]:
                 self.boot_seq = self.seq
-                self.boot_cards = bool((delta.get(FEED) or {}).get("card_count_rx_state_"))
+                self.boot_cards = bool((delta.get(FEED) or {}).get("cards_rx_state_"))
             for substate, values in (update.get("delta") or {}).items():
                 target = self.state.setdefault(substate, {})
                 for key, value in values.items():
@@ -199,10 +198,6 @@ class ReflexClient:
 
     def get(self, substate: str, var: str, default: Any = None) -> Any:
         return self.state.get(substate, {}).get(var, default)
-
-    def feed_cards(self) -> list[dict]:
-        """The feed's cards as the browser holds them: its slots, in order."""
-        return [card for i in range(FEED_SLOTS) for card in (self.get(FEED, f"cards_{i}") or [])]
 
     def set_since(self, substate: str, var: str, seq: int) -> bool:
         """Did a delta received after frame `seq` set this var?"""

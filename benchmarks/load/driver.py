@@ -270,7 +270,7 @@ class Driver:
     async def load_more(self) -> None:
         c = self.client
         offset = c.get(FEED, "next_offset", -1)
-        if not isinstance(offset, int) or offset < 0 or len(c.feed_cards()) >= self.shared.max_cards:
+        if not isinstance(offset, int) or offset < 0 or len(c.get(FEED, "cards") or []) >= self.shared.max_cards:
             await self.change_filters()
             return
         key = self._query_key(offset)
@@ -320,7 +320,7 @@ class Driver:
 
     async def open_detail(self) -> None:
         c = self.client
-        cards = [card for card in c.feed_cards() if card.get("id") != c.get(DETAIL, "cargo_id")]
+        cards = [card for card in (c.get(FEED, "cards") or []) if card.get("id") != c.get(DETAIL, "cargo_id")]
         if not cards:
             await self.change_filters()
             return

@@ -8,7 +8,7 @@ from cargo_webapp.components.cargo_card import cargo_card, skeleton_card
 from cargo_webapp.components.filters_panel import filters_panel, weight_chips
 from cargo_webapp.components.layout import page_header, screen
 from cargo_webapp.components.recovery import auto_button, retry_banner
-from cargo_webapp.state.feed_state import SLOT_VARS, FeedState
+from cargo_webapp.state.feed_state import FeedState
 
 
 def _banners() -> rx.Component:
@@ -88,11 +88,8 @@ def _new_pill() -> rx.Component:
 
 def _list() -> rx.Component:
     return rx.cond(
-        FeedState.card_count > 0,
-        # One foreach per slot: a changed slot re-renders alone, and only it crosses the wire.
-        rx.el.section(
-            _new_pill(), *[rx.foreach(getattr(FeedState, name), cargo_card) for name in SLOT_VARS], class_name="feed-list"
-        ),
+        FeedState.cards.length() > 0,
+        rx.el.section(_new_pill(), rx.foreach(FeedState.cards, cargo_card), class_name="feed-list"),
         rx.cond(
             FeedState.loading,
             rx.el.section(*[skeleton_card() for _ in range(4)], class_name="feed-list"),

@@ -47,30 +47,6 @@ MIN_LETTERS = 2  # autocomplete asks CargoTech only from two letters on
 _autocomplete_pace = EventLimiter(limit=1, window_s=0.2)
 POINT_ID_MAX_DIGITS = 12  # the filter parser allows point ids up to 10**12
 MAX_LOADED = 500  # cards kept in the list; older pages scroll out of memory
-# The browser gets the list in SLOTS vars of at most SLOT_SIZE cards each: a change re-sends only
-# the slots it touched, so a «Показать ещё» costs one page of bytes however deep the driver scrolled.
-SLOT_SIZE = 20
-SLOTS = MAX_LOADED // SLOT_SIZE
-SLOT_VARS = tuple(f"cards_{i}" for i in range(SLOTS))
-
-
-def _slot_layout(sizes: list[int], cards: list[CardView]) -> list[list[CardView]]:
-    """`cards` cut into the slots: as many per slot as the browser holds now (`sizes`), the rest
-    in the following slots, SLOT_SIZE at most each. A shorter list, or one that no longer fits,
-    is packed afresh from the first slot."""
-    sizes = sizes[: max((i + 1 for i, size in enumerate(sizes) if size), default=0)]
-    used = sum(sizes)
-    if len(cards) < used or -(-(len(cards) - used) // SLOT_SIZE) > SLOTS - len(sizes):
-        sizes = []
-    slots: list[list[CardView]] = []
-    at = 0
-    for size in sizes:
-        slots.append(cards[at : at + size])
-        at += size
-    while len(slots) < SLOTS:
-        slots.append(cards[at : at + SLOT_SIZE])
-        at += SLOT_SIZE
-    return slots
 
 
 class FeedState(rx.State):
@@ -86,34 +62,7 @@ class FeedState(rx.State):
     truck_options: list[dict[str, str]] = []
     load_options: list[dict[str, str]] = []
 
-    # The whole list, for merging, folding, sorting and badges; the browser sees it in the slots.
-    _cards: list[CardView] = []
-    card_count: int = 0
-    cards_0: list[CardView] = []
-    cards_1: list[CardView] = []
-    cards_2: list[CardView] = []
-    cards_3: list[CardView] = []
-    cards_4: list[CardView] = []
-    cards_5: list[CardView] = []
-    cards_6: list[CardView] = []
-    cards_7: list[CardView] = []
-    cards_8: list[CardView] = []
-    cards_9: list[CardView] = []
-    cards_10: list[CardView] = []
-    cards_11: list[CardView] = []
-    cards_12: list[CardView] = []
-    cards_13: list[CardView] = []
-    cards_14: list[CardView] = []
-    cards_15: list[CardView] = []
-    cards_16: list[CardView] = []
-    cards_17: list[CardView] = []
-    cards_18: list[CardView] = []
-    cards_19: list[CardView] = []
-    cards_20: list[CardView] = []
-    cards_21: list[CardView] = []
-    cards_22: list[CardView] = []
-    cards_23: list[CardView] = []
-    cards_24: list[CardView] = []
+    cards: list[CardView] = []
     total: int = -1  # -1: CargoTech did not say
     next_offset: int = -1  # -1: no further page
     loading: bool = False
@@ -140,8 +89,8 @@ class FeedState(rx.State):
     @rx.var
     def counter(self) -> str:
         if self.total >= 0:
-            return f"{self.card_count} из {self.total}"
-        return f"{self.card_count}" if self.card_count else ""
+            return f"{len(self.cards)} из {self.total}"
+        return f"{len(self.cards)}" if self.cards else ""
 
     @rx.var
     def new_label(self) -> str:
@@ -174,7 +123,7 @@ class FeedState(rx.State):
                 # Nothing saved on our side (e.g. a new server): Telegram may still have a copy.
                 yield rx.call_script(app_js.call("readCloudFilters"), callback=FeedState.restore_from_cloud)
             await self._load_dictionaries()
-        if self._cards:
+        if self.cards:
             return  # on_load runs again on every reconnect: keep what is shown
         async for update in self._fetch(driver, offset=0):
             yield update
@@ -192,7 +141,7 @@ class FeedState(rx.State):
         driver = await current_driver(self)
         if driver is None or self.loading or not self.error:
             return
-        offset = self._failed_offset if self._cards else 0
+        offset = self._failed_offset if self.cards else 0
         async for update in self._fetch(driver, offset=offset, retrying=True):
             yield update
 
@@ -225,11 +174,11 @@ class FeedState(rx.State):
         fresh_ids = [card["id"] for card in page.cards]
         gone = set(withdrawn_from_head(self._head_ids, fresh_ids))
         self._head_ids = fresh_ids
-        new = new_at_head(fresh_ids, folded_ids(self._cards)) if self._cards else []
+        new = new_at_head(fresh_ids, folded_ids(self.cards)) if self.cards else []
         self.new_count = len(new)
         if gone:
             self._mark_gone(gone)
-        if not new and not gone and len(self._cards) <= len(page.cards):
+        if not new and not gone and len(self.cards) <= len(page.cards):
             # Only the first page is on screen and nothing moved: show the fresh one in place
             # (prices, marks), badges kept, duplicates folded.
             async for update in self._fetch(driver, offset=0, quiet=True):
@@ -262,7 +211,7 @@ class FeedState(rx.State):
         for card in page.cards:
             card["status"] = status_label(statuses[card["id"]].status) if card["id"] in statuses else ""
             card["gone"] = False
-        self._set_cards(merge_head(self._cards, page.cards, self.sort))
+        self.cards = merge_head(self.cards, page.cards, self.sort)
         self._head_ids = [card["id"] for card in page.cards]
         self._generation = max(self._generation, page.fetched_at)
         self.total = page.total if page.total is not None else self.total
@@ -271,7 +220,7 @@ class FeedState(rx.State):
 
     @rx.event
     async def load_more(self):
-        if self.loading or self.next_offset < 0 or len(self._cards) >= MAX_LOADED:
+        if self.loading or self.next_offset < 0 or len(self.cards) >= MAX_LOADED:
             return
         driver = await current_driver(self)
         if driver is not None:
@@ -372,28 +321,16 @@ class FeedState(rx.State):
     def set_sort(self, sort: str):
         if isinstance(sort, str) and sort in SORTS:
             self.sort = sort
-            self._set_cards(sort_cards(self._cards, sort))
+            self.cards = sort_cards(self.cards, sort)
 
     # Underscored: Reflex makes every public method a handler any client may call.
     def _show_status(self, cargo_id: str, label: str) -> None:
         """Put a response badge on a loaded card (called when the driver responds)."""
-        self._set_cards([{**card, "status": label} if card["id"] == cargo_id else card for card in self._cards])
+        self.cards = [{**card, "status": label} if card["id"] == cargo_id else card for card in self.cards]
 
     def _mark_gone(self, cargo_ids: set[str]) -> None:
         """«снят» on loaded cards that a fresh first page or their detail shows to be withdrawn."""
-        self._set_cards([{**card, "gone": True} if card["id"] in cargo_ids else card for card in self._cards])
-
-    def _set_cards(self, cards: list[CardView]) -> None:
-        """Keep the whole list and publish only the slots whose cards changed. Cards already shown
-        keep their slots and cards added at the end go to the next empty ones, so an appended page
-        (folded to 19 cards or not) dirties one slot, a badge its own slot, a sort every slot."""
-        cards = cards[:MAX_LOADED]
-        self._cards = cards
-        for name, chunk in zip(SLOT_VARS, _slot_layout([len(getattr(self, name)) for name in SLOT_VARS], cards), strict=True):
-            if getattr(self, name) != chunk:
-                setattr(self, name, chunk)
-        if self.card_count != len(cards):
-            self.card_count = len(cards)
+        self.cards = [{**card, "gone": True} if card["id"] in cargo_ids else card for card in self.cards]
 
     # --- internals --------------------------------------------------------------------------
 
@@ -434,7 +371,11 @@ class FeedState(rx.State):
         """Show the driver's saved filters afresh («Мои поиски» → «Показать грузы» saved them)."""
         driver = await current_driver(self)
         if driver is not None and await self._restore(driver.driver_id):
-            self._set_cards([])  # on_load keeps shown cards; these filters need a fresh page
+            # Loaded here, in the same event, not left to the feed's on_load after the redirect:
+            # that loader keeps the cards it finds, and a driver tapping fast may have it refused
+            # by the event limiter, which left an empty list under the new filters.
+            async for update in self._fetch(driver, offset=0):
+                yield update
 
     async def _restore(self, driver_id: int) -> bool:
         saved = await get_runtime().drivers.feed_filters(driver_id)
@@ -459,7 +400,7 @@ class FeedState(rx.State):
 
     def _schedule_recheck(self, *, stale: bool, refreshing: bool) -> None:
         self.recheck_in = recheck_delay(
-            stale=stale, refreshing=refreshing, attempt=self._recheck_attempt, watching=bool(self._cards)
+            stale=stale, refreshing=refreshing, attempt=self._recheck_attempt, watching=bool(self.cards)
         )
         if self.recheck_in >= 0:
             self.recheck_seq += 1
@@ -480,8 +421,7 @@ class FeedState(rx.State):
         new_filters = offset == 0 and bool(self._shown_key) and key != self._shown_key
         if new_filters:
             # Never old results under new filter chips: the list empties at once, skeletons show.
-            self._set_cards([])
-            self.total, self.next_offset, self.stale, self.recheck_in = -1, -1, "", -1
+            self.cards, self.total, self.next_offset, self.stale, self.recheck_in = [], -1, -1, "", -1
             self.new_count, self._head_ids = 0, []
         self.loading = not quiet
         self.retry_in = -1
@@ -497,7 +437,7 @@ class FeedState(rx.State):
                     runtime.cargos,
                     filters,
                     offset=offset,
-                    shown=folded_ids(self._cards),
+                    shown=folded_ids(self.cards),
                     generation=self._generation,
                     marks=marks,
                     driver_id=driver.driver_id,
@@ -534,7 +474,7 @@ class FeedState(rx.State):
             for card in page.cards:
                 card["status"] = status_label(statuses[card["id"]].status) if card["id"] in statuses else ""
                 card["gone"] = False
-            self._set_cards(merge_page(self._cards, page.cards, offset, self.sort))
+            self.cards = merge_page(self.cards, page.cards, offset, self.sort)
             self.total = page.total if page.total is not None else -1
             self.next_offset = page.next_offset if page.next_offset is not None else -1
             self.stale = stale_note(page.fetched_at) if page.stale else ""

@@ -87,7 +87,7 @@ class ReturnLoadsState(rx.State):
             self.note = "Дата выгрузки прошла."
             return
         await get_runtime().drivers.put(driver.driver_id, FEED_FILTERS, dict(self._raw))
-        feed._set_cards([])  # the feed's on_load keeps shown cards; these filters need a fresh page
+        feed.cards = []  # the feed's on_load keeps shown cards; these filters need a fresh page
         return rx.redirect("/")
 
     @rx.event

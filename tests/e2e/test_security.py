@@ -24,8 +24,10 @@ def test_an_xss_payload_in_an_extranote_shows_literally(browser: Browser, app_ur
         token = http.post("/v1/auth/login", json={"phone": "+79111111111", "password": "sandbox-password"}).json()["data"][
             "token"
         ]
+        # A cargo deep in the list: no other browser test opens its detail, so the app holds no
+        # cached copy of its note from before the change below.
         cargo_id = http.get(
-            "/v2/cargos/views", params={"limit": 1, "offset": 7}, headers={"Authorization": f"Bearer {token}"}
+            "/v2/cargos/views", params={"limit": 1, "offset": 977}, headers={"Authorization": f"Bearer {token}"}
         ).json()["data"][0]["id"]
         http.post("/__control/cargo_note", json={"id": cargo_id, "note": payload}).raise_for_status()
     context = browser.new_context(viewport={"width": 390, "height": 844})
@@ -54,8 +56,7 @@ def test_events_from_a_socket_that_never_signed_in_cost_cargotech_nothing(app_ur
         ):
             deltas = socket.event(name, payload, wait_s=1.5)
             assert not any(d.get(feed, {}).get("from_suggestions_rx_state_") for d in deltas)
-            assert not any(d.get(feed, {}).get("card_count_rx_state_") for d in deltas)
-            assert not any(d.get(feed, {}).get("cards_0_rx_state_") for d in deltas)
+            assert not any(d.get(feed, {}).get("cards_rx_state_") for d in deltas)
         # A tab whose server state is gone (never signed in here; after a Redis or app restart in
         # life) is told its response was not sent, rather than left waiting.
         deltas = socket.event(f"{detail}.respond", {}, wait_s=1.5)

@@ -40,20 +40,20 @@ async def _scrolled_feed(driver_id: int) -> tuple[object, FeedState]:
     await run_handler(root, FeedState, "reload", {})
     await run_handler(root, FeedState, "load_more", {})
     feed = await root.get_state(FeedState)
-    assert len(feed._cards) == 40
+    assert len(feed.cards) == 40
     return root, feed
 
 
 async def test_new_cargos_wait_behind_the_pill_and_a_tap_merges_them_in_front(moving, sandbox):
     runtime, clock = moving
     root, feed = await _scrolled_feed(700001401)
-    before = [c["id"] for c in feed._cards]
+    before = [c["id"] for c in feed.cards]
     assert feed.recheck_in == HEAD_CHECK_S and feed.new_count == 0  # a fresh page is looked at again later
 
     sandbox.set_clock(3 * SLOT_S, frozen=True)  # three new cargos at the head
     clock.now += 3 * 60  # past the window and the revalidation bound: the re-check waits for a fresh page
     await run_handler(root, FeedState, "recheck", {})
-    assert [c["id"] for c in feed._cards] == before, "the list moved under the driver's thumb"
+    assert [c["id"] for c in feed.cards] == before, "the list moved under the driver's thumb"
     head = _head(sandbox)
     arrived = head[: head.index(before[0])]  # the exchange's new head (three or four, by the slot phase)
     assert len(arrived) in (3, 4)
@@ -61,26 +61,26 @@ async def test_new_cargos_wait_behind_the_pill_and_a_tap_merges_them_in_front(mo
     assert feed.recheck_in == HEAD_CHECK_S
 
     await run_handler(root, FeedState, "show_new", {})
-    shown = [c["id"] for c in feed._cards]
+    shown = [c["id"] for c in feed.cards]
     assert shown == arrived + before
     assert len(shown) == len(set(shown))
     assert feed.new_count == 0 and feed.new_label == ""
 
     # Nothing new since: a second look finds nothing, and the pill stays away.
     await run_handler(root, FeedState, "recheck", {})
-    assert feed.new_count == 0 and [c["id"] for c in feed._cards] == shown
+    assert feed.new_count == 0 and [c["id"] for c in feed.cards] == shown
 
 
 async def test_a_card_withdrawn_from_the_head_is_marked_where_it_is(moving, sandbox):
     runtime, clock = moving
     root, feed = await _scrolled_feed(700001402)
-    before = [c["id"] for c in feed._cards]
+    before = [c["id"] for c in feed.cards]
     victim = before[4]
     sandbox._control("POST", f"/cargo/{victim}/remove")
     clock.now += 3 * 60
     await run_handler(root, FeedState, "recheck", {})
-    assert [c["id"] for c in feed._cards] == before  # stays in place
-    marked = {c["id"] for c in feed._cards if c["gone"] is True}
+    assert [c["id"] for c in feed.cards] == before  # stays in place
+    marked = {c["id"] for c in feed.cards if c["gone"] is True}
     assert marked == {victim}
     assert feed.new_count == 0
 
@@ -92,18 +92,18 @@ async def test_a_card_pushed_off_the_first_page_is_not_taken_for_withdrawn(movin
     clock.now += 3 * 60
     await run_handler(root, FeedState, "recheck", {})
     head = _head(sandbox)
-    assert feed.new_count == head.index(feed._cards[0]["id"]) >= 5
-    assert not [c["id"] for c in feed._cards if c["gone"] is True]
+    assert feed.new_count == head.index(feed.cards[0]["id"]) >= 5
+    assert not [c["id"] for c in feed.cards if c["gone"] is True]
 
 
 async def test_a_detail_answering_withdrawn_marks_the_card_in_the_list(moving, sandbox):
     runtime, clock = moving
     root, feed = await _scrolled_feed(700001404)
-    victim = feed._cards[30]["id"]
+    victim = feed.cards[30]["id"]
     sandbox._control("POST", f"/cargo/{victim}/remove")
     detail = await root.get_state(DetailState)
     path = f"/cargo/{victim}"
     detail.router = RouterData.from_router_data({"pathname": path, "asPath": path, "headers": {"origin": "http://localhost"}})
     await run_handler(root, DetailState, "load", {})
     assert detail.gone
-    assert [c["id"] for c in feed._cards if c["gone"] is True] == [victim]
+    assert [c["id"] for c in feed.cards if c["gone"] is True] == [victim]

@@ -10,7 +10,7 @@ from tests.integration.state_harness import run_handler, signed_in_tree
 
 async def feed_after_reload(root) -> FeedState:
     feed = await root.get_state(FeedState)
-    feed._set_cards([])
+    feed.cards = []
     await run_handler(root, FeedState, "reload", {})
     return feed
 
@@ -18,11 +18,11 @@ async def feed_after_reload(root) -> FeedState:
 async def test_a_revoked_session_stops_the_open_tab_at_its_next_event(wired):
     runtime, _requests = wired
     root = await signed_in_tree(driver_id=700000555)
-    assert (await feed_after_reload(root)).cards_0  # the live session is served
+    assert (await feed_after_reload(root)).cards  # the live session is served
     session = await root.get_state(SessionState)
     await runtime.sessions.revoke(session.session_id)  # logout on another device, or an admin
     feed = await feed_after_reload(root)
-    assert feed._cards == [] and feed.cards_0 == []
+    assert feed.cards == []
     assert session.auth_error == SESSION_ENDED and not session.signed_in and session.driver_id == 0
 
 
@@ -30,7 +30,7 @@ async def test_a_sign_in_elsewhere_ends_this_tab(wired):
     runtime, _requests = wired
     root = await signed_in_tree(driver_id=700000556)
     await signed_in_tree(driver_id=700000556)  # the same driver signs in again: one session per driver
-    assert (await feed_after_reload(root))._cards == []
+    assert (await feed_after_reload(root)).cards == []
     assert (await root.get_state(SessionState)).auth_error == SESSION_ENDED
 
 
@@ -40,9 +40,9 @@ async def test_an_expired_session_stops_the_open_tab_at_its_next_event(wired):
     runtime.sessions = SessionStore(ttl_s=3600, clock=lambda: now[0])
     root = await signed_in_tree(driver_id=700000557)
     now[0] += 3599  # used within the TTL: still live, and the TTL restarts
-    assert (await feed_after_reload(root)).cards_0
+    assert (await feed_after_reload(root)).cards
     now[0] += 3601
-    assert (await feed_after_reload(root))._cards == []
+    assert (await feed_after_reload(root)).cards == []
     assert (await root.get_state(SessionState)).auth_error == SESSION_ENDED
 
 

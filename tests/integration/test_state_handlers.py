@@ -18,11 +18,11 @@ KAZAN = {"from_id": "1", "from_name": "Москва", "to_id": "2", "to_name": "
 
 
 async def test_showing_a_saved_search_hands_its_filters_to_the_feed(wired):
-    runtime, _requests = wired
+    runtime, requests = wired
     view = await runtime.searches.create(DRIVER, "В Казань", KAZAN)
     root = await signed_in_tree(DRIVER)
     feed = await root.get_state(FeedState)
-    feed._set_cards([{"id": "1"}])  # type: ignore[list-item]  # something shown under the old filters
+    feed.cards = [{"id": "1"}]  # type: ignore[list-item]  # something shown under the old filters
 
     searches = await root.get_state(SavedSearchesState)
     events = await searches.apply(str(view.id))
@@ -33,7 +33,10 @@ async def test_showing_a_saved_search_hands_its_filters_to_the_feed(wired):
 
     await run_handler(root, FeedState, "use_saved_filters", {})
     assert feed.form["to_name"] == "Казань" and feed.form["weight_class"] == "20"
-    assert feed._cards == [] and feed.cards_0 == [] and feed.card_count == 0  # the feed's loader fetches these filters afresh
+    # The feed loads these filters' first page in the same event (not left to the loader after the
+    # redirect): CargoTech was asked for the saved direction.
+    listed = [r for r in requests if r.url.path.endswith("/cargos/views")]
+    assert [r.url.params["filter[finish_point_id]"] for r in listed] == ["2"]
 
 
 async def test_another_drivers_search_changes_nothing(wired):
@@ -49,7 +52,7 @@ async def test_the_detail_prefills_the_last_phone_the_driver_responded_with(wire
     runtime, _requests = wired
     root = await signed_in_tree(DRIVER)
     await run_handler(root, FeedState, "load_first", {})
-    cargo_id = (await root.get_state(FeedState))._cards[0]["id"]
+    cargo_id = (await root.get_state(FeedState)).cards[0]["id"]
     await runtime.drivers.set_last_phone(DRIVER, "+79123456789")
 
     (await root.get_state(SessionState)).rx_router_url = _url_data_from_href(f"http://app.test/cargo/{cargo_id}")

@@ -108,7 +108,7 @@ class Driver:
     def feed_result(self, timeout: float = 60) -> dict:
         """The feed's vars as the last load left them (deltas carry only what changed, so they
         are merged from the start of the load to its end)."""
-        seen: dict = {"cards_0_rx_state_": [], "error_rx_state_": ""}
+        seen: dict = {"cards_rx_state_": [], "error_rx_state_": ""}
 
         def finished(delta: dict) -> bool:
             seen.update(delta.get(FEED, {}))

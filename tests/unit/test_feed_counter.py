@@ -11,11 +11,10 @@ def test_unknown_total_shows_just_the_count_loaded():
     item = {"id": 1, "points": {"start": {"city": {"name": "Москва"}}, "finish": {"city": {"name": "Казань"}}}}
     page, _ = read_page({"data": [{**item, "id": n} for n in range(1, 21)], "meta": {"limit": 20, "size": "много"}})
     state = FeedState(_reflex_internal_init=True)
-    state._set_cards([{"id": item.id} for item in page.data])  # type: ignore[typeddict-item]  # the counter reads only how many
+    state.cards = [{"id": item.id} for item in page.data]
     state.total = page.total if page.total is not None else -1  # as the feed stores it
     assert state.counter == "20"
     state.total = 45
     assert state.counter == "20 из 45"
-    state._set_cards([])
-    state.total = -1
+    state.cards, state.total = [], -1
     assert state.counter == ""

@@ -72,6 +72,6 @@ def test_cards_chips_and_search_rows_carry_real_booleans():
     row = _row(SearchView(7, "В Казань", "В Казань", True, {}))
     assert row == {"id": "7", "name": "В Казань", "summary": "", "alerts": True}
     with pytest.raises(AttributeError, match="new_"):
-        rx.foreach(FeedState.cards_0, lambda card: rx.text(card["new_"]))
+        rx.foreach(FeedState.cards, lambda card: rx.text(card["new_"]))
     with pytest.raises(AttributeError, match="alert"):
         rx.foreach(SavedSearchesState.searches, lambda row: rx.text(row["alert"]))
