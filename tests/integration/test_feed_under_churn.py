@@ -16,9 +16,9 @@ T0 = 1_800_000_000.0
 SLOT_S = 12  # the sandbox publishes one cargo every 12 s
 
 
-def _exchange(sandbox, depth: int) -> list[str]:
+def _exchange(sandbox, depth: int, token: str | None = None) -> list[str]:
     """The exchange's list as it is now (the sandbox's clock is frozen), newest first."""
-    token = sandbox.login()
+    token = token or sandbox.login()
     ids: list[str] = []
     with httpx.Client(base_url=sandbox.url, timeout=10, headers={"Authorization": f"Bearer {token}"}) as http:
         for offset in range(0, depth, 100):
@@ -108,3 +108,72 @@ async def test_a_page_holding_only_shown_cards_continues_to_the_next_by_itself(c
     assert sandbox.stats()["list"] - calls == 2  # the page of repeats, then the next one
     reference = _exchange(sandbox, 100)
     assert [c["id"] for c in page.cards] == reference[reference.index(shown[-1]) + 1 :][: len(page.cards)]
+
+
+async def test_a_list_that_moved_up_by_more_than_a_page_leaves_no_gap(churn, sandbox):
+    """Withdrawals above the driver can outpace arrivals between two scrolls (a page fetched
+    while the exchange was mid-change, then thirty withdrawn above): the list moves up by more
+    than a page, and the next page still continues right after the last card shown."""
+    runtime, clock = churn
+    sandbox.set_clock(0, frozen=True)
+    reference = _exchange(sandbox, 200)
+    first = await load_feed_page(runtime.cargos, DriverFilters())
+    shown = [c["id"] for c in first.cards]
+    generation, offset = first.fetched_at, first.next_offset
+    for _ in range(3):
+        page = await load_next_feed_page(runtime.cargos, DriverFilters(), offset=offset, shown=set(shown), generation=generation)
+        shown += [c["id"] for c in page.cards]
+        offset = page.next_offset
+    assert shown == reference[:80]
+    for cargo_id in shown[10:40]:  # thirty withdrawn above the driver's position
+        _remove(sandbox, cargo_id)
+    clock.now += 5
+    calls = sandbox.stats()["list"]
+    page = await load_next_feed_page(runtime.cargos, DriverFilters(), offset=offset, shown=set(shown), generation=generation)
+    assert [c["id"] for c in page.cards] == reference[80 : 80 + len(page.cards)]
+    assert page.cards, "the next page added nothing"
+    assert sandbox.stats()["list"] - calls <= 4  # a bounded walk back, through the cache
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+async def test_scrolling_with_reads_landing_mid_change_keeps_one_list(churn, sandbox, seed):
+    """The browser's scroll presses «Показать ещё» whenever it is in view, so a read can land
+    between the arrivals and the withdrawals of one moment of the exchange. Thirty new and thirty
+    withdrawn anywhere in the top 300 between two scrolls (2 % of the list), eight times."""
+    runtime, clock = churn
+    rng = random.Random(seed)
+    token = sandbox.login()  # one login: the sandbox limits logins as CargoTech does
+    moved = 0.0
+    sandbox.set_clock(moved, frozen=True)
+    reference = _exchange(sandbox, 600, token)
+    first = await load_feed_page(runtime.cargos, DriverFilters())
+    shown = [c["id"] for c in first.cards]
+    generation, offset = first.fetched_at, first.next_offset
+
+    async def scroll() -> None:
+        nonlocal offset
+        assert offset is not None
+        page = await load_next_feed_page(runtime.cargos, DriverFilters(), offset=offset, shown=set(shown), generation=generation)
+        shown.extend(c["id"] for c in page.cards)
+        offset = page.next_offset
+
+    for _ in range(8):
+        moved += 30 * SLOT_S
+        sandbox.set_clock(moved, frozen=True)
+        clock.now += 2
+        await scroll()  # mid-change: the arrivals are in, the withdrawals not yet
+        for cargo_id in rng.sample(_exchange(sandbox, 300, token), 30):
+            _remove(sandbox, cargo_id)
+        clock.now += 2
+        before = len(shown)
+        await scroll()
+        assert len(shown) > before, "the feed stalled"
+
+    assert len(shown) == len(set(shown)), "a cargo shown twice"
+    final = _exchange(sandbox, 1200, token)
+    deepest = max(reference.index(i) for i in shown if i in reference)
+    missing = [i for i in reference[: deepest + 1] if i not in shown and i in final]
+    assert missing == [], "cargos listed the whole time were skipped"
+    position = {cargo_id: n for n, cargo_id in enumerate(final)}
+    still_listed = [i for i in shown if i in position]
+    assert still_listed == sorted(still_listed, key=position.__getitem__), "the exchange's order broken"
