@@ -30,7 +30,8 @@ from collections import Counter
 from pathlib import Path
 
 from sandbox.testing import SandboxServer
-from services.feed.filters import build_query, validate_filters
+from services.feed.filters import PAGE_SIZE, build_query, validate_filters
+from services.feed.paging import window_query
 from services.infra.runtime import build_runtime
 from services.infra.settings import load_settings
 
@@ -137,7 +138,9 @@ async def run(args: argparse.Namespace) -> dict:
             if rng.random() < 0.05:
                 drivers[driver] = rng.choices(range(len(sets)), weights)[0]
             page = rng.choices([0, 1, 2], [0.7, 0.2, 0.1])[0]
-            query = build_query(validate_filters(sets[drivers[driver]]), offset=page * 20)
+            filters = validate_filters(sets[drivers[driver]])
+            # Deeper pages are read as the feed reads them: a window of the page before and this one.
+            query = window_query(filters, page * PAGE_SIZE) if page else build_query(filters)
             key = "&".join(f"{k}={v}" for k, v in sorted(query.items()))
             window = int(at // FRESH_S)
             distinct.setdefault(window, set()).add(key)
