@@ -1,8 +1,7 @@
 """The feed in a browser while the exchange moves under it, at the rate seen on the real exchange
 (about 2 % of 1500 cargos replaced every 30 s: thirty new at the head, thirty withdrawn) or faster.
-New cargos at the head wait behind the «N новых грузов» pill, and a card withdrawn meanwhile says
-«снят». (Scrolling under churn is checked against the services in
-tests/integration/test_feed_under_churn.py.)
+Scrolling keeps one list: no duplicates, no gaps, the exchange's order, and no stall. New cargos at
+the head wait behind the «N новых грузов» pill, and a card withdrawn meanwhile says «снят».
 
 Each test uses a driver and a query of its own (the shared cache cannot answer from another
 test's pages), moves the sandbox's frozen clock by hand, and puts the clock and every withdrawn
@@ -10,6 +9,7 @@ cargo back afterwards."""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
 
 import httpx
@@ -84,6 +84,51 @@ def _open_own_query(page: Page, app_url: str, driver_id: int, price_min: str) ->
 
 def _shown(page: Page) -> list[str]:
     return page.eval_on_selector_all("[data-testid=cargo-card]", "els => els.map(e => e.dataset.cargoId)")
+
+
+def test_scrolling_while_the_exchange_churns_keeps_one_list(page: Page, app_url: str, exchange: Exchange):
+    price_min = "1001"
+    rng = random.Random(1414)
+    _open_own_query(page, app_url, 5140001, price_min)
+    cards = page.get_by_test_id("cargo-card")
+    reference = exchange.ids(price_min, 600)  # the exchange when the first page was fetched
+    expect(cards).to_have_count(20, timeout=30_000)
+    assert _shown(page) == reference[:20]
+
+    counts = [20]
+    for _ in range(8):
+        # Between two scrolls: thirty new cargos at the head, thirty withdrawn anywhere in the
+        # top of the list (above and below the driver's position).
+        exchange.advance(ARRIVALS_PER_STEP * SLOT_S)
+        for cargo_id in rng.sample(exchange.ids(price_min, 300), WITHDRAWN_PER_STEP):
+            exchange.withdraw(cargo_id)
+        cards.last.scroll_into_view_if_needed()  # the infinite scroll, not a tap
+        expect(cards).not_to_have_count(counts[-1], timeout=30_000)
+        expect(page.locator("#load-more")).to_be_enabled(timeout=30_000)  # the page has landed
+        counts.append(cards.count())
+        assert counts[-1] > counts[-2], f"the feed stalled at {counts}"
+
+    # The infinite scroll keeps pressing while «Показать ещё» stays in view: go to the top and let
+    # a press in flight land, so the list and the counter are read at rest.
+    page.evaluate("window.scrollTo(0, 0)")
+    expect(page.locator("#load-more")).to_be_enabled(timeout=30_000)
+    page.wait_for_timeout(1000)
+    expect(page.locator("#load-more")).to_be_enabled(timeout=30_000)
+    shown = _shown(page)
+    assert len(shown) == len(set(shown)), "a cargo shown twice"
+    final = exchange.ids(price_min, 1200)
+    position = {cargo_id: n for n, cargo_id in enumerate(final)}
+    still_listed = [i for i in shown if i in position]
+    assert still_listed == sorted(still_listed, key=position.__getitem__), "the exchange's order broken"
+    deepest = max(reference.index(i) for i in shown if i in reference)
+    missing = [i for i in reference[: deepest + 1] if i not in shown and i in position]
+    assert missing == [], "cargos listed the whole time were skipped"
+    # The counter agrees with the cards on the page (a press may still land meanwhile: both move).
+    page.wait_for_function(
+        r"""() => new RegExp('(^|\\D)' + document.querySelectorAll('[data-testid=cargo-card]').length + ' из ')
+                 .test(document.querySelector('[data-testid=feed-counter]').textContent)""",
+        timeout=30_000,
+    )
 
 
 def test_new_cargos_wait_behind_the_pill_and_withdrawn_ones_say_so(page: Page, app_url: str, exchange: Exchange):
