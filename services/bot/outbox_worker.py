@@ -82,6 +82,11 @@ class OutboxWorker:
                 reply_markup=keyboard(message.buttons),
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
+        except asyncio.CancelledError:
+            # Stopped mid-send (a deploy, a restart): hand the message back now, so the next
+            # worker sends it at once instead of after the lease.
+            await self._outbox.release(message.id)
+            raise
         except RetryAfter as exc:
             delay = exc.retry_after.total_seconds() if isinstance(exc.retry_after, dt.timedelta) else exc.retry_after
             await self._failed(message, float(delay), f"429: retry after {delay}")

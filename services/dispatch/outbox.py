@@ -138,6 +138,20 @@ class Outbox:
             attempts=OutboxMessage.attempts + 1,
         )
 
+    async def release(self, message_id: int) -> None:
+        """A claim given back by a worker that stops mid-send: due again at once, attempts kept.
+        (A worker that dies without stopping leaves its lease to expire instead.) Telegram may
+        have taken the message before the stop, so this is at least once, as a lease expiry is."""
+
+        def _apply(session: Session) -> None:
+            session.exec(
+                update(OutboxMessage)
+                .where(col(OutboxMessage.id) == message_id, col(OutboxMessage.status) == SENDING)
+                .values(status=PENDING, lease_until=None, next_attempt_at=utcnow())
+            )
+
+        await run_db(self._engine, _apply)
+
     async def bury(self, message_id: int, *, error: str) -> None:
         await self._update(message_id, status=DEAD, lease_until=None, last_error=error[:500], attempts=OutboxMessage.attempts + 1)
 

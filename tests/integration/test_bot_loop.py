@@ -227,6 +227,25 @@ async def test_restart_during_the_outage_delivers_after_the_restart(start_bot, t
     assert [r.status for r in await second.responses.list_for(DRIVER)] == ["sent"]
 
 
+async def test_a_worker_stopped_mid_send_hands_the_message_back_at_once(start_bot, telegram):
+    """A deploy stops the bot while a sendMessage hangs: the next process sends the message
+    right away, not after the 30 s lease the stopped one held."""
+    first = await start_bot()
+    telegram.fault(kind="hang", duration_s=60, method="sendMessage")
+    await respond(first)
+    for _ in range(100):
+        if (await first.outbox.counts())["sending"] == 1:
+            break
+        await asyncio.sleep(0.05)
+    assert (await first.outbox.counts())["sending"] == 1  # claimed, the call in flight
+    await first.bot.stop()
+    assert (await first.outbox.counts())["pending"] == 1
+    telegram.clear_faults()
+    await start_bot()  # a new process on the same database
+    await eventually(lambda: sent_messages(telegram, DISPATCHERS), timeout_s=10.0)
+    assert len(sent_messages(telegram, DISPATCHERS)) == 1
+
+
 async def test_dead_letter_after_repeated_failures_alerts_the_admins(start_bot, telegram, caplog):
     runtime = await start_bot(outbox_max_attempts=2)
     telegram.fault(status=502, count=5, method="sendMessage")
