@@ -67,10 +67,17 @@ class CacheStats:
     hits: Counter = dataclasses.field(default_factory=Counter)
     misses: Counter = dataclasses.field(default_factory=Counter)
     stale: Counter = dataclasses.field(default_factory=Counter)
+    # (kind, what for) → upstream fills this process started: a driver's purpose (feed,
+    # lookup, return_loads), "service" (no driver: alert polling) or "refresh" (in the background).
+    fills: Counter = dataclasses.field(default_factory=Counter)
 
     def snapshot(self) -> dict[str, dict[str, int]]:
         kinds = set(self.hits) | set(self.misses) | set(self.stale)
         return {k: {"hits": self.hits[k], "misses": self.misses[k], "stale": self.stale[k]} for k in sorted(kinds)}
+
+    def fill_totals(self) -> dict[str, float]:
+        """The fills as flat totals, "fill|<kind>|<what for>" (services.infra.shared_figures)."""
+        return {f"fill|{kind}|{origin}": float(count) for (kind, origin), count in self.fills.items()}
 
 
 class CargoService:
@@ -207,18 +214,20 @@ class CargoService:
         if entry is not None and age is not None and age < policy.keep_s and failing:
             self.stats.hits[kind] += 1
             self.stats.stale[kind] += 1
-            self._refresh_in_background(cache, key, policy, adapter, load)
+            self._refresh_in_background(kind, cache, key, policy, adapter, load)
             return dataclasses.replace(entry, stale=True)
         if entry is not None and age is not None and age < policy.revalidate_s and recent_enough:
             self.stats.hits[kind] += 1
-            self._refresh_in_background(cache, key, policy, adapter, load)
+            self._refresh_in_background(kind, cache, key, policy, adapter, load)
             return dataclasses.replace(entry, refreshing=True)
         # Too old to show while CargoTech answers: wait for a fresh answer.
         self.stats.misses[kind] += 1
         try:
-            if self.budget is not None and key not in self._inflight:
+            if key not in self._inflight:
                 # Joining a fill already on its way costs nothing; starting one is a driver's miss.
-                await self.budget.admit(caller)
+                if self.budget is not None:
+                    await self.budget.admit(caller)
+                self.stats.fills[(kind, caller.purpose.value if caller is not None else "service")] += 1
             return await self._fill(cache, key, policy, adapter, load)
         except CargoTechError:
             if entry is None:
@@ -262,9 +271,12 @@ class CargoService:
         await self._write(cache, key, served, policy, adapter)
         return served
 
-    def _refresh_in_background(self, cache: CacheBackend, key: str, policy: Policy, adapter: TypeAdapter, load) -> None:
+    def _refresh_in_background(
+        self, kind: str, cache: CacheBackend, key: str, policy: Policy, adapter: TypeAdapter, load
+    ) -> None:
         if key in self._inflight:
             return
+        self.stats.fills[(kind, "refresh")] += 1
 
         async def refresh() -> None:
             try:

@@ -266,6 +266,11 @@ def counter_families(totals: dict[str, float]) -> list[Metric]:
         ),
     }
     cache = CounterMetricFamily("cargo_cache_lookups", "Cargo cache lookups by kind and outcome.", labels=["kind", "outcome"])
+    fills = CounterMetricFamily(
+        "cargo_cache_fills",
+        "Upstream calls the cache started, by kind and what for (a driver's purpose, service, refresh).",
+        labels=["kind", "purpose"],
+    )
     buckets: dict[str, dict[str, float]] = {}
     sums: dict[str, float] = {}
     for key in sorted(totals):
@@ -277,6 +282,8 @@ def counter_families(totals: dict[str, float]) -> list[Metric]:
             issues[kind].add_metric(labels, value)
         elif kind == "cache":
             cache.add_metric(labels, value)
+        elif kind == "fill":
+            fills.add_metric(labels, value)
         elif kind == "lat_bucket":
             buckets.setdefault(labels[0], {})[labels[1]] = value
         elif kind == "lat_sum":
@@ -287,7 +294,7 @@ def counter_families(totals: dict[str, float]) -> list[Metric]:
     for endpoint, by_le in sorted(buckets.items()):
         ordered = sorted(by_le.items(), key=lambda item: float(item[0]))  # "+Inf" sorts last
         latency.add_metric([endpoint], [(le, count) for le, count in ordered], sums.get(endpoint, 0.0))
-    return [requests, latency, *issues.values(), cache]
+    return [requests, latency, *issues.values(), cache, fills]
 
 
 def _gauge(name: str, documentation: str, value: float) -> GaugeMetricFamily:

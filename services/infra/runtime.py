@@ -207,7 +207,9 @@ def build_runtime(settings: Settings, *, clock: Callable[[], float] = time.time)
             clock=clock,
         ),
         drift=drift,
-        figures=SharedFigures(metrics, cargos.stats.snapshot, redis, instance=instance_name(settings.instance_name)),
+        figures=SharedFigures(
+            metrics, cargos.stats.snapshot, redis, instance=instance_name(settings.instance_name), fills=cargos.stats.fill_totals
+        ),
         lane_recorder=lane_recorder,
         lane_rates=LaneRates(engine),
     )

@@ -75,9 +75,11 @@ class SharedFigures:
         *,
         instance: str,
         clock: Callable[[], float] = time.time,
+        fills: Callable[[], Mapping[str, float]] = dict,
     ) -> None:
         self._metrics = metrics
         self._cache_stats = cache_stats
+        self._fills = fills
         self._redis = redis
         self.instance = instance
         self._clock = clock
@@ -90,7 +92,7 @@ class SharedFigures:
         return self._redis is not None
 
     def local_totals(self) -> dict[str, float]:
-        return {**self._metrics.totals(), **cache_totals(self._cache_stats())}
+        return {**self._metrics.totals(), **cache_totals(self._cache_stats()), **self._fills()}
 
     async def flush(self) -> bool:
         """Send this process's counts since the last send; False when Redis did not take them."""

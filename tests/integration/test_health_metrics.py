@@ -13,12 +13,15 @@ from prometheus_client.parser import text_string_to_metric_families
 from starlette.applications import Starlette
 
 from services.cargotech.errors import CargoTechError
+from services.cargotech.upstream_budget import Caller, Purpose
 from services.feed.filters import base_query
 from services.infra.health import readiness
 from services.infra.health_routes import health_routes
 from services.infra.metrics import UpstreamMetrics
 from services.infra.runtime import Runtime
 from tests.support.processes import free_port
+
+DRIVER_ID = 5170001
 
 
 @contextlib.asynccontextmanager
@@ -122,19 +125,25 @@ async def test_metrics_expose_upstream_calls_and_runtime_state(served, sandbox):
         await runtime.cargos.client.list_cargos(base_query())
     await runtime.cargos.list_page(base_query())  # a cache miss
     await runtime.cargos.list_page(base_query())  # a cache hit
+    # What each upstream call was for: a driver's return loads, a driver's feed.
+    await runtime.cargos.list_page(base_query(offset=20), caller=Caller(DRIVER_ID, Purpose.RETURN_LOADS))
+    await runtime.cargos.list_page(base_query(offset=40), caller=Caller(DRIVER_ID, Purpose.FEED))
 
     response = await http.get("/metrics")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain; version=0.0.4")
     found = samples(response.text)
 
-    assert found[("cargotech_upstream_requests_total", frozenset({("endpoint", "list"), ("status", "200")}))] == 4
-    assert found[("cargotech_upstream_latency_seconds_count", frozenset({("endpoint", "list")}))] == 4
+    assert found[("cargotech_upstream_requests_total", frozenset({("endpoint", "list"), ("status", "200")}))] == 6
+    assert found[("cargotech_upstream_latency_seconds_count", frozenset({("endpoint", "list")}))] == 6
     assert found[("cargotech_circuit_breaker_state", frozenset())] == 0
     assert found[("cargotech_rate_bucket_acquired_last_minute", frozenset())] >= 4
     assert ("cargotech_rate_bucket_throttled_total", frozenset()) in found
     assert found[("cargo_cache_lookups_total", frozenset({("kind", "list"), ("outcome", "hits")}))] == 1
-    assert found[("cargo_cache_lookups_total", frozenset({("kind", "list"), ("outcome", "misses")}))] == 1
+    assert found[("cargo_cache_lookups_total", frozenset({("kind", "list"), ("outcome", "misses")}))] == 3
+    assert found[("cargo_cache_fills_total", frozenset({("kind", "list"), ("purpose", "service")}))] == 1
+    assert found[("cargo_cache_fills_total", frozenset({("kind", "list"), ("purpose", "return_loads")}))] == 1
+    assert found[("cargo_cache_fills_total", frozenset({("kind", "list"), ("purpose", "feed")}))] == 1
     assert found[("bot_outbox_messages", frozenset({("status", "pending")}))] == 0
     assert found[("bot_outbox_messages", frozenset({("status", "dead")}))] == 0
     assert found[("cargotech_token_valid", frozenset())] == 1
@@ -142,9 +151,9 @@ async def test_metrics_expose_upstream_calls_and_runtime_state(served, sandbox):
     assert_no_secrets(response.text, [sandbox.password, await runtime.tokens.get_token()])
 
     window = metrics.snapshot()
-    assert window["requests"] == 4
+    assert window["requests"] == 6
     assert 0 < window["p50_ms"] <= window["p95_ms"]
-    assert sum(minute["requests"] for minute in window["per_minute"]) == 4
+    assert sum(minute["requests"] for minute in window["per_minute"]) == 6
 
 
 async def test_metrics_count_429s_and_transport_errors(served, sandbox):
