@@ -32,6 +32,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from benchmarks.load import floor as floor_cmp
+from benchmarks.load.fills import upstream_fills
 from benchmarks.load.floor_driver import FloorDriver
 from benchmarks.load.output import write_result
 from benchmarks.load.run import MAX_DRIVERS, make_shared, require_loopback, run_drivers
@@ -191,6 +192,13 @@ def report(args, shared, sampler: Sampler, started_wall: float, mode: str, extra
     return result
 
 
+def fills_line(fills: dict | None) -> str:
+    if not fills:
+        return "—"
+    scope = "whole deployment" if fills["deployment_wide"] else "one worker"
+    return ", ".join(f"{purpose} {n:,}" for purpose, n in fills["by_purpose"].items()) + f" ({scope})"
+
+
 def markdown(result: dict) -> str:
     m = result["machine"]
     loads = result["load1_during"]
@@ -213,6 +221,7 @@ def markdown(result: dict) -> str:
         "|---|---|",
         f"| upstream CargoTech calls | {result['upstream_total']} total, {f(result['upstream_per_min_avg'])}/min avg, "
         f"{f(result['upstream_per_min_worst'])} worst 60 s; 429s: {result['rate_limited_429']} |",
+        f"| upstream calls by purpose (the app's /metrics) | {fills_line(result.get('upstream_fills'))} |",
         f"| app CPU (process tree, 100 % = 1 core) | {f(result['app_cpu_pct_avg_steady'], ' %')} avg after ramp, "
         f"{f(result['app_cpu_pct_max'], ' %')} max |",
         f"| app RSS | {f(result['rss_mb_first'], ' MB')} first → {f(result['rss_mb_last'], ' MB')} last, "
@@ -269,6 +278,7 @@ async def amain(args) -> dict:
             shared, drivers=args.drivers, duration_s=args.duration, ramp_s=args.ramp, seed=args.seed, sampler=sampler
         )
         result = report(args, shared, sampler, started_wall, mode)
+        result["upstream_fills"] = await asyncio.to_thread(upstream_fills, app_url)
         product = floor_cmp.side(shared.records, sampler.app_cpu_seconds if stack else None, result["actions"])
         result["round_trips"] = product["round_trips"]
         result["app_cpu_s"] = product["cpu_s"]
