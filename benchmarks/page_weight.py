@@ -46,7 +46,9 @@ from playwright.async_api import Browser, WebSocketRoute, async_playwright
 
 from sandbox.telegram.testing import FakeTelegramServer
 from tests.e2e.telegram import TELEGRAM_JS, TELEGRAM_JS_URL, launch_url
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.support.processes import ROOT, free_port, running
+from tests.support.reflex_run import local_tools_env, reflex_prod_cmd
 
 # Chrome DevTools' "Fast 3G" throttling preset (front_end/core/sdk/NetworkManager.ts; newer
 # DevTools call the same numbers "Slow 4G"): 1.6 Mbit/s down and 750 kbit/s up, each × 0.9,
@@ -58,14 +60,6 @@ FAST_3G = {
     "uploadThroughput": 750 * 1000 / 8 * 0.9,  # 84,375 B/s
 }
 NO_THROTTLE = {"offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 CARD = '[data-testid="cargo-card"]'
 
 # Installed before any page script: notes when the first card is in the DOM with a real box
@@ -243,24 +237,14 @@ def app_stack() -> Iterator[str]:
             "BOT_WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram/webhook",
             "DISPATCHER_CHAT_ID": "-1000000000001",
             "DATABASE_URL": f"sqlite:///{Path(tmp) / 'app.db'}",
-            "PATH": f"{ROOT / '.tools/node_modules/.bin'}{os.pathsep}{os.environ['PATH']}",
-            "REFLEX_USE_SYSTEM_BUN": "1",
+            **local_tools_env(),
         }
-        cmd = [
-            sys.executable,
-            "-m",
-            "reflex",
-            "run",
-            "--env",
-            "prod",
-            "--single-port",
-            "--frontend-port",
-            str(port),
-            "--backend-port",
-            str(port),
-        ]
         with running(
-            cmd, ready_url=f"http://127.0.0.1:{port}/", env=env, log_path=artifacts / "page-weight-app.log", timeout_s=600
+            reflex_prod_cmd(port, single_port=True),
+            ready_url=f"http://127.0.0.1:{port}/",
+            env=env,
+            log_path=artifacts / "page-weight-app.log",
+            timeout_s=600,
         ):
             yield f"http://127.0.0.1:{port}"
 
@@ -303,7 +287,7 @@ def report(runs: list[Run], conditions: dict, slow_ws: bool) -> None:
 
 async def measure(app_url: str, conditions: dict, runs: int, slow_ws: bool, trace: bool) -> list[Run]:
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             # One unthrottled load first: the server's first hydrate and caches are not what we measure.
             await measure_once(browser, app_url, NO_THROTTLE, slow_ws=False)

@@ -18,44 +18,17 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
+from tests.support.processes import ROOT, free_port, signal_group, wait_for_http
+from tests.support.reflex_run import local_tools_env, reflex_prod_cmd
 
-ROOT = Path(__file__).resolve().parents[2]
 DISPATCHERS = -1000000000001
 DISPATCHER_USER = 900000001
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_http(url: str, timeout_s: float, process: subprocess.Popen | None = None) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            raise RuntimeError(f"process exited with {process.returncode} before {url} answered")
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(url, timeout=2).status_code < 500:
-                return
-        time.sleep(0.25)
-    raise TimeoutError(f"{url} did not answer within {timeout_s} s")
 
 
 def stop_group(process: subprocess.Popen | None, sig: int = signal.SIGTERM, timeout_s: float = 20) -> None:
     if process is None or process.poll() is not None:
         return
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, sig)
-    try:
-        process.wait(timeout=timeout_s)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=5)
+    signal_group(process, sig, timeout_s=timeout_s)
 
 
 @dataclass
@@ -101,7 +74,7 @@ class Stack:
             "sandbox",
             [sys.executable, "-m", "sandbox", "--host", "127.0.0.1", "--port", str(self.sandbox_port), "--log-level", "warning"],
         )
-        wait_http(f"{self.sandbox_url}/__control/stats", 60, proc)
+        wait_for_http(f"{self.sandbox_url}/__control/stats", timeout_s=60, process=proc)
         proc = self._spawn(
             "telegram",
             [
@@ -120,7 +93,7 @@ class Stack:
                 "warning",
             ],
         )
-        wait_http(f"{self.telegram_url}/__control/calls?method=getMe", 60, proc)
+        wait_for_http(f"{self.telegram_url}/__control/calls?method=getMe", timeout_s=60, process=proc)
         if self.redis:
             self.redis_port = free_port()
             self.start_redis()
@@ -173,8 +146,7 @@ class Stack:
             "BOT_WEBHOOK_URL": f"{self.app_url}/telegram/webhook",
             "DISPATCHER_CHAT_ID": str(DISPATCHERS),
             "DATABASE_URL": f"sqlite:///{self.db_path}",
-            "PATH": f"{ROOT / '.tools/node_modules/.bin'}{os.pathsep}{os.environ['PATH']}",
-            "REFLEX_USE_SYSTEM_BUN": "1",
+            **local_tools_env(),
             "GRANIAN_WORKERS": str(self.workers),
         }
         if self.redis:
@@ -187,25 +159,11 @@ class Stack:
         started = time.monotonic()
         proc = self._spawn(
             "app",
-            [
-                sys.executable,
-                "-m",
-                "reflex",
-                "run",
-                "--env",
-                "prod",
-                "--single-port",
-                "--frontend-port",
-                str(self.app_port),
-                "--backend-port",
-                str(self.app_port),
-                "--loglevel",
-                "warning",
-            ],
+            reflex_prod_cmd(self.app_port, single_port=True, loglevel="warning"),
             self.app_env(),
         )
-        wait_http(f"{self.app_url}/health/live", timeout_s, proc)
-        wait_http(f"{self.app_url}/", 60, proc)
+        wait_for_http(f"{self.app_url}/health/live", timeout_s=timeout_s, process=proc)
+        wait_for_http(f"{self.app_url}/", timeout_s=60, process=proc)
         return time.monotonic() - started
 
     def stop_app(self) -> None:
@@ -229,8 +187,7 @@ class Stack:
         the same way whether or not it also serves the static frontend."""
         self.floor_port = free_port()
         env = {
-            "PATH": f"{ROOT / '.tools/node_modules/.bin'}{os.pathsep}{os.environ['PATH']}",
-            "REFLEX_USE_SYSTEM_BUN": "1",
+            **local_tools_env(),
             "GRANIAN_WORKERS": str(self.workers),
         }
         if self.redis:
@@ -241,21 +198,7 @@ class Stack:
             env["REFLEX_OPLOCK_ENABLED"] = "true"
         log = open(self.log_dir / "floor.log", "ab")
         proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "reflex",
-                "run",
-                "--env",
-                "prod",
-                "--backend-only",
-                "--backend-host",
-                "127.0.0.1",
-                "--backend-port",
-                str(self.floor_port),
-                "--loglevel",
-                "warning",
-            ],
+            reflex_prod_cmd(self.floor_port, loglevel="warning"),
             cwd=ROOT / "benchmarks" / "floor_app",
             env={**os.environ, **env},
             stdout=log,
@@ -263,7 +206,7 @@ class Stack:
             start_new_session=True,
         )
         self.procs["floor"] = proc
-        wait_http(f"{self.floor_url}/ping", timeout_s, proc)
+        wait_for_http(f"{self.floor_url}/ping", timeout_s=timeout_s, process=proc)
 
     def floor_pid(self) -> int | None:
         proc = self.procs.get("floor")

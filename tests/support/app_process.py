@@ -3,14 +3,13 @@ subprocess that a test can start, stop gracefully or kill outright."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
-from tests.support.processes import ROOT, free_port, wait_for_http
+from tests.support.processes import ROOT, free_port, signal_group, wait_for_http
+from tests.support.reflex_run import reflex_prod_cmd
 
 
 class AppProcess:
@@ -24,22 +23,14 @@ class AppProcess:
 
     def start(self, *, timeout_s: float = 120) -> AppProcess:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        cmd = [
-            sys.executable,
-            "-m",
-            "reflex",
-            "run",
-            "--env",
-            "prod",
-            "--backend-only",
-            "--backend-host",
-            "127.0.0.1",
-            "--backend-port",
-            str(self.port),
-        ]
         with open(self.log_path, "ab") as log:
             self._process = subprocess.Popen(
-                cmd, cwd=ROOT, env={**os.environ, **self.env}, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+                reflex_prod_cmd(self.port),
+                cwd=ROOT,
+                env={**os.environ, **self.env},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         wait_for_http(f"{self.url}/ping", timeout_s=timeout_s, process=self._process)
         return self
@@ -54,14 +45,7 @@ class AppProcess:
     def _signal(self, sig: int) -> None:
         if self._process is None:
             return
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self._process.pid, sig)
-        try:
-            self._process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self._process.pid, signal.SIGKILL)
-            self._process.wait(timeout=5)
+        signal_group(self._process, sig, timeout_s=20)
         self._process = None
 
     def log(self) -> str:

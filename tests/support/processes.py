@@ -55,15 +55,16 @@ def running(
             wait_for_http(ready_url, timeout_s=timeout_s, process=process)
             yield process
         finally:
-            _stop(process)
+            signal_group(process, signal.SIGTERM, timeout_s=15)
 
 
-def _stop(process: subprocess.Popen) -> None:
-    # Reflex starts granian/bun children: signal the whole group.
+def signal_group(process: subprocess.Popen, sig: int, *, timeout_s: float) -> None:
+    """Send `sig` to the process's whole group and wait for it; SIGKILL the group if it is still
+    running after `timeout_s`. Reflex starts granian/bun children: the group takes them too."""
     with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGTERM)
+        os.killpg(process.pid, sig)
     try:
-        process.wait(timeout=15)
+        process.wait(timeout=timeout_s)
     except subprocess.TimeoutExpired:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
