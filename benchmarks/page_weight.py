@@ -44,8 +44,8 @@ from pathlib import Path
 
 from playwright.async_api import Browser, WebSocketRoute, async_playwright
 
+from sandbox.telegram.launch import TELEGRAM_JS, TELEGRAM_JS_URL, launch_url
 from sandbox.telegram.testing import FakeTelegramServer
-from tests.e2e.telegram import TELEGRAM_JS, TELEGRAM_JS_URL, launch_url
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.support.processes import ROOT, free_port, running
 from tests.support.reflex_run import local_tools_env, reflex_prod_cmd
