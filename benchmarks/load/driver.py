@@ -9,6 +9,7 @@ import asyncio
 import json
 import random
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from benchmarks.load.client import DETAIL, FEED, ROOT, SESSION, Disconnected, ReflexClient
@@ -74,6 +75,44 @@ class Shared:
     phase: str = ""
     fresh_window_s: float = 50.0
     max_cards: int = 400  # a driver pages on until this many cards are loaded, then changes filters
+
+
+async def human_pause(shared: Shared, rng: random.Random) -> None:
+    """A think time drawn from shared.think_s, cut short where the run ends."""
+    low, high = shared.think_s
+    await asyncio.sleep(min(rng.uniform(low, high), max(0.0, shared.stop_at - time.monotonic())))
+
+
+async def run_until_stop(
+    shared: Shared,
+    client: ReflexClient,
+    ramp_delay: float,
+    *,
+    open_app: Callable[[], Awaitable[None]],
+    pause: Callable[[], Awaitable[None]],
+    act: Callable[[], Awaitable[None]],
+) -> None:
+    """One simulated tab until shared.stop_at: after `ramp_delay`, (re)open the app whenever the
+    connection is gone, then pause and act, again and again. A lost connection closes the client
+    and waits 1, 2, 4, 8, 8 … s (never past the end) before the next open."""
+    await asyncio.sleep(ramp_delay)
+    backoff = 1.0
+    while time.monotonic() < shared.stop_at:
+        try:
+            if not client.connected:
+                await open_app()
+                backoff = 1.0
+            await pause()
+            if time.monotonic() >= shared.stop_at:
+                break
+            await act()
+        except Disconnected:
+            await client.close()
+            await asyncio.sleep(min(backoff, max(0.0, shared.stop_at - time.monotonic())))
+            backoff = min(backoff * 2, 8.0)
+        except asyncio.CancelledError:
+            break
+    await client.close()
 
 
 class Driver:
@@ -223,28 +262,17 @@ class Driver:
             self._record("feed_first" if c.get(SESSION, "signed_in") is True else "sign_in", started, "error", "timeout")
 
     async def run(self, ramp_delay: float) -> None:
-        await asyncio.sleep(ramp_delay)
-        backoff = 1.0
-        while time.monotonic() < self.shared.stop_at:
-            try:
-                if not self.client.connected:
-                    await self.open_app("hydrate" if not self.client.session_id else "reconnect")
-                    backoff = 1.0
-                await self._think()
-                if time.monotonic() >= self.shared.stop_at:
-                    break
-                await self.step()
-            except Disconnected:
-                await self.client.close()
-                await asyncio.sleep(min(backoff, max(0.0, self.shared.stop_at - time.monotonic())))
-                backoff = min(backoff * 2, 8.0)
-            except asyncio.CancelledError:
-                break
-        await self.client.close()
+        await run_until_stop(
+            self.shared,
+            self.client,
+            ramp_delay,
+            open_app=lambda: self.open_app("hydrate" if not self.client.session_id else "reconnect"),
+            pause=self._think,
+            act=self.step,
+        )
 
     async def _think(self) -> None:
-        low, high = self.shared.think_s
-        await asyncio.sleep(min(self.rng.uniform(low, high), max(0.0, self.shared.stop_at - time.monotonic())))
+        await human_pause(self.shared, self.rng)
 
     async def step(self) -> None:
         roll = self.rng.random()

@@ -3,12 +3,11 @@ the bare-Reflex floor app (benchmarks/floor_app), where every action is one no-I
 
 from __future__ import annotations
 
-import asyncio
 import random
 import time
 
 from benchmarks.load.client import ROOT, Disconnected, ReflexClient
-from benchmarks.load.driver import Record, Shared
+from benchmarks.load.driver import Record, Shared, human_pause, run_until_stop
 
 FLOOR = f"{ROOT}.floor_app___floor_app____floor_state"
 
@@ -61,22 +60,11 @@ class FloorDriver:
         await c.wait_for(lambda: c.get(FLOOR, "on") is want, self.shared.timeout_s)
 
     async def run(self, ramp_delay: float) -> None:
-        await asyncio.sleep(ramp_delay)
-        backoff = 1.0
-        while time.monotonic() < self.shared.stop_at:
-            try:
-                if not self.client.connected:
-                    await self._action("hydrate", self._hydrate)
-                    backoff = 1.0
-                low, high = self.shared.think_s
-                await asyncio.sleep(min(self.rng.uniform(low, high), max(0.0, self.shared.stop_at - time.monotonic())))
-                if time.monotonic() >= self.shared.stop_at:
-                    break
-                await self._action("floor", self._toggle)
-            except Disconnected:
-                await self.client.close()
-                await asyncio.sleep(min(backoff, max(0.0, self.shared.stop_at - time.monotonic())))
-                backoff = min(backoff * 2, 8.0)
-            except asyncio.CancelledError:
-                break
-        await self.client.close()
+        await run_until_stop(
+            self.shared,
+            self.client,
+            ramp_delay,
+            open_app=lambda: self._action("hydrate", self._hydrate),
+            pause=lambda: human_pause(self.shared, self.rng),
+            act=lambda: self._action("floor", self._toggle),
+        )
