@@ -114,6 +114,24 @@ def search_row(row) -> rx.Component:
     )
 
 
+def _quiet_time(word: str, name: str, value: rx.Var) -> rx.Component:
+    """One end of the quiet hours («с» or «до») and its time field, the word part of the label.
+
+    Keyed by the saved value so the uncontrolled field shows it again once the state loads."""
+    return rx.el.label(
+        word,
+        rx.el.input(
+            type="time",
+            name=name,
+            default_value=value,
+            key=value,
+            class_name="input",
+            aria_label=f"Тихие часы {word}",
+        ),
+        class_name="quiet-field",
+    )
+
+
 def quiet_hours_form() -> rx.Component:
     return rx.el.form(
         rx.el.h2("Тихие часы", class_name="section-title"),
@@ -121,30 +139,8 @@ def quiet_hours_form() -> rx.Component:
             "По московскому времени. Что придёт в эти часы, пришлём одним сообщением, когда они закончатся.", class_name="hint"
         ),
         rx.el.div(
-            rx.el.label(
-                "с",
-                rx.el.input(
-                    type="time",
-                    name="quiet_start",
-                    default_value=S.quiet_start,
-                    key=S.quiet_start,
-                    class_name="input",
-                    aria_label="Тихие часы с",
-                ),
-                class_name="quiet-field",
-            ),
-            rx.el.label(
-                "до",
-                rx.el.input(
-                    type="time",
-                    name="quiet_end",
-                    default_value=S.quiet_end,
-                    key=S.quiet_end,
-                    class_name="input",
-                    aria_label="Тихие часы до",
-                ),
-                class_name="quiet-field",
-            ),
+            _quiet_time("с", "quiet_start", S.quiet_start),
+            _quiet_time("до", "quiet_end", S.quiet_end),
             class_name="quiet-row",
         ),
         rx.cond(S.quiet_error != "", rx.el.div(S.quiet_error, class_name="field-error", role="alert", data_testid="quiet-error")),
