@@ -3,12 +3,28 @@ in, and the launch parameters in the URL hash with signed initData and the theme
 
 from __future__ import annotations
 
-from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, Page
 
 from sandbox.telegram.launch import DARK, DRIVER, LIGHT, TELEGRAM_JS_URL, launch_url
 from sandbox.telegram.launch import route_telegram_script as serve_telegram_script
 
-__all__ = ["DARK", "DRIVER", "LIGHT", "TELEGRAM_JS_URL", "launch_url", "serve_telegram_script"]
+__all__ = ["DARK", "DRIVER", "LIGHT", "TELEGRAM_JS_URL", "launch_url", "serve_telegram_script", "telegram_page"]
+
+
+def telegram_page(browser: Browser, *, scheme: str) -> Page:
+    """A new tab in a context of its own on a phone as the screenshots show it: 390×844 at twice
+    the pixels, touch, Russian locale, the system in `scheme` ("light" or "dark"), and
+    telegram-web-app.js served from the local copy. Close it with `page.context.close()`."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        color_scheme=scheme,
+        locale="ru-RU",
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
+    serve_telegram_script(context)
+    return context.new_page()
 
 
 # A Telegram client receives the script's calls through window.TelegramWebviewProxy.postEvent

@@ -29,7 +29,7 @@ from services.alerts.saved_searches import SavedSearchService
 from services.infra.tables import engine_for
 from services.market.lane_rates import LaneObservation
 from tests.e2e.conftest import AppServer
-from tests.e2e.telegram import DARK, LIGHT, launch_url, serve_telegram_script
+from tests.e2e.telegram import DARK, LIGHT, launch_url, telegram_page
 from tests.support.processes import ROOT
 
 pytestmark = pytest.mark.moves_exchange  # moves the sandbox's clock: runs after the other browser tests
@@ -81,16 +81,8 @@ def scene(sandbox_url: str, app_server: AppServer, tmp_path_factory) -> Iterator
 @pytest.mark.parametrize(("scheme", "theme"), [("light", LIGHT), ("dark", DARK)])
 def test_detail_shows_the_market_and_loads_back(browser: Browser, app_server: AppServer, scene: Scene, scheme: str, theme: dict):
     TARGET.mkdir(parents=True, exist_ok=True)
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844},
-        color_scheme=scheme,
-        locale="ru-RU",
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-    )
-    serve_telegram_script(context)
-    page = context.new_page()
+    page = telegram_page(browser, scheme=scheme)
+    context = page.context
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(launch_url(app_server.url, user=DRIVER, theme=theme, path=f"/cargo/{scene.cargo_id}"))

@@ -20,7 +20,7 @@ from sandbox.testing import TEST_EPOCH, SandboxServer
 from services.alerts.saved_searches import SavedSearchService
 from services.infra.tables import engine_for
 from tests.e2e.conftest import AppServer
-from tests.e2e.telegram import DARK, LIGHT, launch_url, serve_telegram_script
+from tests.e2e.telegram import DARK, LIGHT, launch_url, telegram_page
 from tests.support.processes import ROOT
 
 TARGET = ROOT / ("docs/screenshots" if os.environ.get("UPDATE_SCREENSHOTS") == "1" else "test-artifacts/screenshots")
@@ -76,23 +76,14 @@ def saved_for_screenshot(app_server: AppServer) -> Iterator[None]:
 @pytest.mark.parametrize(("scheme", "theme"), [("light", LIGHT), ("dark", DARK)])
 def test_searches_screen(browser: Browser, app_server: AppServer, saved_for_screenshot, scheme: str, theme: dict):
     TARGET.mkdir(parents=True, exist_ok=True)
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844},
-        color_scheme=scheme,
-        locale="ru-RU",
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-    )
-    serve_telegram_script(context)
-    page = context.new_page()
+    page = telegram_page(browser, scheme=scheme)
     page.goto(launch_url(app_server.url, user=DRIVER, theme=theme, path="/searches"))
     items = page.get_by_test_id("saved-search")
     expect(items).to_have_count(3, timeout=30_000)
     expect(items.first).to_contain_text("Москва → Казань, 20+ т")
     expect(page.get_by_label("Тихие часы с")).to_have_value("22:00")
     page.screenshot(path=TARGET / f"searches-{scheme}.png")
-    context.close()
+    page.context.close()
 
 
 def test_alert_messages_in_the_drivers_chat(browser: Browser, tmp_path):

@@ -8,7 +8,7 @@ import os
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.telegram import DARK, LIGHT, launch_url, serve_telegram_script
+from tests.e2e.telegram import DARK, LIGHT, launch_url, telegram_page
 from tests.support.processes import ROOT
 
 TARGET = ROOT / ("docs/screenshots" if os.environ.get("UPDATE_SCREENSHOTS") == "1" else "test-artifacts/screenshots")
@@ -17,16 +17,7 @@ TARGET = ROOT / ("docs/screenshots" if os.environ.get("UPDATE_SCREENSHOTS") == "
 @pytest.mark.parametrize(("scheme", "theme"), [("light", LIGHT), ("dark", DARK)])
 def test_screenshots(browser: Browser, app_url: str, scheme: str, theme: dict):
     TARGET.mkdir(parents=True, exist_ok=True)
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844},
-        color_scheme=scheme,
-        locale="ru-RU",
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-    )
-    serve_telegram_script(context)
-    page = context.new_page()
+    page = telegram_page(browser, scheme=scheme)
     user = {"id": 515151, "first_name": "Алексей", "last_name": "Смирнов", "language_code": "ru"}
     page.goto(launch_url(app_url, user=user, theme=theme))
     cards = page.get_by_test_id("cargo-card")
@@ -44,4 +35,4 @@ def test_screenshots(browser: Browser, app_url: str, scheme: str, theme: dict):
     cards.nth(1).click()
     expect(page.locator("#respond-btn")).to_be_visible()
     page.screenshot(path=TARGET / f"detail-{scheme}.png")
-    context.close()
+    page.context.close()
