@@ -25,6 +25,16 @@ ROOT = Path(__file__).resolve().parents[2]
 TELEGRAM_JS = ROOT / ".tools/node_modules/@twa-dev/sdk/dist/telegram-web-apps.js"
 TELEGRAM_JS_URL = "https://telegram.org/js/telegram-web-app.js"
 CHROMIUM = "/usr/bin/chromium"
+# Without the background-networking flags Chromium keeps dialling Google's hosts, which this
+# machine's closed network refuses.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 # Telegram's own theme parameters for its light and dark themes (iOS).
 LIGHT = {
@@ -86,17 +96,7 @@ def screenshot(url: str, target: Path, *, wait_s: float = 3.0) -> None:
     from playwright.sync_api import sync_playwright  # a dev dependency, needed only here
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ru-RU", is_mobile=True)
         route_telegram_script(context)
         page = context.new_page()

@@ -1,13 +1,6 @@
-"""Debian's Chromium as the browser tests launch it (never a Playwright download)."""
+"""Debian's Chromium as the browser tests launch it (never a Playwright download): the same
+binary and flags as `python -m sandbox.telegram.launch --screenshot`."""
 
-CHROMIUM = "/usr/bin/chromium"
-# Without the background-networking flags Chromium keeps dialling Google's hosts, which this
-# machine's closed network refuses.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
+from sandbox.telegram.launch import CHROMIUM, CHROMIUM_ARGS
+
+__all__ = ["CHROMIUM", "CHROMIUM_ARGS"]
