@@ -109,6 +109,26 @@ def test_feed_recovers_from_a_hang_by_itself(page: Page, app_url: str, sandbox_u
     expect(banner).to_have_count(0)
 
 
+def test_a_hanging_cargotech_call_leaves_the_tab_usable(page: Page, app_url: str, sandbox_url: str):
+    """The load runs without the tab's state lock: while CargoTech hangs, the driver can still open
+    the filter panel; before, the tap waited behind the load until CargoTech's deadline."""
+    _own_query(page, app_url, 5150006, "17381")
+    _fault(sandbox_url, kind="hang", count=1, path_prefix="/v2/cargos")
+    page.get_by_role("button", name="Показать грузы").click()
+    cards = page.get_by_test_id("cargo-card")
+    expect(cards).to_have_count(0, timeout=5_000)  # skeletons: the load hangs
+    panel = page.get_by_test_id("filters-panel")
+    expect(panel).to_have_count(0)
+    page.get_by_test_id("filters-toggle").click()
+    expect(panel).to_be_visible(timeout=5_000)
+    # Opened while the load still hangs: nothing failed and nothing arrived yet.
+    expect(page.get_by_role("alert").filter(has_text="CargoTech недоступен")).to_have_count(0)
+    expect(cards).to_have_count(0)
+    expect(page.locator(".cargo-card.skeleton").first).to_be_attached()
+    # And the load still ends by itself, with the cards under the open panel.
+    expect(cards).to_have_count(20, timeout=60_000)
+
+
 def test_a_retry_due_while_the_tab_is_hidden_runs_when_it_is_visible_again(page: Page, app_url: str, sandbox_url: str):
     _own_query(page, app_url, 5150004, "17377")
     page.evaluate(HIDE)

@@ -9,6 +9,7 @@ import re
 from urllib.parse import unquote
 
 import httpx
+from reflex.event import EventHandler, EventSpec
 from reflex.state import State
 
 import cargo_webapp.cargo_webapp  # noqa: F401  (registers every page's state)
@@ -77,13 +78,25 @@ async def signed_in_tree(driver_id: int = DEV_ADMIN_ID) -> State:
 
 
 async def run_handler(root: State, state_class, name: str, payload: dict) -> None:
+    """Run a handler, then the handlers of this app it chains (returned or yielded without
+    arguments, as a loader hands its CargoTech call to a background event); events for the
+    browser (scripts, redirects) are left alone."""
     state = await root.get_state(state_class)
     result = state_class.event_handlers[name].fn(state, **payload)
     if inspect.isawaitable(result):
         result = await result
+    chained: list = []
     if inspect.isasyncgen(result):
-        async for _ in result:
-            pass
+        async for item in result:
+            chained.append(item)
     elif inspect.isgenerator(result):
-        for _ in result:
-            pass
+        chained.extend(result)
+    else:
+        chained.append(result)
+    for item in chained:
+        for event in item if isinstance(item, list | tuple) else [item]:
+            handler = event if isinstance(event, EventHandler) else None
+            if isinstance(event, EventSpec) and not event.args and event.handler.state is not None:
+                handler = event.handler
+            if handler is not None and handler.state is not None and handler.state is not State:
+                await run_handler(root, handler.state, handler.fn.__name__, {})
