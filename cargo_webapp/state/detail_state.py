@@ -44,73 +44,103 @@ class DetailState(rx.State):
     retry_in: int = -1  # seconds until the page's timer presses «Повторить»; -1: not scheduled
     retry_seq: int = 0
     _attempt: int = 0
+    _pending: tuple[str, int] | None = None  # (cargo id, driver id) begun by load/retry, for fetch
+    _seq: int = 0  # the newest load begun: an older fetch's answer is dropped
 
     @rx.event
     async def retry(self):
         """«Повторить» after a failed load, pressed by the driver or by the page's timer."""
         if self.loading or not self.error:
-            return
+            return None
         self.cargo_id = ""  # load() keeps a loaded cargo; this one failed
-        async for update in self._load(retrying=True):
-            yield update
+        return await self._begin(retrying=True)
 
     @rx.event
     async def load(self):
-        async for update in self._load(retrying=False):
-            yield update
+        # A page's loader, so not a background event (Reflex would start it before the session's
+        # `open` has run): it begins the load, and `fetch` asks CargoTech without the state's
+        # lock (see FeedState). Reflex cancels an unfinished loader chain when the page loads
+        # again (a reconnect), so a cargo not shown yet is always fetched anew, never left to a
+        # fetch that may have been cancelled; the older answer, if it comes, is dropped.
+        return await self._begin(retrying=False)
 
-    async def _load(self, *, retrying: bool):
+    async def _begin(self, *, retrying: bool):
         driver = await current_driver(self)
         cargo_id = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
         if driver is None or not CARGO_ID_RE.match(cargo_id):
             self.error = "" if driver is None else "Неверный номер груза."
-            return
+            return None
         if cargo_id == self.cargo_id and self.cargo:
-            return
+            return ReturnLoadsState.load_for(cargo_id)  # shown; its loads back may have been cut short
         self.cargo_id, self.cargo, self.contacts, self.gone, self.error, self.status = cargo_id, {}, [], False, "", ""
         self.phone_error, self.similar, self.gone_route, self.note_open = "", [], "", False
         self.retry_in = -1
         if not retrying:
             self._attempt = 0
         self.loading = True
-        yield
+        self._seq += 1
+        self._pending = (cargo_id, driver.driver_id)
+        return DetailState.fetch
+
+    @rx.event(background=True)
+    async def fetch(self):
+        """The CargoTech side of the load `_begin` started (callable by anyone, like every
+        handler: it only runs what the server queued for this tab); the answer of a load
+        overtaken by a newer one is dropped."""
+        async with self:
+            pending, self._pending = self._pending, None
+            if pending is None:
+                return
+            (cargo_id, driver_id), phone, seq = pending, self.phone, self._seq
         runtime = get_runtime()
         marks = FeedMarks(runtime.cache, runtime.drivers)
         # A cargo some list has shown is the feed's; any other id is a lookup on the driver's budget.
         seen = await marks.sighting(cargo_id)
-        caller = Caller(driver.driver_id) if seen is not None else Caller.lookup(driver.driver_id)
+        caller = Caller(driver_id) if seen is not None else Caller.lookup(driver_id)
         try:
             served = await runtime.cargos.detail(cargo_id, caller=caller)
-            statuses = await runtime.responses.status_of(driver.driver_id, [cargo_id])
+            statuses = await runtime.responses.status_of(driver_id, [cargo_id])
         except CargoNotFound:
-            self.gone = True
-            feed = await self.get_state(FeedState)
-            feed._mark_gone({cargo_id})  # back in the list, its card says «снят»
-            yield  # say «груз снят» at once; similar offers may take an upstream call (loading stays on)
-            self.gone_route, self.similar = await similar_offers(runtime.cargos, marks, cargo_id)
+            async with self:
+                if seq != self._seq:
+                    return
+                self.gone = True  # say «груз снят» at once; similar offers may take an upstream call
+                feed = await self.get_state(FeedState)
+                feed._mark_gone({cargo_id})  # back in the list, its card says «снят»
+            gone_route, similar = await similar_offers(runtime.cargos, marks, cargo_id)
+            async with self:
+                if seq == self._seq:
+                    self.gone_route, self.similar, self.loading = gone_route, similar, False
+            return
         except CargoTechError as exc:
-            recovery = recovery_for(exc, self._attempt)
-            self.error = recovery.message
-            self.retry_in = recovery.retry_in_s
-            self.retry_seq += 1
-            self._attempt += 1
-        else:
+            async with self:
+                if seq == self._seq:
+                    recovery = recovery_for(exc, self._attempt)
+                    self.error = recovery.message
+                    self.retry_in = recovery.retry_in_s
+                    self.retry_seq += 1
+                    self._attempt += 1
+                    self.loading = False
+            return
+        view = detail_view(served.value)
+        view["old_price"] = await marks.detail_price_note(seen, served.value)
+        view["share_url"] = share_url(runtime.responses.bot_username, cargo_id, share_text(view))
+        badge = await runtime.lane_rates.badge_for(served.value)
+        view["market"], view["market_tone"] = (badge.text, badge.tone) if badge else ("", "")
+        # Prefilled from the driver's last response.
+        last_phone = phone or await runtime.drivers.last_phone(driver_id)
+        async with self:
+            if seq != self._seq:
+                return
             self._attempt = 0
-            view = detail_view(served.value)
-            view["old_price"] = await marks.detail_price_note(seen, served.value)
-            view["share_url"] = share_url(runtime.responses.bot_username, cargo_id, share_text(view))
-            badge = await runtime.lane_rates.badge_for(served.value)
-            view["market"], view["market_tone"] = (badge.text, badge.tone) if badge else ("", "")
             self.cargo = view
             self.contacts = contacts_view(served.value.contacts)
             self.stale = "Показаны сохранённые данные: CargoTech недоступен" if served.stale else ""
             self.status = status_label(statuses[cargo_id].status) if cargo_id in statuses else ""
-            if not self.phone:  # prefilled from the driver's last response
-                self.phone = await get_runtime().drivers.last_phone(driver.driver_id)
-        finally:
+            if not self.phone:
+                self.phone = last_phone
             self.loading = False
-        if self.cargo:
-            yield ReturnLoadsState.load_for(cargo_id)
+        yield ReturnLoadsState.load_for(cargo_id)
 
     @rx.event
     def toggle_note(self):

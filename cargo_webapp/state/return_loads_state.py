@@ -4,6 +4,7 @@ Thin: the selection lives in services/market/return_loads.py."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 import reflex as rx
@@ -14,7 +15,7 @@ from services.cargotech.errors import CargoNotFound, CargoTechError
 from services.cargotech.models import CARGO_ID_RE
 from services.cargotech.upstream_budget import Caller
 from services.infra.runtime import get_runtime
-from services.market.return_loads import find_return_loads
+from services.market.return_loads import ReturnLoads, find_return_loads
 from services.vocabulary import DriverDocument
 
 log = logging.getLogger(__name__)
@@ -30,40 +31,54 @@ class ReturnLoadsState(rx.State):
     message: str = ""  # «Поиск «…» сохранён»
     _raw: dict[str, str] = {}  # the feed's filter form for «Все» and saving
     _name: str = ""
+    _seq: int = 0  # the newest lookup begun
 
-    @rx.event
+    @rx.event(background=True)
     async def load_for(self, cargo_id: str):
-        driver = await current_driver(self)
-        if driver is None or not isinstance(cargo_id, str) or not CARGO_ID_RE.match(cargo_id):
+        if not isinstance(cargo_id, str) or not CARGO_ID_RE.match(cargo_id):
             return
-        if cargo_id == self.for_cargo and (self.cards or self.note):
-            return  # on_load runs again on every reconnect
-        self.for_cargo, self.cards, self.note, self.message, self.title = cargo_id, [], "", "", ""
-        self._raw, self._name = {}, ""
-        self.loading = True
-        yield
+        async with self:
+            driver = await current_driver(self)
+            if driver is None:
+                return
+            if cargo_id == self.for_cargo and (self.cards or self.note):
+                return  # on_load runs again on every reconnect
+            # Not shown yet: fetched anew even if a fetch began before (a reconnect cancels the
+            # page's unfinished loaders); the older answer, if it comes, is dropped.
+            self.for_cargo, self.cards, self.note, self.message, self.title = cargo_id, [], "", "", ""
+            self._raw, self._name = {}, ""
+            self.loading = True
+            self._seq += 1
+            driver_id, seq = driver.driver_id, self._seq
+        # CargoTech is asked without the state's lock (see FeedState).
         runtime = get_runtime()
+        today = runtime.lane_rates.today()
+        found: ReturnLoads | None = None
+        note = ""
         try:
             # A cargo the driver opened or responded to: its detail is the feed's (usually cached).
-            served = await runtime.cargos.detail(cargo_id, caller=Caller(driver.driver_id))
-            found = await find_return_loads(
-                runtime.cargos, served.value, driver_id=driver.driver_id, today=runtime.lane_rates.today()
-            )
+            served = await runtime.cargos.detail(cargo_id, caller=Caller(driver_id))
+            found = await find_return_loads(runtime.cargos, served.value, driver_id=driver_id, today=today)
         except CargoNotFound:
-            self.note = "Груз снят — загрузки обратно не подобрать."
-            return
+            note = "Груз снят — загрузки обратно не подобрать."
         except CargoTechError as exc:
             log.info("return loads for %s: %s", cargo_id, exc)
-            self.note = "Загрузки обратно сейчас не загрузились."
-            return
-        finally:
+            note = "Загрузки обратно сейчас не загрузились."
+        async with self:
+            if seq != self._seq:
+                return  # another cargo was opened meanwhile, or this one asked again
             self.loading = False
+            self.note = note
+            if found is not None:
+                self._show(found, today)
+
+    def _show(self, found: ReturnLoads, today: dt.date) -> None:
         query = found.query
         if query is None:
             self.note = "Нет города или даты выгрузки — загрузки обратно не подобрать."
             return
-        days = query.days(runtime.lane_rates.today())
-        self.title = query.window_label(runtime.lane_rates.today())
+        days = query.days(today)
+        self.title = query.window_label(today)
         if not days:
             self.note = "Дата выгрузки прошла."
             return
@@ -83,11 +98,11 @@ class ReturnLoadsState(rx.State):
         from cargo_webapp.state.feed_state import FeedState
 
         feed = await self.get_state(FeedState)
-        if not feed._use_saved(self._raw):
+        # The feed's on_load keeps shown cards; these filters need a fresh page.
+        if not feed._take_filters(self._raw):
             self.note = "Дата выгрузки прошла."
             return
         await get_runtime().drivers.put(driver.driver_id, FEED_FILTERS, dict(self._raw))
-        feed.cards = []  # the feed's on_load keeps shown cards; these filters need a fresh page
         return rx.redirect("/")
 
     @rx.event
