@@ -72,11 +72,15 @@ class AdminState(rx.State):
         if await self._admin() is not None:
             await self._refresh()
 
-    @rx.event
+    # The two actions below call CargoTech: background events, so the call runs without the
+    # tab's state lock (see FeedState).
+    @rx.event(background=True)
     async def verify_now(self):
-        admin = await self._admin()
-        if admin is None:
-            return
+        async with self:
+            admin = await self._admin()
+            if admin is None:
+                return
+            admin_id = admin.driver_id
         tokens = get_runtime().tokens
         try:
             ok = await tokens.probe()
@@ -84,25 +88,29 @@ class AdminState(rx.State):
             ok, detail = False, type(exc).__name__
         else:
             detail = ""
-        await tokens.record_admin_action("verify", admin.driver_id, "ok" if ok else "error", detail)
-        self.notice = "Токен действует" if ok else "Проверка не прошла: см. журнал"
-        await self._refresh()
+        await tokens.record_admin_action("verify", admin_id, "ok" if ok else "error", detail)
+        async with self:
+            self.notice = "Токен действует" if ok else "Проверка не прошла: см. журнал"
+            await self._refresh()
 
-    @rx.event
+    @rx.event(background=True)
     async def force_login(self):
-        admin = await self._admin()
-        if admin is None:
-            return
+        async with self:
+            admin = await self._admin()
+            if admin is None:
+                return
+            admin_id = admin.driver_id
         runtime = get_runtime()
-        result = await force_login(runtime.tokens, runtime.cache, runtime.locks, admin.driver_id)
-        if result.outcome is ForceOutcome.THROTTLED:
-            self.notice = f"Повторный вход возможен не чаще раза в {FORCE_EVERY_S:.0f} секунд"
-            return
-        if result.token is None:
-            self.notice = "Вход не удался: см. журнал"
-        else:
-            self.notice = f"Получен новый токен №{result.token.token_id or '—'}"
-        await self._refresh()
+        result = await force_login(runtime.tokens, runtime.cache, runtime.locks, admin_id)
+        async with self:
+            if result.outcome is ForceOutcome.THROTTLED:
+                self.notice = f"Повторный вход возможен не чаще раза в {FORCE_EVERY_S:.0f} секунд"
+                return
+            if result.token is None:
+                self.notice = "Вход не удался: см. журнал"
+            else:
+                self.notice = f"Получен новый токен №{result.token.token_id or '—'}"
+            await self._refresh()
 
     @rx.event
     async def rotate_key(self):
