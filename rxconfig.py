@@ -43,14 +43,17 @@ if settings.redis_url:
     os.environ.setdefault("REFLEX_OPLOCK_ENABLED", "true")
     os.environ.setdefault("GRANIAN_WORKERS", str(settings.web_workers))
 
+STATE_LOCK_EXPIRY_MS = 10_000
+
 config = rx.Config(
     app_name="cargo_webapp",
     # Reflex's own state manager switches to Redis (and several workers) when this is set.
     redis_url=settings.redis_url,
     db_url=settings.database_url,
-    # A feed event may wait for the shared CargoTech budget and then for CargoTech itself, each
-    # within cargotech_timeout_s; Reflex's 10 s default state lock expired under a budget burst.
-    redis_lock_expiration=int((2 * settings.cargotech_timeout_s + 10) * 1000),
+    # Handlers that ask CargoTech run as background events and call it without the tab's state
+    # lock, so a lock is held only for state and database work. The expiry bounds how long the
+    # tabs of a killed instance wait for its locks.
+    redis_lock_expiration=STATE_LOCK_EXPIRY_MS,
     # CORS on our HTTP routes and the websocket's Origin check: in prod the app's own origin only.
     cors_allowed_origins=allowed_origins(settings.public_url, is_prod=settings.is_prod),
     telemetry_enabled=False,
