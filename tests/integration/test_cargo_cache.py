@@ -25,6 +25,18 @@ async def test_equal_filters_share_an_entry(runtime, sandbox):
     assert sandbox.stats()["list"] == 1
 
 
+async def test_an_entry_read_again_unchanged_is_not_decoded_again(make_runtime, sandbox):
+    runtime = make_runtime(list_cache_fresh_s=0.3)
+    first = await runtime.cargos.list_page(base_query())
+    again = await runtime.cargos.list_page(base_query())
+    assert again.value is first.value  # the decoded copy, not a new one built from JSON
+    await asyncio.sleep(0.4)
+    await runtime.cargos.list_page(base_query())  # past its window: refreshed in the background
+    await runtime.cargos.settle()
+    newest = await runtime.cargos.list_page(base_query())
+    assert newest.fetched_at > first.fetched_at and newest.value is not first.value
+
+
 async def test_stale_while_revalidate(make_runtime, sandbox):
     runtime = make_runtime(list_cache_fresh_s=0.3)
     first = await runtime.cargos.list_page(base_query())
