@@ -312,17 +312,17 @@ class CargoService:
             log.warning("dropping unreadable cache entry %s", key)
             await cache.delete(key)
             return None
-        self._remember(key, raw, served)
+        self._remember(key, digest, served)
         return served
 
     async def _write(self, cache: CacheBackend, key: str, served: Served, policy: Policy, adapter: TypeAdapter) -> None:
         payload = {"t": served.fetched_at, "v": adapter.dump_python(served.value, mode="json")}
         raw = json.dumps(payload, ensure_ascii=False).encode()
         await cache.set(key, raw, policy.keep_s)
-        self._remember(key, raw, served)
+        self._remember(key, hashlib.blake2b(raw, digest_size=16).digest(), served)
 
-    def _remember(self, key: str, raw: bytes, served: Served) -> None:
-        self._decoded[key] = (hashlib.blake2b(raw, digest_size=16).digest(), served)
+    def _remember(self, key: str, digest: bytes, served: Served) -> None:
+        self._decoded[key] = (digest, served)
         self._decoded.move_to_end(key)
         while len(self._decoded) > DECODED_KEEP:
             self._decoded.popitem(last=False)
