@@ -47,7 +47,7 @@ class RatesState(rx.State):
         lane = Lane(int(from_id), int(to_id), truck_class)
         rates = get_runtime().lane_rates
         try:
-            stats = (await rates.stats_for([lane]))[lane]
+            stats = (await rates.stats_for([lane], recheck_few=True))[lane]
             weeks = await rates.weekly(lane)
         except Exception:  # noqa: BLE001 - the database is down: say so rather than fail the page
             log.exception("rates page: could not read the lane")

@@ -141,7 +141,8 @@ def build_runtime(settings: Settings, *, clock: Callable[[], float] = time.time)
         driver_share=settings.driver_share,
         notifier=notifier,
     )
-    lane_recorder = LaneRecorder(engine)
+    lane_rates = LaneRates(engine)
+    lane_recorder = LaneRecorder(engine, on_written=lane_rates.forget_too_few)
     cargos = CargoService(
         client,
         cache,
@@ -211,7 +212,7 @@ def build_runtime(settings: Settings, *, clock: Callable[[], float] = time.time)
             metrics, cargos.stats.snapshot, redis, instance=instance_name(settings.instance_name), fills=cargos.stats.fill_totals
         ),
         lane_recorder=lane_recorder,
-        lane_rates=LaneRates(engine),
+        lane_rates=lane_rates,
     )
 
 

@@ -8,8 +8,11 @@ costs one row a day.
 
 `LaneRates` answers the median and spread (p25/p75) of ₽/км of a lane (loading city → unloading
 city, truck class) over the last WINDOW_DAYS, counting each cargo once (its latest price), and
-says nothing below MIN_OBSERVATIONS. Answers are kept in memory for STATS_TTL_S per lane, so a
-feed page costs at most one small query per lane and usually none.
+says nothing below MIN_OBSERVATIONS. Answers are kept in memory per lane, so a feed page costs at
+most one small query and usually none: figures for STATS_TTL_S (a median moves slowly), but «too
+few» only for FEW_TTL_S, and not at all where a driver opened one lane on purpose (a cargo's detail,
+the rates page) or once this process has written new sightings of the lane. A lane reaching its
+fifth observation shows its badge within seconds, not minutes.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ WINDOW_DAYS = 14
 MIN_OBSERVATIONS = 5
 NEUTRAL_PERCENT = 3  # within ±3 % of the median a price is the market's: no badge
 STATS_TTL_S = 300
+FEW_TTL_S = 30  # «too few» turns into figures as sightings arrive: remembered briefly
 FLUSH_DELAY_S = 5.0
 MAX_PENDING = 5_000  # beyond this, sightings wait for the next page (the database is behind)
 MAX_REMEMBERED = 50_000  # (cargo, day) pairs already written by this process
@@ -229,9 +233,16 @@ class LaneRecorder:
     """Collects sightings in memory and writes them in the background, in batches."""
 
     def __init__(
-        self, engine: Engine, *, clock: Callable[[], float] = time.time, flush_delay_s: float = FLUSH_DELAY_S, batch: int = 500
+        self,
+        engine: Engine,
+        *,
+        clock: Callable[[], float] = time.time,
+        flush_delay_s: float = FLUSH_DELAY_S,
+        batch: int = 500,
+        on_written: Callable[[set[Lane]], None] | None = None,
     ) -> None:
         self._engine = engine
+        self._on_written = on_written
         self._clock = clock
         self._delay = flush_delay_s
         self._batch = batch
@@ -293,6 +304,8 @@ class LaneRecorder:
                 log.exception("lane rates: could not write %d sightings", len(rows))
                 continue
             written += len(rows)
+            if self._on_written is not None:
+                self._on_written({Lane(r.from_city_id, r.to_city_id, r.truck_class) for r in rows})
             for key in keys:
                 self._written[key] = None
             while len(self._written) > MAX_REMEMBERED:
@@ -322,27 +335,48 @@ class LaneRates:
         *,
         clock: Callable[[], float] = time.time,
         ttl_s: float = STATS_TTL_S,
+        few_ttl_s: float = FEW_TTL_S,
         min_count: int = MIN_OBSERVATIONS,
     ) -> None:
         self._engine = engine
         self._clock = clock
         self._ttl = ttl_s
+        self._few_ttl = few_ttl_s
         self._min = min_count
         self._memo: OrderedDict[Lane, tuple[float, LaneStats | None]] = OrderedDict()
 
     def today(self) -> dt.date:
         return moscow_day(self._clock())
 
-    async def stats_for(self, lanes: Iterable[Lane]) -> dict[Lane, LaneStats | None]:
+    def forget_too_few(self, lanes: Iterable[Lane]) -> None:
+        """New sightings of these lanes were written: a remembered «too few» may no longer hold
+        (for the lane's class and for all classes together)."""
+        for lane in lanes:
+            for key in (lane, Lane(lane.from_id, lane.to_id)):
+                memo = self._memo.get(key)
+                if memo is not None and memo[1] is None:
+                    del self._memo[key]
+
+    def _remembered(self, lane: Lane, now: float, *, recheck_few: bool) -> tuple[bool, LaneStats | None]:
+        memo = self._memo.get(lane)
+        if memo is None:
+            return False, None
+        at, stats = memo
+        if stats is None:
+            return (not recheck_few and now - at < self._few_ttl), None
+        return now - at < self._ttl, stats
+
+    async def stats_for(self, lanes: Iterable[Lane], *, recheck_few: bool = False) -> dict[Lane, LaneStats | None]:
         """Each lane's stats over the last WINDOW_DAYS (None: too few); one query for the lanes
-        not remembered from the last STATS_TTL_S."""
+        not remembered (see the module docstring). `recheck_few`: a remembered «too few» is asked
+        again (a view of one lane the driver opened on purpose)."""
         now = self._clock()
         found: dict[Lane, LaneStats | None] = {}
         missing: list[Lane] = []
         for lane in set(lanes):
-            memo = self._memo.get(lane)
-            if memo is not None and now - memo[0] < self._ttl:
-                found[lane] = memo[1]
+            known, stats = self._remembered(lane, now, recheck_few=recheck_few)
+            if known:
+                found[lane] = stats
             else:
                 missing.append(lane)
         if missing:
@@ -384,7 +418,7 @@ class LaneRates:
         if lane is None:
             return None
         try:
-            stats = await self.stats_for([lane])
+            stats = await self.stats_for([lane], recheck_few=True)
         except Exception:  # noqa: BLE001 - no badge rather than no page
             log.exception("lane rates: could not read the market")
             return None

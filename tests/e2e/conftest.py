@@ -26,20 +26,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Modules that move the shared sandbox's exchange (its clock, withdrawn cargos) run after all
     the others. They put the exchange back when done, but the app's shared cache may keep pages of
     the moved exchange for up to two freshness windows, and a later test that compares the screen
-    with the sandbox would see those.
-
-    Among them, those marked `moves_exchange(reads_lane_stats=True)` go first: the app keeps each
-    lane's market figures in memory for five minutes, and a test that scrolls hundreds of cards
-    leaves «too few observations» remembered for lanes a later scene then seeds. The sort is
-    stable: the order is otherwise unchanged."""
-
-    def rank(item: pytest.Item) -> int:
-        marker = item.get_closest_marker("moves_exchange")
-        if marker is None:
-            return 0
-        return 1 if marker.kwargs.get("reads_lane_stats") else 2
-
-    items.sort(key=rank)
+    with the sandbox would see those. The sort is stable: the order is otherwise unchanged."""
+    items.sort(key=lambda item: item.get_closest_marker("moves_exchange") is not None)
 
 
 @pytest.fixture(scope="session")

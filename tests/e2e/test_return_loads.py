@@ -32,9 +32,8 @@ from tests.e2e.conftest import AppServer
 from tests.e2e.telegram import DARK, LIGHT, launch_url, telegram_page
 from tests.support.processes import ROOT
 
-# Moves the sandbox's clock: runs after the other browser tests, but first among those that move
-# the exchange (its market badge needs lane figures no earlier test has had remembered).
-pytestmark = pytest.mark.moves_exchange(reads_lane_stats=True)
+# Moves the sandbox's clock: runs after the other browser tests.
+pytestmark = pytest.mark.moves_exchange
 
 TARGET = ROOT / ("docs/screenshots" if os.environ.get("UPDATE_SCREENSHOTS") == "1" else "test-artifacts/screenshots")
 SEEDED = "88000000"  # tests/e2e/return_loads_scene.py: the seeded market rows' cargo ids start with this

@@ -262,6 +262,53 @@ def test_badge_cards_fills_the_market_keys(engine):
     ]
 
 
+def test_too_few_is_remembered_briefly_and_figures_for_longer(engine):
+    """A lane short of observations gets its badge as soon as they arrive: «too few» is asked
+    again after FEW_TTL_S, at once where the driver opened the lane (recheck_few), and as soon as
+    this process writes new sightings of it; figures stay remembered for STATS_TTL_S."""
+    clock = [NOW]
+    lane, every_class = Lane(1, 2, "15_20"), Lane(1, 2)
+
+    async def write(recorder: LaneRecorder, ids: range) -> None:
+        recorder.observe([cargo(str(n), 50 + n) for n in ids])
+        await recorder.flush()
+
+    async def scenario() -> None:
+        rates = LaneRates(engine, clock=lambda: clock[0], ttl_s=300, few_ttl_s=30)
+        elsewhere = LaneRecorder(engine, clock=lambda: clock[0], flush_delay_s=3600)  # another process
+        here = LaneRecorder(engine, clock=lambda: clock[0], flush_delay_s=3600, on_written=rates.forget_too_few)
+        await write(elsewhere, range(4))
+        assert (await rates.stats_for([lane, every_class])) == {lane: None, every_class: None}
+        await write(elsewhere, range(4, 5))  # the fifth, written by another process
+        assert (await rates.stats_for([lane]))[lane] is None  # still remembered
+        opened = (await rates.stats_for([lane], recheck_few=True))[lane]
+        assert opened is not None and opened.count == 5
+        clock[0] += 29
+        assert (await rates.stats_for([every_class]))[every_class] is None
+        clock[0] += 2  # past FEW_TTL_S
+        found = (await rates.stats_for([every_class]))[every_class]
+        assert found is not None and found.count == 5
+
+        other, other_any = Lane(3, 2, "15_20"), Lane(3, 2)
+        assert (await rates.stats_for([other, other_any])) == {other: None, other_any: None}
+        here.observe([cargo(str(n), 60, start=3) for n in range(10, 15)])
+        await here.flush()  # this process wrote the lane: both answers are asked again at once
+        after = await rates.stats_for([other, other_any])
+        assert after[other] is not None and after[other_any] is not None and after[other].count == 5
+
+        # Figures (remembered at NOW, by the recheck above) are kept for STATS_TTL_S even though
+        # new sightings of the lane arrive.
+        await write(here, range(20, 30))
+        clock[0] += 268  # NOW + 299
+        kept = (await rates.stats_for([lane]))[lane]
+        assert kept is not None and kept.count == 5
+        clock[0] += 2
+        moved = (await rates.stats_for([lane]))[lane]
+        assert moved is not None and moved.count == 15
+
+    asyncio.run(scenario())
+
+
 def test_chart_bars_scale_around_the_weeks_spread_and_mark_empty_weeks():
     from services.market.lane_chart import chart_bars
     from services.market.lane_rates import WeekRates
