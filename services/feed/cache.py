@@ -69,8 +69,10 @@ class CacheStats:
     hits: Counter = dataclasses.field(default_factory=Counter)
     misses: Counter = dataclasses.field(default_factory=Counter)
     stale: Counter = dataclasses.field(default_factory=Counter)
-    # (kind, what for) → upstream fills this process started: a driver's purpose (feed,
-    # lookup, return_loads), "service" (no driver: alert polling) or "refresh" (in the background).
+    # (kind, what for) → upstream calls this process made: a driver's purpose (feed, lookup,
+    # return_loads), "service" (no driver: alert polling) or "refresh" (in the background). Counted
+    # at the call itself, so a fill another worker made meanwhile, or a refresh it already runs,
+    # is not counted.
     fills: Counter = dataclasses.field(default_factory=Counter)
 
     def snapshot(self) -> dict[str, dict[str, int]]:
@@ -127,15 +129,26 @@ class CargoService:
         self._decoded: OrderedDict[str, tuple[bytes, Served]] = OrderedDict()
 
     async def list_page(
-        self, query: Mapping[str, str], *, not_before: float = 0.0, caller: Caller | None = None
+        self,
+        query: Mapping[str, str],
+        *,
+        not_before: float = 0.0,
+        caller: Caller | None = None,
+        fresh_s: float | None = None,
     ) -> Served[CargoPage]:
         """The page for `query`; with `not_before` (epoch s), never one fetched earlier while
-        CargoTech answers, so a deeper page is no older than the first page it continues."""
+        CargoTech answers, so a deeper page is no older than the first page it continues. With
+        `fresh_s`, a caller that can live with older pages than the feed (suggestions) accepts
+        the shared entry up to that age; the entry is the feed's, so a feed reading the same
+        query still gets its own window."""
         key = f"list:{query_key(query)}"
+        policy = self._list
+        if fresh_s is not None and fresh_s > policy.fresh_s:
+            policy = Policy(fresh_s, policy.keep_s, max(policy.revalidate_s, fresh_s + policy.fresh_s))
         served = await self._serve(
             "list",
             key,
-            self._list,
+            policy,
             CargoPage,
             lambda: self.client.list_cargos(query),
             not_before=not_before,
@@ -231,8 +244,8 @@ class CargoService:
                 # Joining a fill already on its way costs nothing; starting one is a driver's miss.
                 if self.budget is not None:
                     await self.budget.admit(caller)
-                self.stats.fills[(kind, caller.purpose.value if caller is not None else "service")] += 1
-            return await self._fill(cache, key, policy, adapter, load)
+            purpose = caller.purpose.value if caller is not None else "service"
+            return await self._fill(cache, key, policy, adapter, self._counted(kind, purpose, load))
         except CargoTechError:
             if entry is None:
                 raise
@@ -280,19 +293,25 @@ class CargoService:
     ) -> None:
         if key in self._inflight:
             return
-        self.stats.fills[(kind, "refresh")] += 1
 
         async def refresh() -> None:
             try:
                 # wait_s=0: if another worker is already refreshing this key, let it.
                 async with self._locks.hold(f"refresh:{key}", ttl_s=15, wait_s=0):
-                    await self._fill(cache, key, policy, adapter, load)
+                    await self._fill(cache, key, policy, adapter, self._counted(kind, "refresh", load))
             except (LockTimeout, CargoTechError) as exc:
                 log.debug("background refresh of %s skipped: %s", key, exc)
 
         task = asyncio.ensure_future(refresh())
         self._background.add(task)
         task.add_done_callback(self._background.discard)
+
+    def _counted(self, kind: str, purpose: str, load: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[object]]:
+        async def call() -> object:
+            self.stats.fills[(kind, purpose)] += 1
+            return await load()
+
+        return call
 
     async def _read(self, cache: CacheBackend, key: str, adapter: TypeAdapter) -> Served | None:
         raw = await cache.get(key)
