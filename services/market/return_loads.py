@@ -5,6 +5,9 @@ to DAYS_AFTER days later (Moscow days), and fits the same truck class; the best 
 ₽/км. The loads come through the feed's own queries and shared list cache (one query per loading
 day, the same a driver's feed makes with those filters), so drivers unloading in one city on one
 day share them; a miss is charged to the driver as a RETURN_LOADS call of the upstream budget.
+Loads back are suggestions for a trip a day or more ahead, and a tap opens the cargo's own detail:
+they accept the shared page up to FRESH_S old (the feed's own window is a minute), which keeps them
+the smaller share of the upstream budget at a thousand drivers.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from services.market.lane_rates import loading_day, truck_class_of
 RADIUS_KM = 50
 DAYS_AFTER = 2
 LIMIT = 4
+FRESH_S = 5 * 60
 
 
 @dataclasses.dataclass(frozen=True)
@@ -165,7 +169,8 @@ async def find_return_loads(
     caller = Caller(driver_id, Purpose.RETURN_LOADS, charged=True)
 
     async def one_day(day: dt.date) -> Sequence[CargoItem]:
-        page = await cargos.list_page(build_query(validate_filters(query.raw_filters(day), today=today)), caller=caller)
+        filters = validate_filters(query.raw_filters(day), today=today)
+        page = await cargos.list_page(build_query(filters), caller=caller, fresh_s=FRESH_S)
         return page.value.data
 
     answers = await asyncio.gather(*(one_day(day) for day in days), return_exceptions=True)

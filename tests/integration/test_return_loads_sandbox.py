@@ -5,6 +5,7 @@ every listed cargo lands in the lane table."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pytest
 from sqlmodel import Session, select
@@ -16,10 +17,10 @@ from sandbox.cities import CITIES, CITY_BY_ID, city_ids_within
 from sandbox.testing import TEST_EPOCH
 from services.cargotech.upstream_budget import Purpose
 from services.feed.cards import price_per_km
-from services.feed.filters import PAGE_SIZE
+from services.feed.filters import PAGE_SIZE, build_query, validate_filters
 from services.feed.loading import load_feed_page
 from services.market.lane_rates import LaneObservation, loading_day, moscow_day, truck_class_of
-from services.market.return_loads import RADIUS_KM, find_return_loads, return_query_for
+from services.market.return_loads import FRESH_S, RADIUS_KM, find_return_loads, return_query_for
 from tests.integration.state_harness import run_handler, signed_in_tree
 
 pytestmark = pytest.mark.both_spellings  # plain and drifted sandbox answers
@@ -67,6 +68,51 @@ async def test_loads_back_fit_the_window_radius_and_class_and_come_from_the_shar
     assert sandbox.stats()["total"] == before
 
 
+async def test_loads_back_accept_an_older_shared_page_than_the_feed_does(sandbox, make_runtime):
+    """Past the feed's window (and its revalidation) but within FRESH_S, loads back are served
+    from the shared pages without a call; the feed reading the same query waits for a fresh one.
+    The cache counts each call it made, by purpose. (With the drifted spelling a day's page can
+    be all unusable items: that answer is a failure, not cached, and asked again every time.)"""
+    sandbox.set_clock(0, frozen=True)
+    clock = [time.time()]
+    runtime = make_runtime(clock=lambda: clock[0])
+    page = await runtime.cargos.list_page(
+        {"include": "contacts", "limit": "100", "offset": "0", "filter[mode]": "all", "filter[user_id]": "0"}
+    )
+    detail = query = None
+    for item in page.value.data:
+        detail = (await runtime.cargos.detail(item.id)).value
+        query = return_query_for(detail)
+        if query is not None and query.days(TODAY):
+            break
+    assert detail is not None and query is not None and query.days(TODAY)
+    fills = runtime.cargos.stats.fills
+
+    async def calls_for_loads_back(driver_id: int) -> tuple[int, list[str]]:
+        before = sandbox.stats()["list"]  # list calls only: the token's own calls follow the clock too
+        answer = await find_return_loads(runtime.cargos, detail, driver_id=driver_id, today=TODAY)
+        await runtime.cargos.settle()
+        return sandbox.stats()["list"] - before, [i.id for i in answer.items]
+
+    asked = len(query.days(TODAY))
+    made, first = await calls_for_loads_back(DRIVER)
+    assert made == asked == fills[("list", "return_loads")]
+    failing, _ = await calls_for_loads_back(DRIVER + 1)  # at once: only failed days are asked again
+    assert failing < asked
+
+    clock[0] += 3 * 60  # three feed windows on
+    assert 3 * 60 < FRESH_S
+    made, again = await calls_for_loads_back(DRIVER + 2)
+    assert made == failing and again == first
+    assert fills[("list", "return_loads")] == asked + 2 * failing and fills[("list", "refresh")] == 0
+
+    day = next(d for d in query.days(TODAY))
+    before = sandbox.stats()["list"]
+    served = await runtime.cargos.list_page(build_query(validate_filters(query.raw_filters(day), today=TODAY)))
+    assert not served.refreshing and served.fetched_at == clock[0]  # the feed's own window holds
+    assert sandbox.stats()["list"] == before + 1 and fills[("list", "service")] == 2
+
+
 async def test_every_listed_cargo_is_recorded_once_a_day(sandbox, make_runtime):
     sandbox.set_clock(0, frozen=True)
     runtime = make_runtime()
@@ -83,12 +129,12 @@ async def test_every_listed_cargo_is_recorded_once_a_day(sandbox, make_runtime):
     assert all(card["market"] == "" for card in first.cards)
 
 
-async def test_the_states_load_save_and_open_loads_back(sandbox, wired, monkeypatch):
+async def test_the_states_load_save_and_open_loads_back(sandbox, wired):
     """ReturnLoadsState as Reflex calls it: the cards, an alerting search named the driver's way,
-    and «Все» leaving the feed's filters on the unloading city; RatesState asks for a direction."""
-    sandbox.set_clock(0, frozen=True)
+    and «Все» leaving the feed's filters on the unloading city; RatesState asks for a direction.
+    The exchange runs on today's date: saving checks the loading date against the real today."""
+    sandbox.set_clock(0.0 if sandbox.pinned_at is None else time.time() - sandbox.pinned_at, frozen=True)
     runtime, _requests = wired
-    monkeypatch.setattr(runtime.lane_rates, "today", lambda: TODAY)
     page = await runtime.cargos.list_page(
         {"include": "contacts", "limit": "100", "offset": "0", "filter[mode]": "all", "filter[user_id]": "0"}
     )
