@@ -8,7 +8,7 @@ nothing; only a miss goes upstream. Misses come in two kinds:
 - LOOKUP: autocomplete texts and the details of ids no list has shown. Nearly every one is a
   miss that helps nobody else, and a hostile client can make them without end.
 
-Three limits keep one driver from spending everyone's minute:
+Four limits keep one driver, or one feature, from spending everyone's minute:
 
 1. A per-driver budget for misses a driver can vary at will: LOOKUPs and first pages of new
    filter combinations (`charged`), `per_driver_lookups` a minute (30).
@@ -17,6 +17,10 @@ Three limits keep one driver from spending everyone's minute:
 3. A per-driver ceiling on everything a driver causes upstream, `driver_share` of the account
    (20 %): past it the driver's misses are refused for the rest of the minute, the driver is
    told so gently, and the admins get one alert.
+4. A shared cap on RETURN_LOADS (`return_loads_share`, through a third shared bucket): loads back
+   are suggestions asked on every detail a driver opens, and without a cap they take a third or
+   more of the minute at a thousand drivers and crowd out the feed and the details themselves.
+   Past the cap they are served from the cache, however old, or not at all.
 
 Refusals raise DriverOverBudget, a CargoTechBusy whose `user_message` is Russian. Per-driver
 windows are per process: a driver's websocket stays on one worker (sticky sessions), as for the
@@ -96,6 +100,7 @@ class UpstreamBudget:
         *,
         account_limit: int = 600,
         lookup_bucket: RateBucket | None = None,
+        return_loads_bucket: RateBucket | None = None,
         per_driver_lookups: int = 30,
         driver_share: float = 0.2,
         notifier: Notifier | None = None,
@@ -103,6 +108,7 @@ class UpstreamBudget:
         max_drivers: int = 50_000,
     ) -> None:
         self._lookup_bucket = lookup_bucket
+        self._return_loads_bucket = return_loads_bucket
         self._per_driver_lookups = per_driver_lookups
         self._driver_share = driver_share
         self._driver_ceiling = max(1, int(account_limit * driver_share))
@@ -134,6 +140,10 @@ class UpstreamBudget:
             wait = await self._lookup_bucket.try_take()
             if wait > 0:
                 self._refuse(caller, "the lookup share of the minute is spent", retry_after_s=wait)
+        if caller.purpose is Purpose.RETURN_LOADS and self._return_loads_bucket is not None:
+            wait = await self._return_loads_bucket.try_take()
+            if wait > 0:
+                self._refuse(caller, "the return loads' share of the minute is spent", retry_after_s=wait)
         caused.times.append(now)
         if caller.charged:
             charged.times.append(now)

@@ -132,10 +132,14 @@ def build_runtime(settings: Settings, *, clock: Callable[[], float] = time.time)
     )
     limit = settings.cargotech_rate_limit_per_min
     lookup_limit = max(2, int(limit * settings.lookup_share))
+    return_limit = max(2, int(limit * settings.return_loads_share))
     budget = UpstreamBudget(
         account_limit=limit,
         lookup_bucket=make_rate_bucket(
             redis, limit=lookup_limit, burst=max(1, min(30, lookup_limit // 20)), key="ct:bucket:lookup"
+        ),
+        return_loads_bucket=make_rate_bucket(
+            redis, limit=return_limit, burst=max(1, min(30, return_limit // 20)), key="ct:bucket:return_loads"
         ),
         per_driver_lookups=settings.driver_lookups_per_min,
         driver_share=settings.driver_share,

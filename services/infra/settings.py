@@ -74,6 +74,8 @@ class Settings(BaseSettings):
     driver_lookups_per_min: int = Field(default=30, gt=0)
     # The share of the account's minute all such lookups together may take; the rest is the feed's.
     lookup_share: float = Field(default=0.5, gt=0, lt=1)
+    # The share of the account's minute loads back (suggestions under every detail) may take.
+    return_loads_share: float = Field(default=0.2, gt=0, lt=1)
     # A driver causing more than this share of the account's minute is refused until it passes.
     driver_share: float = Field(default=0.2, gt=0, le=1)
     cargotech_login_interval_s: float = Field(default=60.0, ge=0)

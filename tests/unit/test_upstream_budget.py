@@ -59,6 +59,20 @@ async def test_all_lookups_together_take_at_most_their_share_and_the_feed_the_re
     assert await spend(budget, Caller(500, Purpose.FEED, charged=True), 10) == (10, 0)
 
 
+async def test_loads_back_together_take_at_most_their_share_and_leave_the_feed_and_lookups_alone():
+    clock = ManualClock(1000.0)
+    returns = MemoryRateBucket(limit=120, burst=6, clock=clock)
+    budget = UpstreamBudget(return_loads_bucket=returns, per_driver_lookups=1000, driver_share=1.0, clock=clock)
+    served = 0
+    for driver in range(50):
+        served += (await spend(budget, Caller(driver, Purpose.RETURN_LOADS, charged=True), 3))[0]
+    assert served == 6  # the bucket's burst for everyone together
+    assert await spend(budget, Caller(500, Purpose.FEED), 10) == (10, 0)
+    assert await spend(budget, Caller.lookup(501), 10) == (10, 0)
+    clock.now += 1.1  # (120 - 6) / 60 = 1.9 a second come back: two
+    assert await spend(budget, Caller(502, Purpose.RETURN_LOADS, charged=True), 3) == (2, 1)
+
+
 async def test_the_services_own_calls_are_never_refused():
     budget = UpstreamBudget(per_driver_lookups=1, clock=ManualClock(1000.0))
     for _ in range(1000):
