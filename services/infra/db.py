@@ -17,6 +17,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
+import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
@@ -38,16 +40,36 @@ BASELINE_REVISION = "283d2391ea72"
 BASELINE_TABLES = {"cargotech_token", "cargotech_token_audit", "driver_response", "outbox_message"}
 # Any constant works; it only has to be the same in every process of this app.
 _PG_MIGRATION_LOCK = 0x0CA2607EC
+SQLITE_BUSY_S = 30.0
+
+
+def _use_wal(dbapi_connection: sqlite3.Connection, *, wait_s: float = SQLITE_BUSY_S) -> None:
+    """Put the file in WAL mode, so several processes read while one writes. The mode is kept in
+    the file: once one connection has switched it, the others find it so. Switching fails at once,
+    without SQLite's busy wait, while another connection of a file still in rollback mode holds
+    a write lock (several workers opening a new file together), so that is waited out here."""
+    deadline = time.monotonic() + wait_s
+    delay = 0.01
+    while True:
+        try:
+            if dbapi_connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                dbapi_connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() + delay > deadline:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 0.5)
 
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_S})
 
         @event.listens_for(engine, "connect")
         def _wal(dbapi_connection, _record):  # several processes may share the file
-            dbapi_connection.execute("PRAGMA journal_mode=WAL")
+            _use_wal(dbapi_connection)
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
