@@ -69,6 +69,14 @@ class Stack:
         return proc
 
     def start(self) -> Stack:
+        """Start every process; if one fails to come up, stop those already started."""
+        try:
+            return self._start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self) -> Stack:
         self.sandbox_port, self.telegram_port, self.app_port = free_port(), free_port(), free_port()
         proc = self._spawn(
             "sandbox",
