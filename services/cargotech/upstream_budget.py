@@ -107,8 +107,12 @@ class UpstreamBudget:
         clock: Callable[[], float] = time.monotonic,
         max_drivers: int = 50_000,
     ) -> None:
-        self._lookup_bucket = lookup_bucket
-        self._return_loads_bucket = return_loads_bucket
+        # Purposes whose calls, all drivers together, take at most a share of the minute.
+        self._shares = {
+            purpose: bucket
+            for purpose, bucket in ((Purpose.LOOKUP, lookup_bucket), (Purpose.RETURN_LOADS, return_loads_bucket))
+            if bucket is not None
+        }
         self._per_driver_lookups = per_driver_lookups
         self._driver_share = driver_share
         self._driver_ceiling = max(1, int(account_limit * driver_share))
@@ -136,14 +140,11 @@ class UpstreamBudget:
         charged = self._window(self._charged, caller.driver_id)
         if caller.charged and charged.count(now) >= self._per_driver_lookups:
             self._refuse(caller, f"driver {caller.driver_id} used {self._per_driver_lookups} lookups this minute")
-        if caller.purpose is Purpose.LOOKUP and self._lookup_bucket is not None:
-            wait = await self._lookup_bucket.try_take()
+        share = self._shares.get(caller.purpose)
+        if share is not None:
+            wait = await share.try_take()
             if wait > 0:
-                self._refuse(caller, "the lookup share of the minute is spent", retry_after_s=wait)
-        if caller.purpose is Purpose.RETURN_LOADS and self._return_loads_bucket is not None:
-            wait = await self._return_loads_bucket.try_take()
-            if wait > 0:
-                self._refuse(caller, "the return loads' share of the minute is spent", retry_after_s=wait)
+                self._refuse(caller, f"the {caller.purpose.value} share of the minute is spent", retry_after_s=wait)
         caused.times.append(now)
         if caller.charged:
             charged.times.append(now)

@@ -131,16 +131,16 @@ def build_runtime(settings: Settings, *, clock: Callable[[], float] = time.time)
         drift=drift,
     )
     limit = settings.cargotech_rate_limit_per_min
-    lookup_limit = max(2, int(limit * settings.lookup_share))
-    return_limit = max(2, int(limit * settings.return_loads_share))
+
+    def share_bucket(share: float, key: str) -> RateBucket:
+        """A bucket shared by every worker for `share` of the account's minute."""
+        share_limit = max(2, int(limit * share))
+        return make_rate_bucket(redis, limit=share_limit, burst=max(1, min(30, share_limit // 20)), key=key)
+
     budget = UpstreamBudget(
         account_limit=limit,
-        lookup_bucket=make_rate_bucket(
-            redis, limit=lookup_limit, burst=max(1, min(30, lookup_limit // 20)), key="ct:bucket:lookup"
-        ),
-        return_loads_bucket=make_rate_bucket(
-            redis, limit=return_limit, burst=max(1, min(30, return_limit // 20)), key="ct:bucket:return_loads"
-        ),
+        lookup_bucket=share_bucket(settings.lookup_share, "ct:bucket:lookup"),
+        return_loads_bucket=share_bucket(settings.return_loads_share, "ct:bucket:return_loads"),
         per_driver_lookups=settings.driver_lookups_per_min,
         driver_share=settings.driver_share,
         notifier=notifier,
