@@ -12,6 +12,7 @@ import asyncio
 import datetime as dt
 import logging
 import random
+from collections.abc import Awaitable
 
 from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -25,6 +26,16 @@ from services.infra.notifier import Notifier
 from services.vocabulary import LOW_LANE_KINDS, OutboxKind
 
 log = logging.getLogger(__name__)
+
+
+async def _to_the_end(work: Awaitable[None]) -> None:
+    """Run `work` to completion; a cancellation meanwhile is delivered once it is done."""
+    task = asyncio.ensure_future(work)
+    try:
+        await asyncio.shield(task)
+    except asyncio.CancelledError:
+        await task
+        raise
 
 
 class OutboxWorker:
@@ -65,13 +76,26 @@ class OutboxWorker:
 
     async def step(self, bot: Bot) -> float | None:
         """Deliver the next due message. None if one was handled, else how long to wait."""
-        claimed = await self._outbox.claim_next()
+        claimed = await self._claim()
         if claimed is None:
             return self._idle_poll_s
         if isinstance(claimed, dt.datetime):
             return max(0.0, min(self._idle_poll_s, (claimed - utcnow()).total_seconds()))
         await self._deliver(bot, claimed)
         return None
+
+    async def _claim(self) -> Outgoing | dt.datetime | None:
+        # The claim commits in a database thread that a stop cannot interrupt. A stop landing
+        # meanwhile would lose the claimed row's id and leave it leased for the whole lease,
+        # so the claim runs to its end and a row it took is handed back before stopping.
+        claiming = asyncio.ensure_future(self._outbox.claim_next())
+        try:
+            return await asyncio.shield(claiming)
+        except asyncio.CancelledError:
+            claimed = await claiming
+            if isinstance(claimed, Outgoing):
+                await self._outbox.release(claimed.id)
+            raise
 
     async def _deliver(self, bot: Bot, message: Outgoing) -> None:
         try:
@@ -89,16 +113,21 @@ class OutboxWorker:
             raise
         except RetryAfter as exc:
             delay = exc.retry_after.total_seconds() if isinstance(exc.retry_after, dt.timedelta) else exc.retry_after
-            await self._failed(message, float(delay), f"429: retry after {delay}")
+            await _to_the_end(self._failed(message, float(delay), f"429: retry after {delay}"))
         except (BadRequest, Forbidden) as exc:
-            await self._bury(message, f"refused: {exc.message}")
+            await _to_the_end(self._bury(message, f"refused: {exc.message}"))
         except TelegramError as exc:  # 5xx, timeouts, network errors
             delay = min(self._max_backoff_s, 2**message.attempts) * random.uniform(0.8, 1.2)
-            await self._failed(message, delay, f"{type(exc).__name__}: {exc.message}")
+            await _to_the_end(self._failed(message, delay, f"{type(exc).__name__}: {exc.message}"))
         else:
-            await self._outbox.mark_sent(message.id, sent.message_id)
-            if message.kind == OutboxKind.DISPATCHER:
-                await self._responses.mark_announced(message.response_id, sent.message_id)
+            # The bookkeeping after a call finishes even if a stop lands meanwhile: a response
+            # must not stay «в очереди» although the dispatcher has it.
+            await _to_the_end(self._sent(message, sent.message_id))
+
+    async def _sent(self, message: Outgoing, telegram_message_id: int) -> None:
+        await self._outbox.mark_sent(message.id, telegram_message_id)
+        if message.kind == OutboxKind.DISPATCHER:
+            await self._responses.mark_announced(message.response_id, telegram_message_id)
 
     async def _failed(self, message: Outgoing, delay_s: float, error: str) -> None:
         if message.attempts + 1 >= self._max_attempts:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 from collections.abc import AsyncIterator, Iterator
 
@@ -13,8 +14,11 @@ import uvicorn
 from starlette.applications import Starlette
 
 from sandbox.telegram.testing import FakeTelegramServer
+from services.bot.outbox_worker import OutboxWorker
 from services.bot.webhook import webhook_route
+from services.dispatch.outbox import Outbox, Outgoing
 from services.infra.runtime import Runtime
+from services.infra.tables import engine_for
 from services.vocabulary import ResponseStatus
 from tests.support.processes import free_port
 
@@ -225,6 +229,39 @@ async def test_restart_during_the_outage_delivers_after_the_restart(start_bot, t
     await asyncio.sleep(1)
     assert len(sent_messages(telegram, DISPATCHERS)) == 1
     assert [r.status for r in await second.responses.list_for(DRIVER)] == ["sent"]
+
+
+class SlowToReturnClaims(Outbox):
+    """A claim that has committed but not yet reached the worker: the window in which a stop
+    lands when the database thread finishes after the cancel."""
+
+    def __init__(self, database_url: str) -> None:
+        super().__init__(engine_for(database_url))
+        self.committed = asyncio.Event()
+
+    async def claim_next(self) -> Outgoing | dt.datetime | None:
+        claimed = await super().claim_next()
+        if isinstance(claimed, Outgoing):
+            self.committed.set()
+            await asyncio.sleep(0.5)
+        return claimed
+
+
+async def test_a_worker_stopped_while_claiming_hands_the_message_back_at_once(make_runtime, start_bot, telegram):
+    """Without the hand-back the claimed row stays leased for 30 s and the next process waits."""
+    first = make_runtime(dispatcher_chat_id=DISPATCHERS)
+    await respond(first)
+    outbox = SlowToReturnClaims(first.settings.database_url)
+    worker = OutboxWorker(outbox, first.responses, first.notifier)
+    running = asyncio.create_task(worker.run(first.bot.application.bot))
+    await asyncio.wait_for(outbox.committed.wait(), timeout=10)
+    running.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await running
+    assert (await first.outbox.counts())["sending"] == 0
+    await start_bot()  # a new process on the same database
+    await eventually(lambda: sent_messages(telegram, DISPATCHERS), timeout_s=10.0)
+    assert len(sent_messages(telegram, DISPATCHERS)) == 1
 
 
 async def test_a_worker_stopped_mid_send_hands_the_message_back_at_once(start_bot, telegram):
