@@ -38,6 +38,7 @@ def _entries(body: dict, state: SandboxState) -> dict:
 async def list_cargos(request: Request, state: SandboxState) -> Response:
     query = parse_list_query(request.query_params, state.pool.world.partners)
     matches = query.apply(state.pool.visible(state.clock.now()))
+    state.stats.note_list_query(request.query_params.multi_items())
     page = matches[query.offset : query.offset + query.limit]
     # Items are serialised once per cargo; a page is a join of ready-made bytes.
     seed = _drift_seed(state)

@@ -28,6 +28,8 @@ POST   /__control/spelling       {"spelling": "plain"|"drifted"}: serve the same
                                         about one item in 40 without a usable route)
 POST   /__control/reset          faults, tokens, counters, clock and settings back to the start
 GET    /__control/stats          call counters and live state
+GET    /__control/list_queries   {"queries": [...]}: the list queries answered since the last reset,
+                                  oldest first, each once, with its parameters sorted (the last 5000)
 """
 
 from __future__ import annotations
@@ -222,6 +224,10 @@ async def stats(request: Request, state: SandboxState) -> Response:
     return json_response(state.snapshot())
 
 
+async def list_queries(request: Request, state: SandboxState) -> Response:
+    return json_response({"queries": list(state.stats.list_queries)})
+
+
 routes = [
     Route("/faults", control(add_fault), methods=["POST"]),
     Route("/faults", control(list_faults), methods=["GET"]),
@@ -240,4 +246,5 @@ routes = [
     Route("/spelling", control(spelling), methods=["POST"]),
     Route("/reset", control(reset), methods=["POST"]),
     Route("/stats", control(stats), methods=["GET"]),
+    Route("/list_queries", control(list_queries), methods=["GET"]),
 ]

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import random
 import time
+from collections import OrderedDict
+from collections.abc import Iterable
+from urllib.parse import urlencode
 
 from sandbox.config import SandboxConfig
 from sandbox.faults import Faults
@@ -37,6 +40,14 @@ class Clock:
         return (time.time() if self.frozen_at is None else self.frozen_at) + self.offset_s
 
 
+LIST_QUERIES_KEPT = 5000
+
+
+def query_key(params: Iterable[tuple[str, str]]) -> str:
+    """One spelling of a list query whatever the order of its parameters."""
+    return urlencode(sorted(params))
+
+
 class Stats:
     def __init__(self) -> None:
         self.clear()
@@ -46,6 +57,16 @@ class Stats:
         self.total = 0
         self.rate_limited = 0  # 429s sent, by the limiter or by a fault
         self.logins_ok = 0
+        # The list queries answered, newest last: a test can tell which pages a client may
+        # still hold in its cache from before it moved the exchange.
+        self.list_queries: OrderedDict[str, None] = OrderedDict()
+
+    def note_list_query(self, params: Iterable[tuple[str, str]]) -> None:
+        key = query_key(params)
+        self.list_queries.pop(key, None)
+        self.list_queries[key] = None
+        if len(self.list_queries) > LIST_QUERIES_KEPT:
+            self.list_queries.popitem(last=False)
 
     def count(self, endpoint: str) -> None:
         self.calls[endpoint] += 1

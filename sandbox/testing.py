@@ -82,6 +82,11 @@ class SandboxServer(LocalServer):
         if self.pinned_at is not None:
             self.set_clock(0)
 
+    def list_queries(self) -> list[str]:
+        """The list queries answered since the last reset, oldest first, each once, its
+        parameters sorted and url-encoded (sandbox.state.query_key)."""
+        return self._control("GET", "/list_queries")["queries"]
+
     def stats(self) -> dict:
         """Calls per endpoint (list, detail, points, truck_types, load_types, me, login, refresh),
         total, rate_limited (429s sent), logins_ok, live_tokens, hanging, faults_pending, clock."""

@@ -157,6 +157,12 @@ class ReturnLoads:
         return [card_view(item) for item in self.items]
 
 
+def day_query(query: ReturnQuery, day: dt.date, *, today: dt.date) -> dict[str, str]:
+    """The exchange's list query for loads back on one loading day. ValueError: the filters
+    refuse it (a day already past)."""
+    return build_query(validate_filters(query.raw_filters(day), today=today))
+
+
 async def find_return_loads(
     cargos: CargoService, cargo: CargoItem, *, driver_id: int, today: dt.date, limit: int = LIMIT
 ) -> ReturnLoads:
@@ -169,8 +175,7 @@ async def find_return_loads(
     caller = Caller(driver_id, Purpose.RETURN_LOADS, charged=True)
 
     async def one_day(day: dt.date) -> Sequence[CargoItem]:
-        filters = validate_filters(query.raw_filters(day), today=today)
-        page = await cargos.list_page(build_query(filters), caller=caller, fresh_s=FRESH_S)
+        page = await cargos.list_page(day_query(query, day, today=today), caller=caller, fresh_s=FRESH_S)
         return page.value.data
 
     answers = await asyncio.gather(*(one_day(day) for day in days), return_exceptions=True)

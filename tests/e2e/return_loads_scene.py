@@ -4,6 +4,9 @@ Run as `python -m tests.e2e.return_loads_scene SANDBOX_URL SCRATCH_DB_URL APP_DB
 process: next to the browser tests, tests/e2e/telegram.py shadows python-telegram-bot. Prints the
 scene as JSON: the cargo, its loads back (best first), the unloading city and where the best load
 back goes. Seeded rows' cargo ids start with SEEDED.
+
+The cargo is one whose loads-back queries the app has never sent: the app may still hold such a
+page, answered before the sandbox's clock moved here, and would rightly show it.
 """
 
 from __future__ import annotations
@@ -14,14 +17,16 @@ import json
 import sys
 import time
 
+import httpx
 from sqlmodel import Session
 
+from sandbox.state import query_key
 from services.feed.cards import price_per_km
 from services.infra.runtime import build_runtime
 from services.infra.settings import load_settings
 from services.infra.tables import engine_for
 from services.market.lane_rates import LaneObservation, lane_of, moscow_day
-from services.market.return_loads import find_return_loads, return_query_for
+from services.market.return_loads import ReturnQuery, day_query, find_return_loads, return_query_for
 
 SEEDED = "88000000"
 
@@ -47,8 +52,21 @@ def observations(
     ]
 
 
+def asked_before(query: ReturnQuery, today: dt.date, asked: set[str]) -> bool:
+    for day in query.days(today):
+        try:
+            params = day_query(query, day, today=today)
+        except ValueError:
+            continue
+        if query_key(params.items()) in asked:
+            return True
+    return False
+
+
 async def main(sandbox_url: str, scratch_url: str, app_db_url: str) -> dict:
     today = moscow_day(time.time())
+    # Read before this process sends any query of its own.
+    asked = set(httpx.get(f"{sandbox_url}/__control/list_queries", timeout=10).raise_for_status().json()["queries"])
     runtime = build_runtime(
         load_settings(cargotech_base_url=sandbox_url, database_url=scratch_url, cargotech_login_interval_s=0.0)
     )
@@ -59,7 +77,7 @@ async def main(sandbox_url: str, scratch_url: str, app_db_url: str) -> dict:
         for item in page.value.data:
             detail = (await runtime.cargos.detail(item.id)).value
             query, lane, own = return_query_for(detail), lane_of(detail), price_per_km(detail)
-            if query is None or lane is None or not own or not query.days(today):
+            if query is None or lane is None or not own or not query.days(today) or asked_before(query, today, asked):
                 continue
             answer = await find_return_loads(runtime.cargos, detail, driver_id=1, today=today)
             best = answer.items[0] if answer.items else None
@@ -83,7 +101,7 @@ async def main(sandbox_url: str, scratch_url: str, app_db_url: str) -> dict:
             }
     finally:
         await runtime.aclose()
-    raise SystemExit("no cargo in the sandbox's first 100 has two loads back")
+    raise SystemExit("no cargo in the sandbox's first 100 has two loads back the app has not asked for")
 
 
 if __name__ == "__main__":

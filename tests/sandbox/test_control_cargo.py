@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import httpx
 
+from sandbox.state import query_key
 from tests.sandbox.support import BASE_PARAMS, LIST
 
 DETAIL_PARAMS = {"source": "1", "include": "contacts"}
@@ -191,3 +192,15 @@ def test_unknown_fields_change_nothing(sandbox, api):
     assert answer.status_code == 422 and "id" in answer.json()["message"]
     assert _first_page(api)[0] == item
     assert _control(sandbox, "/cargo/123/fields", {"weight": 1}).status_code == 404
+
+
+def test_list_queries_are_remembered_once_each_in_any_parameter_order_until_a_reset(sandbox, api):
+    api.get(LIST, params={**BASE_PARAMS, "limit": 30})
+    api.get(LIST, params={**BASE_PARAMS, "limit": 31})
+    api.get(LIST, params=dict(reversed(list({**BASE_PARAMS, "limit": 30}.items()))))  # the first again
+    assert sandbox.list_queries() == [
+        query_key({**BASE_PARAMS, "limit": "31"}.items()),
+        query_key({**BASE_PARAMS, "limit": "30"}.items()),
+    ]
+    sandbox.reset()
+    assert sandbox.list_queries() == []
