@@ -21,12 +21,14 @@ import httpx
 from sqlmodel import Session
 
 from sandbox.state import query_key
+from services.cargotech.models import CargoItem
+from services.feed.cache import CargoService
 from services.feed.cards import price_per_km
 from services.infra.runtime import build_runtime
 from services.infra.settings import load_settings
 from services.infra.tables import engine_for
 from services.market.lane_rates import LaneObservation, lane_of, moscow_day
-from services.market.return_loads import ReturnQuery, day_query, find_return_loads, return_query_for
+from services.market.return_loads import LIMIT, ReturnQuery, day_query, return_query_for, select_return_loads
 
 SEEDED = "88000000"
 
@@ -50,6 +52,20 @@ def observations(
         )
         for n, day in enumerate(days)
     ]
+
+
+async def all_loads_back(cargos: CargoService, cargo: CargoItem, query: ReturnQuery, today: dt.date) -> list[CargoItem]:
+    """Loads back as the app finds them, but every day's page read in full: the app charges the
+    driver's lookup budget and shows what it could get, this process scans many cargos and
+    would run out of it. A failed call fails the scene instead of leaving a day out."""
+    found: list[CargoItem] = []
+    for day in query.days(today):
+        try:
+            params = day_query(query, day, today=today)
+        except ValueError:
+            continue
+        found.extend((await cargos.list_page(params)).value.data)
+    return select_return_loads(found, query, exclude=[cargo.id], limit=LIMIT)
 
 
 def asked_before(query: ReturnQuery, today: dt.date, asked: set[str]) -> bool:
@@ -79,9 +95,9 @@ async def main(sandbox_url: str, scratch_url: str, app_db_url: str) -> dict:
             query, lane, own = return_query_for(detail), lane_of(detail), price_per_km(detail)
             if query is None or lane is None or not own or not query.days(today) or asked_before(query, today, asked):
                 continue
-            answer = await find_return_loads(runtime.cargos, detail, driver_id=1, today=today)
-            best = answer.items[0] if answer.items else None
-            if len(answer.items) < 2 or best is None or not best.points.finish.city.id:
+            loads = await all_loads_back(runtime.cargos, detail, query, today)
+            best = loads[0] if loads else None
+            if len(loads) < 2 or best is None or not best.points.finish.city.id:
                 continue
             # The cargo pays 25 % over what the seeded market pays on its lane.
             rows = observations(lane.from_id, lane.to_id, lane.truck_class, round(own / 1.25), [today] * 6, 0)
@@ -95,7 +111,7 @@ async def main(sandbox_url: str, scratch_url: str, app_db_url: str) -> dict:
                 session.commit()
             return {
                 "cargo_id": detail.id,
-                "returns": [i.id for i in answer.items],
+                "returns": [i.id for i in loads],
                 "city": query.city_name,
                 "to_city": best.points.finish.city.name,
             }
