@@ -86,6 +86,8 @@ class ReturnLoadsState(rx.State):
         self.cards = found.cards()
         if found.unavailable:
             self.note = "Загрузки обратно сейчас не загрузились."
+        elif found.partial:
+            self.note = "Не все дни загрузились — список может быть неполным, откройте груз позже."
         elif not self.cards:
             self.note = "Подходящих загрузок пока нет — сохраните поиск, и бот пришлёт новые."
 

@@ -152,6 +152,7 @@ class ReturnLoads:
     query: ReturnQuery | None
     items: list[CargoItem]
     unavailable: bool = False  # CargoTech (or the driver's budget) refused: say so, not «нет»
+    partial: bool = False  # some days were refused: the list may miss loads, say so
 
     def cards(self) -> list[CardView]:
         return [card_view(item) for item in self.items]
@@ -189,4 +190,4 @@ async def find_return_loads(
         else:
             found.extend(answer)
     best = select_return_loads(found, query, exclude=[cargo.id], limit=limit)
-    return ReturnLoads(query, best, unavailable=failed == len(days))
+    return ReturnLoads(query, best, unavailable=failed == len(days), partial=0 < failed < len(days))

@@ -68,6 +68,38 @@ async def test_loads_back_fit_the_window_radius_and_class_and_come_from_the_shar
     assert sandbox.stats()["total"] == before
 
 
+async def test_a_day_cargotech_refused_marks_the_loads_back_partial_until_it_answers(sandbox, make_runtime):
+    sandbox.set_clock(0, frozen=True)
+    probe, runtime = make_runtime(), make_runtime()  # two caches: the probe's reads do not serve the other
+    page = await probe.cargos.list_page(
+        {"include": "contacts", "limit": "100", "offset": "0", "filter[mode]": "all", "filter[user_id]": "0"}
+    )
+    detail = None
+    for item in page.value.data:
+        candidate = (await probe.cargos.detail(item.id)).value
+        query = return_query_for(candidate)
+        if query is None or len(query.days(TODAY)) < 2:
+            continue
+        complete = await find_return_loads(probe.cargos, candidate, driver_id=DRIVER, today=TODAY)
+        if not complete.partial and not complete.unavailable:  # every day's page usable as it stands
+            detail = candidate
+            break
+    assert detail is not None
+
+    sandbox.fault(kind="status", status=400, count=1, path_prefix="/v2/cargos/views")  # one day's page
+    answer = await find_return_loads(runtime.cargos, detail, driver_id=DRIVER, today=TODAY)
+    assert answer.partial and not answer.unavailable
+    shown = ReturnLoadsState(_reflex_internal_init=True)
+    shown._show(answer, TODAY)
+    assert shown.note == "Не все дни загрузились — список может быть неполным, откройте груз позже."
+
+    again = await find_return_loads(runtime.cargos, detail, driver_id=DRIVER, today=TODAY)
+    assert not again.partial and [i.id for i in again.items] == [i.id for i in complete.items]
+    shown = ReturnLoadsState(_reflex_internal_init=True)
+    shown._show(again, TODAY)
+    assert not shown.note.startswith("Не все дни")
+
+
 async def test_loads_back_accept_an_older_shared_page_than_the_feed_does(sandbox, make_runtime):
     """Past the feed's window (and its revalidation) but within FRESH_S, loads back are served
     from the shared pages without a call; the feed reading the same query waits for a fresh one.
