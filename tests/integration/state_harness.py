@@ -11,6 +11,7 @@ from urllib.parse import unquote
 import httpx
 from reflex.event import EventHandler, EventSpec
 from reflex.state import State
+from reflex_base.event.processor.base_state_processor import _prepare_event_payload
 
 import cargo_webapp.cargo_webapp  # noqa: F401  (registers every page's state)
 from cargo_webapp.state import session_state
@@ -82,7 +83,11 @@ async def run_handler(root: State, state_class, name: str, payload: dict) -> Non
     arguments, as a loader hands its CargoTech call to a background event); events for the
     browser (scripts, redirects) are left alone."""
     state = await root.get_state(state_class)
-    result = state_class.event_handlers[name].fn(state, **payload)
+    handler = state_class.event_handlers[name]
+    # As Reflex does with an event from the wire: a submitted form's entries become the dict
+    # its handler's annotation asks for.
+    payload = _prepare_event_payload(handler, payload)
+    result = handler.fn(state, **payload)
     if inspect.isawaitable(result):
         result = await result
     chained: list = []
@@ -95,8 +100,8 @@ async def run_handler(root: State, state_class, name: str, payload: dict) -> Non
         chained.append(result)
     for item in chained:
         for event in item if isinstance(item, list | tuple) else [item]:
-            handler = event if isinstance(event, EventHandler) else None
+            chain = event if isinstance(event, EventHandler) else None
             if isinstance(event, EventSpec) and not event.args and event.handler.state is not None:
-                handler = event.handler
-            if handler is not None and handler.state is not None and handler.state is not State:
-                await run_handler(root, handler.state, handler.fn.__name__, {})
+                chain = event.handler
+            if chain is not None and chain.state is not None and chain.state is not State:
+                await run_handler(root, chain.state, chain.fn.__name__, {})
