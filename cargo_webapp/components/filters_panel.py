@@ -1,5 +1,11 @@
 """The filter sheet: cities with autocomplete and radius, weight classes, body and loading
-types, date, price and distance ranges. Every field shows its own error."""
+types, date, price and distance ranges. Every field shows its own error.
+
+One HTML form: the fields are the browser's until it is submitted, and the submit carries the
+whole sheet in one event (`FeedState.submit_filters`). Only the city fields talk to the server
+as the driver types, for their suggestions; the weight chips above the feed are one event
+each. When the server replaces the filters (a reset, restored or saved filters) `form_version`
+changes and the form is drawn afresh from them."""
 
 from __future__ import annotations
 
@@ -16,20 +22,27 @@ def field_error(name: str) -> rx.Component:
     )
 
 
+FORM_ID = "filters-form"
+INTENT_ID = "filters-intent"
+SUBMIT = f"document.getElementById('{FORM_ID}').requestSubmit()"
+
+
 def text_input(name: str, placeholder: str, *, kind: str = "text", mode: str = "numeric") -> rx.Component:
-    return rx.debounce_input(
-        rx.el.input(
-            value=FeedState.form.get(name, ""),
-            on_change=lambda value: FeedState.set_field(name, value),
-            placeholder=placeholder,
-            type=kind,
-            input_mode=mode,
-            class_name="input",
-            aria_label=placeholder,
-            name=name,
-        ),
-        debounce_timeout=250,
+    return rx.el.input(
+        default_value=FeedState.form.get(name, ""),
+        placeholder=placeholder,
+        type=kind,
+        input_mode=mode,
+        class_name="input",
+        aria_label=placeholder,
+        name=name,
     )
+
+
+def hidden(name: str) -> rx.Component:
+    """What the server sets as the driver picks: a city's id and type (a suggestion), the
+    weight class (the chips above the feed, outside the sheet)."""
+    return rx.el.input(type="hidden", name=name, value=FeedState.form.get(name, ""))
 
 
 def city_picker(which: str, label: str) -> rx.Component:
@@ -66,6 +79,8 @@ def city_picker(which: str, label: str) -> rx.Component:
                 data_testid=f"{which}-suggestions",
             ),
         ),
+        hidden(f"{which}_id"),
+        hidden(f"{which}_type"),
         rx.el.div(
             rx.el.span("Радиус, км", class_name="hint"),
             text_input(f"{which}_radius", "50"),
@@ -99,11 +114,12 @@ def type_toggles(kind: str, options, chosen) -> rx.Component:
     return rx.el.div(
         rx.foreach(
             options,
-            lambda option: rx.el.button(
+            lambda option: rx.el.label(
+                rx.el.input(
+                    type="checkbox", name=f"{kind}_types", value=option["id"], default_checked=chosen.contains(option["id"])
+                ),
                 option["name"],
-                on_click=FeedState.toggle_type(kind, option["id"]),
-                class_name=rx.cond(chosen.contains(option["id"]), "chip-btn active", "chip-btn"),
-                type="button",
+                class_name="chip-btn",
             ),
         ),
         class_name="chip-wrap",
@@ -122,6 +138,24 @@ def range_inputs(name: str, label: str) -> rx.Component:
 
 def filters_panel() -> rx.Component:
     return rx.el.section(
+        rx.el.form(
+            sheet_fields(),
+            id=FORM_ID,
+            key=FeedState.form_version,
+            class_name="filters-sheet",
+            on_submit=FeedState.submit_filters,
+            reset_on_submit=False,
+        ),
+        save_search_form(),
+        class_name="filters-panel",
+        data_testid="filters-panel",
+    )
+
+
+def sheet_fields() -> rx.Component:
+    return rx.fragment(
+        rx.el.input(type="hidden", name="intent", id=INTENT_ID, default_value="apply"),
+        hidden("weight_class"),
         city_picker("from", "Откуда"),
         city_picker("to", "Куда"),
         rx.el.div(
@@ -151,11 +185,9 @@ def filters_panel() -> rx.Component:
         range_inputs("distance", "Расстояние, км"),
         rx.el.div(
             rx.el.button("Сбросить всё", on_click=FeedState.clear_all, class_name="btn btn-secondary", type="button"),
-            rx.el.button("Показать грузы", on_click=FeedState.apply, class_name="btn btn-primary", type="button"),
+            rx.el.button("Показать грузы", class_name="btn btn-primary", type="submit"),
             class_name="panel-actions",
         ),
-        save_search_button(),
-        save_search_form(),
-        class_name="filters-panel",
-        data_testid="filters-panel",
+        # «Сохранить поиск» takes the sheet as it stands, applied or not: a submit marked "save".
+        save_search_button(on_click=[rx.set_value(INTENT_ID, "save"), rx.call_script(SUBMIT), rx.set_value(INTENT_ID, "apply")]),
     )

@@ -9,9 +9,10 @@ from cargo_webapp.state.saved_searches_state import SavedSearchesState as S
 from services.alerts.saved_searches import MAX_NAME
 
 
-def save_search_button() -> rx.Component:
+def save_search_button(*, on_click) -> rx.Component:
+    """`on_click`: the filter sheet's submit for saving, which opens the save form."""
     return rx.el.button(
-        "Сохранить поиск", on_click=S.open_save, class_name="btn btn-secondary", type="button", data_testid="save-search"
+        "Сохранить поиск", on_click=on_click, class_name="btn btn-secondary", type="button", data_testid="save-search"
     )
 
 

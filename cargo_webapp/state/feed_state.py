@@ -26,7 +26,7 @@ from cargo_webapp.state.session_state import SessionState, current_driver
 from cargo_webapp.state.view_models import WeightChip
 from services.cargotech.errors import CargoTechError
 from services.cargotech.upstream_budget import Caller, DriverOverBudget, Purpose
-from services.client_numbers import DICTIONARY_ID_MAX_DIGITS, client_digits
+from services.client_numbers import client_digits
 from services.feed import point_search
 from services.feed.cards import CardView
 from services.feed.filters import (
@@ -37,7 +37,7 @@ from services.feed.filters import (
     weight_chip_label,
 )
 from services.feed.folding import folded_ids
-from services.feed.form import EMPTY_FORM, TEXT_FIELDS, form_of, raw_filters
+from services.feed.form import EMPTY_FORM, FilterFields, form_of, raw_filters, submitted_form
 from services.feed.head import new_at_head, new_cargos_label, withdrawn_from_head
 from services.feed.loading import NEW_FILTERS_FAILED, FeedPage, filters_key, load_feed_page, load_next_feed_page
 from services.feed.marks import FeedMarks
@@ -120,6 +120,9 @@ async def _run_load(load: _Load) -> _Loaded | CargoTechError:
 
 class FeedState(rx.State):
     form: dict[str, str] = dict(EMPTY_FORM)
+    # The sheet's fields are the browser's until submitted; a new version redraws them from
+    # `form` when the server replaces it (a reset, restored or saved filters).
+    form_version: int = 0
     truck_types: list[str] = []
     load_types: list[str] = []
     errors: dict[str, str] = {}
@@ -344,13 +347,6 @@ class FeedState(rx.State):
     def toggle_filters(self):
         self.filters_open = not self.filters_open
 
-    @rx.event
-    def set_field(self, name: str, value: str):
-        if not isinstance(name, str) or name not in TEXT_FIELDS or not isinstance(value, str):
-            return
-        self.form = {**self.form, name: value.strip()[:100]}
-        self.errors = {k: v for k, v in self.errors.items() if k != name}
-
     @rx.event(background=True)
     async def set_mode(self, mode: str):
         async with self:
@@ -366,21 +362,12 @@ class FeedState(rx.State):
             return
         async with self:
             self.form = {**self.form, "weight_class": weight_class}
-        if weight_class != "custom":
+            # With the sheet open the chip is one of its fields: «Показать грузы» applies it
+            # together with what is typed there, which applying now would throw away.
+            in_sheet = self.filters_open
+        if weight_class != "custom" and not in_sheet:
             async for update in self._apply():
                 yield update
-
-    @rx.event
-    def toggle_type(self, kind: str, type_id: str):
-        type_id = client_digits(type_id, max_digits=DICTIONARY_ID_MAX_DIGITS)
-        if kind not in ("truck", "load") or type_id is None:
-            return
-        chosen = self.truck_types if kind == "truck" else self.load_types
-        updated = [t for t in chosen if t != type_id] if type_id in chosen else [*chosen, type_id]
-        if kind == "truck":
-            self.truck_types = updated
-        else:
-            self.load_types = updated
 
     @rx.event(background=True)
     async def search_points(self, which: str, text: str):
@@ -430,7 +417,20 @@ class FeedState(rx.State):
         self._suggest_seq += 1  # a lookup still on its way must not bring its list back
 
     @rx.event(background=True)
-    async def apply(self):
+    async def submit_filters(self, fields: FilterFields):
+        """The whole sheet in one event: «Показать грузы», a weight chip, Enter in a field, or
+        «Сохранить поиск» (intent "save": kept for the save form, not applied yet)."""
+        if not isinstance(fields, dict):
+            return
+        async with self:
+            taken = submitted_form(fields, mode=self.form.get("mode", "all"))
+            self.form, self.truck_types, self.load_types = taken.form, taken.truck_types, taken.load_types
+        if fields.get("intent") == "save":
+            # Imported here: the saved-searches state reads this one's filters.
+            from cargo_webapp.state.saved_searches_state import SavedSearchesState
+
+            yield SavedSearchesState.open_save
+            return
         async for update in self._apply():
             yield update
 
@@ -439,6 +439,7 @@ class FeedState(rx.State):
         async with self:
             self.form = {**EMPTY_FORM, "mode": self.form.get("mode", "all")}
             self.truck_types, self.load_types, self.errors = [], [], {}
+            self.form_version += 1
         async for update in self._apply():
             yield update
 
@@ -532,6 +533,7 @@ class FeedState(rx.State):
         if restored is None:
             return False
         self.form, self.truck_types, self.load_types = restored.form, restored.truck_types, restored.load_types
+        self.form_version += 1
         return True
 
     async def _load_dictionaries(self) -> None:

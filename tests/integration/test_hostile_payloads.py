@@ -205,7 +205,8 @@ FEED_STEPS = [(name, params) for name, params in handlers(FeedState) if name not
 
 
 async def test_any_sequence_of_filter_edits_then_apply_is_a_field_error_or_a_feed(wired, caplog):
-    """Typed values reach the filter parser only on apply: edit the form at random, then apply."""
+    """Typed values reach the filter parser only when the sheet is submitted: random events,
+    then a submit of randomly filled fields."""
     _runtime, requests = wired
     caplog.set_level(logging.ERROR)
     runs: list[list[tuple[str, dict]]] = []
@@ -215,9 +216,10 @@ async def test_any_sequence_of_filter_edits_then_apply_is_a_field_error_or_a_fee
     edit = st.tuples(st.sampled_from(FILTER_KEYS), st.one_of(TRICKY_TEXT, st.text(max_size=12)))
 
     @settings(derandomize=True, max_examples=60, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-    @given(st.lists(st.one_of(step, edit.map(lambda e: ("set_field", {"name": e[0], "value": e[1]}))), max_size=6))
-    def draw(steps):
-        runs.append([*steps, ("apply", {})])
+    @given(st.lists(step, max_size=5), st.lists(edit, max_size=6))
+    def draw(steps, edits):
+        # The sheet is submitted as the browser sends a form: its [name, value] entries.
+        runs.append([*steps, ("submit_filters", {"fields": {"__reflex_form_data__": [list(e) for e in edits]}})])
 
     draw()
     for steps in runs:

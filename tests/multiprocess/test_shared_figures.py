@@ -43,8 +43,7 @@ def test_metrics_and_admin_figures_add_up_over_two_instances_of_two_workers(clus
 
     def price_query(pair: tuple[int, Driver]) -> dict:  # a query nobody else asked: one CargoTech call
         index, driver = pair
-        driver.send(FEED, "set_field", {"name": "price_min", "value": str(4000 + index)})
-        driver.send(FEED, "apply")
+        driver.send(FEED, "submit_filters", {"fields": {"__reflex_form_data__": [["price_min", str(4000 + index)]]}})
         return driver.feed_result()
 
     try:

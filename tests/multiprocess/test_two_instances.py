@@ -25,8 +25,7 @@ def _drivers(cluster: Cluster, count: int, first_id: int) -> list[Driver]:
 
 def _price_query(driver: Driver, price_min: int) -> dict:
     """A feed query nobody else asked for, so it cannot be served from the shared cache."""
-    driver.send(FEED, "set_field", {"name": "price_min", "value": str(price_min)})
-    driver.send(FEED, "apply")
+    driver.send(FEED, "submit_filters", {"fields": {"__reflex_form_data__": [["price_min", str(price_min)]]}})
     return driver.feed_result()
 
 
