@@ -17,6 +17,17 @@ from services.identity.telegram_auth import sign_init_data
 from services.infra.settings import DEV_BOT_TOKEN
 
 # Popular places, by sandbox point id (sandbox/cities.py: ids fixed by table order).
+# The sheet's other text fields, submitted empty as a browser submits an untouched field.
+SHEET_TEXT_FIELDS = (
+    "custom_wv",
+    "start_date",
+    "price_min",
+    "price_max",
+    "price_per_km_min",
+    "price_per_km_max",
+    "distance_min",
+    "distance_max",
+)
 CITIES = [
     (1001, "Москва, Московская обл."),
     (1002, "Санкт-Петербург, Ленинградская обл."),
@@ -314,30 +325,33 @@ class Driver:
             self.shared.recent_queries[key] = time.monotonic()
 
     async def change_filters(self) -> None:
+        """As the filter sheet does it: a picked suggestion per city (`choose_point`; a city
+        field emptied sends its lookup with no text), then one submit of the whole sheet."""
         c = self.client
         index = self.rng.choices(range(len(self.shared.routes)), weights=self.shared.zipf)[0]
         origin, dest, weight = self.shared.routes[index]
         names = dict(CITIES)
-        self._begin()  # the form's field events count toward the filter change
+        form = c.get(FEED, "form", {})
+        sheet: list[list[str]] = [["intent", "apply"]]
+        self._begin()  # the city picks count toward the filter change
         for which, point in (("from", origin), ("to", dest)):
             if point is None:
-                for suffix in ("id", "type", "name"):
-                    await c.send(f"{FEED}.set_field", {"name": f"{which}_{suffix}", "value": ""})
+                if form.get(f"{which}_id"):
+                    await c.send(f"{FEED}.search_points", {"which": which, "text": ""})
+                sheet += [[f"{which}_name", ""], [f"{which}_id", ""], [f"{which}_type", ""]]
             else:
-                await c.send(
-                    f"{FEED}.choose_point", {"which": which, "point": {"id": str(point), "type": "2", "name": names[point]}}
-                )
+                chosen = {"id": str(point), "type": "2", "name": names[point]}
+                if form.get(f"{which}_id") != chosen["id"]:
+                    await c.send(f"{FEED}.choose_point", {"which": which, "point": chosen})
+                sheet += [[f"{which}_name", chosen["name"]], [f"{which}_id", chosen["id"]], [f"{which}_type", "2"]]
+            sheet.append([f"{which}_radius", ""])
+        sheet += [["weight_class", weight], *([name, ""] for name in SHEET_TEXT_FIELDS)]
         self.route = (origin, dest, weight)
         key = self._query_key(0)
         seq = c.seq
-        send = (
-            (lambda: c.send(f"{FEED}.set_weight", {"weight_class": weight}))
-            if weight != c.get(FEED, "form", {}).get("weight_class")
-            else (lambda: c.send(f"{FEED}.apply"))
-        )
         ok = await self._timed(
             "filter_change",
-            send,
+            lambda: c.send(f"{FEED}.submit_filters", {"fields": {"__reflex_form_data__": sheet}}),
             lambda: c.set_since(FEED, "loading", seq) and c.get(FEED, "loading") is False,
             self._feed_outcome,
             self._cached_guess(key),
