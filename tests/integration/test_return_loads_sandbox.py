@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import AsyncIterator
 
 import pytest
 from sqlmodel import Session, select
@@ -15,12 +16,14 @@ from cargo_webapp.state.rates_state import CHOOSE_DIRECTION, RatesState
 from cargo_webapp.state.return_loads_state import ReturnLoadsState
 from sandbox.cities import CITIES, CITY_BY_ID, city_ids_within
 from sandbox.testing import TEST_EPOCH
+from services.cargotech.models import CargoItem
 from services.cargotech.upstream_budget import Purpose
+from services.feed.cache import CargoService
 from services.feed.cards import price_per_km
 from services.feed.filters import PAGE_SIZE, build_query, validate_filters
 from services.feed.loading import load_feed_page
 from services.market.lane_rates import LaneObservation, loading_day, moscow_day, truck_class_of
-from services.market.return_loads import FRESH_S, RADIUS_KM, find_return_loads, return_query_for
+from services.market.return_loads import FRESH_S, RADIUS_KM, ReturnLoads, ReturnQuery, find_return_loads, return_query_for
 from tests.integration.state_harness import run_handler, signed_in_tree
 
 pytestmark = pytest.mark.both_spellings  # plain and drifted sandbox answers
@@ -29,19 +32,25 @@ CITY_BY_NAME = {city.name: city.id for city in CITIES}
 TODAY = moscow_day(TEST_EPOCH)
 
 
+async def with_loads_back(
+    cargos: CargoService, *, min_days: int = 1
+) -> AsyncIterator[tuple[CargoItem, ReturnQuery, ReturnLoads]]:
+    """The first 100 cargos with at least `min_days` loading days ahead for loads back, each with its query and answer."""
+    page = await cargos.list_page(
+        {"include": "contacts", "limit": "100", "offset": "0", "filter[mode]": "all", "filter[user_id]": "0"}
+    )
+    for item in page.value.data:
+        detail = (await cargos.detail(item.id)).value
+        query = return_query_for(detail)
+        if query is not None and len(query.days(TODAY)) >= min_days:
+            yield detail, query, await find_return_loads(cargos, detail, driver_id=DRIVER, today=TODAY)
+
+
 async def test_loads_back_fit_the_window_radius_and_class_and_come_from_the_shared_cache(sandbox, make_runtime):
     sandbox.set_clock(0, frozen=True)
     runtime = make_runtime()
-    page = await runtime.cargos.list_page(
-        {"include": "contacts", "limit": "100", "offset": "0", "filter[mode]": "all", "filter[user_id]": "0"}
-    )
     found = None
-    for item in page.value.data:
-        detail = (await runtime.cargos.detail(item.id)).value
-        query = return_query_for(detail)
-        if query is None or not query.days(TODAY):
-            continue
-        answer = await find_return_loads(runtime.cargos, detail, driver_id=DRIVER, today=TODAY)
+    async for detail, query, answer in with_loads_back(runtime.cargos):
         if len(answer.items) >= 2:
             found = (detail, query, answer)
             break
@@ -71,16 +80,8 @@ async def test_loads_back_fit_the_window_radius_and_class_and_come_from_the_shar
 async def test_a_day_cargotech_refused_marks_the_loads_back_partial_until_it_answers(sandbox, make_runtime):
     sandbox.set_clock(0, frozen=True)
     probe, runtime = make_runtime(), make_runtime()  # two caches: the probe's reads do not serve the other
-    page = await probe.cargos.list_page(
-        {"include": "contacts", "limit": "100", "offset": "0", "filter[mode]": "all", "filter[user_id]": "0"}
-    )
     detail = None
-    for item in page.value.data:
-        candidate = (await probe.cargos.detail(item.id)).value
-        query = return_query_for(candidate)
-        if query is None or len(query.days(TODAY)) < 2:
-            continue
-        complete = await find_return_loads(probe.cargos, candidate, driver_id=DRIVER, today=TODAY)
+    async for candidate, _query, complete in with_loads_back(probe.cargos, min_days=2):
         if not complete.partial and not complete.unavailable:  # every day's page usable as it stands
             detail = candidate
             break
