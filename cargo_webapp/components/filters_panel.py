@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from cargo_webapp.components.saved_searches import save_search_button, save_search_form
-from cargo_webapp.state.feed_state import FeedState
+from cargo_webapp.components.saved_searches import save_form_opener, save_search_button, save_search_form
+from cargo_webapp.state.feed_state import OPEN_SAVE_FORM_ID, FeedState
 
 
 def field_error(name: str) -> rx.Component:
@@ -146,6 +146,7 @@ def filters_panel() -> rx.Component:
             on_submit=FeedState.submit_filters,
             reset_on_submit=False,
         ),
+        save_form_opener(OPEN_SAVE_FORM_ID),
         save_search_form(),
         class_name="filters-panel",
         data_testid="filters-panel",

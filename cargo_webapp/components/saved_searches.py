@@ -16,6 +16,11 @@ def save_search_button(*, on_click) -> rx.Component:
     )
 
 
+def save_form_opener(element_id: str) -> rx.Component:
+    """Hidden: the page presses it once the filter sheet submitted for saving is stored."""
+    return rx.el.button(on_click=S.open_save, id=element_id, type="button", hidden=True, tab_index=-1, aria_hidden="true")
+
+
 def save_search_form() -> rx.Component:
     """Shown after «Сохранить поиск»: the proposed name (editable) and the alert switch."""
     return rx.fragment(

@@ -55,6 +55,7 @@ MIN_LETTERS = 2  # autocomplete asks CargoTech only from two letters on
 # absorbs network jitter, so only a client that skips the debounce is slowed.
 _autocomplete_pace = EventLimiter(limit=1, window_s=0.2)
 POINT_ID_MAX_DIGITS = 12  # the filter parser allows point ids up to 10**12
+OPEN_SAVE_FORM_ID = "open-save-form"  # the sheet's hidden button that opens «Сохранить поиск»
 MAX_LOADED = 500  # cards kept in the list; older pages scroll out of memory
 # Longer than any load takes: the upstream budget's wait plus CargoTech's deadline, each ~10 s.
 LOAD_GIVEN_UP_S = 60
@@ -426,10 +427,9 @@ class FeedState(rx.State):
             taken = submitted_form(fields, mode=self.form.get("mode", "all"))
             self.form, self.truck_types, self.load_types = taken.form, taken.truck_types, taken.load_types
         if fields.get("intent") == "save":
-            # Imported here: the saved-searches state reads this one's filters.
-            from cargo_webapp.state.saved_searches_state import SavedSearchesState
-
-            yield SavedSearchesState.open_save
+            # The save form is the saved-searches state's, which reads the filters from this one:
+            # the page opens it now that the sheet is stored here.
+            yield rx.call_script(f"document.getElementById('{OPEN_SAVE_FORM_ID}').click()")
             return
         async for update in self._apply():
             yield update

@@ -53,10 +53,12 @@ async def test_one_submit_applies_the_whole_sheet(wired):
     assert any(request.url.params.get("filter[price]") == "4000000," for request in requests)  # kopecks
 
 
-async def test_save_takes_the_sheet_as_typed_and_opens_the_save_form_without_applying(wired):
+async def test_save_takes_the_sheet_as_typed_and_the_save_form_proposes_it_without_applying(wired):
     runtime, _ = wired
     root = await signed_in_tree(driver_id=700001503)
     await run_handler(root, FeedState, "submit_filters", submitted(("intent", "save"), ("price_min", "40000")))
+    assert (await root.get_state(FeedState)).form["price_min"] == "40000"
+    await run_handler(root, SavedSearchesState, "open_save", {})  # the page presses the hidden opener
     saving = await root.get_state(SavedSearchesState)
     assert saving.save_open and saving.save_name == "Все направления, от 40\u00a0000 ₽"
     assert await runtime.drivers.feed_filters(700001503) is None  # saving is not applying
