@@ -419,8 +419,8 @@ class FeedState(rx.State):
 
     @rx.event(background=True)
     async def submit_filters(self, fields: FilterFields):
-        """The whole sheet in one event: «Показать грузы», a weight chip, Enter in a field, or
-        «Сохранить поиск» (intent "save": kept for the save form, not applied yet)."""
+        """The whole sheet in one event: «Показать грузы», Enter in a field, or «Сохранить поиск»
+        (intent "save": kept for the save form, not applied yet)."""
         if not isinstance(fields, dict):
             return
         async with self:
